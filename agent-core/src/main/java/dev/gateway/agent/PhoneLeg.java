@@ -1,0 +1,30 @@
+package dev.gateway.agent;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The phone side of one call as an agent sees it. Implemented by {@code sip-gateway}; agent code never sees SIP.
+ *
+ * <p>Threading: {@link #sendAudio} must be called on the call's media event loop (the thread that delivers
+ * {@link CallAgent#onAudio}); the other methods are thread-safe and return at once (they hand off to the call).
+ */
+public interface PhoneLeg {
+
+    /** The gateway's id of this call (as shown by {@code GET /calls}). */
+    String id();
+
+    /**
+     * Queues 8 kHz mono 16-bit PCM for the phone. The samples are copied before returning; the caller keeps
+     * its array. Loop-confined (see above).
+     */
+    void sendAudio(short[] pcm, int offset, int count);
+
+    /** Queues DTMF digits (0-9, *, #, A-D) to be sent as RFC 4733 telephone-events. */
+    void sendDtmf(String digits);
+
+    /** Blind transfer (REFER) to a {@code sip:} or {@code tel:} target; completes when the outcome is known. */
+    CompletionStage<TransferResult> transfer(String target);
+
+    /** Ends the call (BYE once answered). {@code reason} is logged. */
+    void hangup(String reason);
+}
