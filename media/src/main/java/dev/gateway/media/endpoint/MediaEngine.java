@@ -1,0 +1,186 @@
+package dev.gateway.media.endpoint;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The RTP engine: one Netty event loop group carrying every call's UDP sockets, an RTP port pool, and one 20 ms
+ * tick per event loop that drives every endpoint on that loop (play-out, pacing, DTMF timing) instead of one timer
+ * per call.
+ *
+ * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them; the constructor
+ * starts nothing.
+ */
+public final class MediaEngine {
+    private static final int TICK_MS = 20;
+    private static final int BIND_ATTEMPTS = 8;
+
+    private final MediaEngineConfig config;
+    private final RtpPortPool ports;
+    private final LongSupplier nanoClock;
+    private final System.Logger log = System.getLogger("media");
+    private final LongAdder malformedTotal = new LongAdder();
+    private EventLoopGroup group;
+    private Class<? extends DatagramChannel> channelClass;
+    private final Map<EventExecutor, List<RtpEndpoint>> endpointsByLoop = new IdentityHashMap<>();
+    private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+
+    public MediaEngine(MediaEngineConfig config, LongSupplier nanoClock) {
+        this.config = config;
+        this.ports = new RtpPortPool(config.portMin(), config.portMax());
+        this.nanoClock = nanoClock;
+    }
+
+    /** Creates the event loops (epoll when available) and starts each loop's tick. */
+    public synchronized void start() {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new io.netty.util.concurrent.DefaultThreadFactory("media", true), io);
+        for (EventExecutor loop : group) {
+            List<RtpEndpoint> endpoints = new ArrayList<>();
+            endpointsByLoop.put(loop, endpoints);
+            ticks.add(loop.scheduleAtFixedRate(() -> tick(endpoints), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS));
+        }
+        log.log(System.Logger.Level.INFO, "media engine started: " + endpointsByLoop.size() + " event loop(s), "
+                + (epoll ? "epoll" : "nio") + ", RTP ports " + config.portMin() + "-" + config.portMax());
+    }
+
+    /** Closes every loop; endpoints still open are closed with their sockets. */
+    public synchronized void stop() {
+        if (group == null) {
+            return;
+        }
+        ticks.forEach(t -> t.cancel(false));
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group = null;
+    }
+
+    /** The loop a new call's media (and its call state) should live on; spreads calls round-robin. */
+    public EventLoop nextLoop() {
+        return (EventLoop) group.next();
+    }
+
+    /**
+     * Binds an RTP/RTCP socket pair on {@code loop}. Completes on that loop; fails when the port range is
+     * exhausted or no pair could be bound.
+     */
+    public CompletableFuture<RtpEndpoint> open(EventLoop loop) {
+        CompletableFuture<RtpEndpoint> result = new CompletableFuture<>();
+        loop.execute(() -> bindPair(loop, BIND_ATTEMPTS, result));
+        return result;
+    }
+
+    private void bindPair(EventLoop loop, int attemptsLeft, CompletableFuture<RtpEndpoint> result) {
+        int port = ports.acquire();
+        if (port < 0) {
+            result.completeExceptionally(new MediaException("RTP port range " + config.portMin() + "-" + config.portMax() + " exhausted"));
+            return;
+        }
+        RtpEndpoint endpoint = new RtpEndpoint(this, loop, port, config);
+        ChannelFuture rtp = bootstrap(loop, endpoint, false).bind(new InetSocketAddress(config.bindAddress(), port));
+        rtp.addListener(f -> {
+            if (!f.isSuccess()) {
+                retry(loop, port, attemptsLeft, result, null, f.cause());
+                return;
+            }
+            ChannelFuture rtcp = bootstrap(loop, endpoint, true).bind(new InetSocketAddress(config.bindAddress(), port + 1));
+            rtcp.addListener(g -> {
+                if (!g.isSuccess()) {
+                    retry(loop, port, attemptsLeft, result, rtp.channel(), g.cause());
+                    return;
+                }
+                endpoint.attach(rtp.channel(), rtcp.channel());
+                result.complete(endpoint);
+            });
+        });
+    }
+
+    private void retry(EventLoop loop, int port, int attemptsLeft, CompletableFuture<RtpEndpoint> result,
+                       Channel opened, Throwable cause) {
+        if (opened != null) {
+            opened.close();
+        }
+        ports.release(port);
+        log.log(System.Logger.Level.WARNING, "RTP port " + port + " could not be bound (" + cause.getMessage() + "), trying another");
+        if (attemptsLeft <= 1) {
+            result.completeExceptionally(new MediaException("no RTP port pair could be bound: " + cause.getMessage()));
+        } else {
+            bindPair(loop, attemptsLeft - 1, result);
+        }
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, RtpEndpoint endpoint, boolean rtcp) {
+        return new Bootstrap().group(loop).channel(channelClass)
+                .option(ChannelOption.SO_RCVBUF, 64 * 1024)
+                .handler(new RtpInboundHandler(endpoint, rtcp));
+    }
+
+    void register(RtpEndpoint endpoint) {
+        endpointsByLoop.get(endpoint.eventLoop()).add(endpoint);
+    }
+
+    void unregister(RtpEndpoint endpoint) {
+        endpointsByLoop.get(endpoint.eventLoop()).remove(endpoint);
+    }
+
+    void releasePort(int port) {
+        ports.release(port);
+    }
+
+    void countMalformed() {
+        malformedTotal.increment();
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    System.Logger log() {
+        return log;
+    }
+
+    private void tick(List<RtpEndpoint> endpoints) {
+        long now = nanoClock.getAsLong();
+        for (int i = 0; i < endpoints.size(); i++) {
+            try {
+                endpoints.get(i).tick(now);
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.ERROR, "media tick failed for RTP port " + endpoints.get(i).localPort(), e);
+            }
+        }
+    }
+
+    /** RTP port pairs in use now. */
+    public int portsInUse() {
+        return ports.inUse();
+    }
+
+    /** Datagrams on RTP ports that were not RTP, since start. */
+    public long malformedPackets() {
+        return malformedTotal.sum();
+    }
+}

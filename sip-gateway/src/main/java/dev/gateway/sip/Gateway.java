@@ -1,0 +1,156 @@
+package dev.gateway.sip;
+
+import dev.gateway.agent.AgentFactory;
+import dev.gateway.agent.local.LocalAgent;
+import dev.gateway.agent.local.LocalAgentConfig;
+import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.endpoint.MediaEngineConfig;
+import dev.gateway.sip.api.HttpApi;
+import dev.gateway.sip.call.Call;
+import dev.gateway.sip.call.CallRegistry;
+import dev.gateway.sip.call.CallServices;
+import dev.gateway.sip.call.CallSettings;
+import dev.gateway.sip.call.InviteAdmission;
+import dev.gateway.sip.config.GatewayConfig;
+import dev.gateway.sip.signalling.SignallingSettings;
+import dev.gateway.sip.signalling.SipContext;
+import dev.gateway.sip.signalling.SipSignalling;
+import dev.gateway.sip.trunk.InboundTrunk;
+import dev.gateway.sip.trunk.InboundTrunkMatcher;
+import dev.gateway.sip.trunk.RateLimiter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The whole gateway: media engine, SIP stack, call registry, HTTP API. Owns every thread it starts.
+ *
+ * <p>Threading: {@link #start()}, {@link #drainAndStop()} from one owner thread (main, or the signal handler).
+ */
+public final class Gateway {
+    private static final System.Logger LOG = System.getLogger("gateway");
+
+    private final GatewayConfig config;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final CallRegistry registry;
+    private final MediaEngine media;
+    private final SipSignalling signalling;
+    private final HttpApi http;
+    private final AgentFactory agents;
+
+    public Gateway(GatewayConfig config) {
+        this.config = config;
+        this.registry = new CallRegistry(config.limits().maxCalls());
+        this.media = new MediaEngine(new MediaEngineConfig(config.rtp().bind(), config.rtp().portMin(),
+                config.rtp().portMax(), config.rtp().timeoutSeconds() * 1000L, config.rtp().jitterMinMs(),
+                config.rtp().jitterMaxMs(), 0), System::nanoTime);
+        String advertised = advertisedHost(config);
+        this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
+                advertised, config.sip().userAgent()), registry);
+        this.http = config.http().port() == 0 ? null
+                : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);
+        this.agents = LocalAgent.factory(new LocalAgentConfig(
+                config.localAgent().greeting() == dev.gateway.sip.config.LocalAgentConfig.Greeting.TONES,
+                config.localAgent().transferTarget()));
+    }
+
+    /** Starts media, SIP and HTTP; on failure stops what was started and rethrows. */
+    public void start() throws Exception {
+        try {
+            media.start();
+            SipContext sip = signalling.start();
+            CallServices services = new CallServices(sip, media, agents, registry,
+                    new CallSettings(config.limits().ringSeconds() * 1000L, 32_000));
+            List<InboundTrunk> trunks = config.trunks().inbound().isEmpty()
+                    ? List.of(InboundTrunk.open()) : config.trunks().inbound();
+            RateLimiter limiter = config.limits().invitesPerSecondPerSource() == 0 ? null
+                    : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
+            signalling.admission(new InviteAdmission(services, new InboundTrunkMatcher(trunks), limiter, draining::get));
+            if (http != null) {
+                http.start();
+            }
+        } catch (Exception e) {
+            stopNow();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "agent: " + (config.livekit() == null ? agents.describe() : "LiveKit " + config.livekit().url()));
+        if (config.trunks().inbound().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "no inbound trunks configured: accepting calls from anyone "
+                    + "(add trunks.inbound with allowed_addresses, or preset: twilio, before exposing this port)");
+        }
+        LOG.log(System.Logger.Level.INFO, "gateway ready: max " + config.limits().maxCalls() + " calls");
+    }
+
+    /**
+     * SIGTERM: refuse new calls (503), let current calls run for up to {@code limits.drainSeconds}, then hang up the
+     * rest and stop. Blocks the calling thread (never a Netty or JAIN-SIP one).
+     */
+    public void drainAndStop() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.limits().drainSeconds() * 1_000_000_000L;
+        LOG.log(System.Logger.Level.INFO, "draining: " + registry.size() + " call(s) up, new calls get 503; grace "
+                + config.limits().drainSeconds() + " s");
+        while (registry.size() > 0 && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        for (Call call : registry.all()) {
+            call.hangup("gateway shutting down");
+        }
+        long byeDeadline = System.nanoTime() + 2_000_000_000L;
+        while (registry.size() > 0 && System.nanoTime() < byeDeadline) {
+            sleep(50);
+        }
+        sleep(300); // let the last BYEs leave the socket before the stack closes it
+        stopNow();
+        LOG.log(System.Logger.Level.INFO, "gateway stopped");
+    }
+
+    private void stopNow() {
+        if (http != null) {
+            http.stop();
+        }
+        signalling.stop();
+        media.stop();
+    }
+
+    private static String advertisedHost(GatewayConfig config) {
+        if (config.sip().externalAddress() != null && !config.sip().externalAddress().isBlank()) {
+            return config.sip().externalAddress();
+        }
+        String bind = config.sip().bind();
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof Inet4Address) {
+                        LOG.log(System.Logger.Level.WARNING, "sip.bind is " + bind + " and sip.externalAddress is not set: advertising "
+                                + a.getHostAddress() + " in Contact and SDP (set sip.externalAddress to the public IP behind NAT)");
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through to loopback
+        }
+        return "127.0.0.1";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

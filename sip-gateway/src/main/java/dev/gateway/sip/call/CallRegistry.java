@@ -1,0 +1,69 @@
+package dev.gateway.sip.call;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every live call, by gateway id and by SIP Call-ID, with the admission limit. Thread-safe: JAIN-SIP threads,
+ * call loops and the HTTP API all use it.
+ */
+public final class CallRegistry {
+    private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final int maxCalls;
+
+    public CallRegistry(int maxCalls) {
+        this.maxCalls = maxCalls;
+    }
+
+    /** Takes one of the {@code maxCalls} slots; false when all are taken. Pair with {@link #remove} or {@link #unreserve}. */
+    public boolean reserve() {
+        while (true) {
+            int n = reserved.get();
+            if (n >= maxCalls) {
+                return false;
+            }
+            if (reserved.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a slot taken by {@link #reserve()} when the call was never added. */
+    public void unreserve() {
+        reserved.decrementAndGet();
+    }
+
+    /** Adds a call that holds a reservation. */
+    public void add(Call call) {
+        byId.put(call.id(), call);
+        bySipCallId.put(call.sipCallId(), call);
+    }
+
+    /** Removes a call and frees its slot; idempotent. */
+    public void remove(Call call) {
+        if (byId.remove(call.id(), call)) {
+            bySipCallId.remove(call.sipCallId(), call);
+            reserved.decrementAndGet();
+        }
+    }
+
+    public Call byId(String id) {
+        return byId.get(id);
+    }
+
+    public Call bySipCallId(String callId) {
+        return bySipCallId.get(callId);
+    }
+
+    public Collection<Call> all() {
+        return List.copyOf(byId.values());
+    }
+
+    public int size() {
+        return byId.size();
+    }
+}

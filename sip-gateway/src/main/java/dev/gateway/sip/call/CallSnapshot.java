@@ -1,0 +1,18 @@
+package dev.gateway.sip.call;
+
+import dev.gateway.media.endpoint.RtpEndpointStats;
+
+/**
+ * One call as {@code GET /calls} shows it. Immutable.
+ *
+ * @param transfer null when no transfer was requested
+ * @param media    null before media is set up
+ */
+public record CallSnapshot(String id, String callId, String from, String to, String trunk, String state,
+                           String codec, int ptime, String dtmf, long startedAtMillis, TransferSnapshot transfer,
+                           RtpEndpointStats media) {
+
+    /** The state of the last transfer request. */
+    public record TransferSnapshot(String to, String status, int sipStatus) {
+    }
+}

@@ -1,0 +1,281 @@
+package dev.gateway.sip.call;
+
+import dev.gateway.agent.CallInfo;
+import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.sdp.OfferAnswer;
+import dev.gateway.media.sdp.SdpCodec;
+import dev.gateway.media.sdp.SdpException;
+import dev.gateway.media.sdp.SessionDescription;
+import dev.gateway.sip.signalling.SipContext;
+import dev.gateway.sip.signalling.SipSignalling;
+import dev.gateway.sip.trunk.DigestAuthenticator;
+import dev.gateway.sip.trunk.InboundTrunk;
+import dev.gateway.sip.trunk.InboundTrunkMatcher;
+import dev.gateway.sip.trunk.RateLimiter;
+import gov.nist.javax.sip.RequestEventExt;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.address.TelURL;
+import javax.sip.address.URI;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.RetryAfterHeader;
+import javax.sip.header.UserAgentHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Decides what happens to a new INVITE, in this order, each rejection saying why: scanner traffic and sources
+ * over their rate are dropped silently; 503 + Retry-After while draining or at {@code limits.maxCalls}; 404 when no
+ * trunk serves the called number; 403 for a source or caller the trunk does not allow; 401 challenge / 403 on bad
+ * credentials when the trunk has them; 400 for a malformed SDP offer; 488 when no codec is common. Otherwise the
+ * call is created and handed to its event loop.
+ *
+ * <p>Threading: thread-safe; runs on JAIN-SIP threads and never blocks (no DNS: SDP addresses must be literals).
+ */
+public final class InviteAdmission {
+    private static final System.Logger LOG = System.getLogger("sip");
+    private static final List<String> CODECS = List.of("PCMU", "PCMA");
+    private static final List<String> SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
+            "vaxsipuseragent", "pplsip", "iwar", "sundayddr", "sipsak");
+    private static final String REALM = "gateway";
+
+    private final SipContext sip;
+    private final CallRegistry registry;
+    private final InboundTrunkMatcher trunks;
+    private final DigestAuthenticator digest = new DigestAuthenticator();
+    private final RateLimiter rateLimiter;
+    private final BooleanSupplier draining;
+    private final MediaEngine media;
+    private final CallServices services;
+    private final LongAdder dropped = new LongAdder();
+
+    public InviteAdmission(CallServices services, InboundTrunkMatcher trunks, RateLimiter rateLimiter,
+                           BooleanSupplier draining) {
+        this.sip = services.sip();
+        this.registry = services.registry();
+        this.media = services.media();
+        this.services = services;
+        this.trunks = trunks;
+        this.rateLimiter = rateLimiter;
+        this.draining = draining;
+    }
+
+    /** A new INVITE (no To tag). */
+    public void admit(RequestEventExt event, ServerTransaction tx) {
+        Request request = tx.getRequest();
+        InetAddress source = address(event.getRemoteIpAddress());
+        if (isScanner(request) || (rateLimiter != null && !rateLimiter.tryAcquire(source, System.nanoTime()))) {
+            dropped.increment();
+            return; // no answer at all: scanners learn nothing, floods get no amplification
+        }
+        String callId = SipSignalling.callId(request);
+        String called = user(request.getRequestURI());
+        String caller = user(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI());
+        String where = "INVITE " + callId + " from " + event.getRemoteIpAddress() + " (" + caller + " -> " + called + ")";
+        if (draining.getAsBoolean()) {
+            unavailable(tx, "Draining, try another node", where);
+            return;
+        }
+        InboundTrunkMatcher.Match match = trunks.match(source, called, caller);
+        InboundTrunk trunk;
+        if (match instanceof InboundTrunkMatcher.Matched m) {
+            trunk = m.trunk();
+        } else if (match instanceof InboundTrunkMatcher.NoTrunk) {
+            reject(tx, Response.NOT_FOUND, "No trunk serves " + called, where);
+            return;
+        } else if (match instanceof InboundTrunkMatcher.SourceNotAllowed s) {
+            reject(tx, Response.FORBIDDEN, "Source address not allowed by trunk " + s.trunkName(), where);
+            return;
+        } else {
+            reject(tx, Response.FORBIDDEN, "Caller not allowed by trunk", where);
+            return;
+        }
+        if (trunk.requiresAuth() && !authenticated(tx, trunk, where)) {
+            return;
+        }
+        SessionDescription offer;
+        OfferAnswer.Negotiation negotiation;
+        try {
+            offer = offer(request);
+            negotiation = negotiate(offer);
+        } catch (SdpException e) {
+            rejectSdp(tx, e, where);
+            return;
+        }
+        if (!registry.reserve()) {
+            unavailable(tx, "Too many calls", where);
+            return;
+        }
+        sip.reply100(tx);
+        String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
+        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk, callId));
+        Call call = new Call(callId, tx, info, offer, negotiation, media.nextLoop(), services);
+        registry.add(call);
+        call.begin();
+    }
+
+    /** A re-INVITE or UPDATE in an existing dialog. */
+    public void reoffer(Call call, ServerTransaction tx) {
+        Request request = tx.getRequest();
+        if (request.getRawContent() == null || request.getRawContent().length == 0) {
+            call.onReoffer(tx, null, null); // session refresh: answer with the current SDP
+            return;
+        }
+        try {
+            SessionDescription offer = offer(request);
+            call.onReoffer(tx, offer, negotiate(offer));
+        } catch (SdpException e) {
+            rejectSdp(tx, e, "re-offer in " + call.id());
+        }
+    }
+
+    /** INVITEs dropped without an answer (scanners, rate limit) since start. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    private static SessionDescription offer(Request request) throws SdpException {
+        byte[] body = request.getRawContent();
+        if (body == null || body.length == 0) {
+            throw new SdpException(SdpException.Kind.UNSUPPORTED, 0, "", "an SDP offer in the INVITE is required (no late offer)");
+        }
+        return SdpCodec.parse(new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static OfferAnswer.Negotiation negotiate(SessionDescription offer) throws SdpException {
+        OfferAnswer.Negotiation n = OfferAnswer.negotiate(offer, CODECS);
+        if (!NetUtil.isValidIpV4Address(n.remoteAddress()) && !NetUtil.isValidIpV6Address(n.remoteAddress())) {
+            throw new SdpException(SdpException.Kind.UNSUPPORTED, 0, "", "c= must be an IP address, got " + n.remoteAddress());
+        }
+        return n;
+    }
+
+    private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String where) {
+        Header authorization = tx.getRequest().getHeader("Authorization");
+        DigestAuthenticator.Verdict verdict = digest.verify(Request.INVITE,
+                authorization == null ? null : headerValue(authorization), trunk.authUsername(), trunk.authPassword(),
+                System.currentTimeMillis());
+        switch (verdict) {
+            case OK:
+                return true;
+            case MISSING:
+            case STALE_NONCE:
+                try {
+                    Response challenge = sip.response(Response.UNAUTHORIZED, tx.getRequest());
+                    challenge.setHeader(sip.headers().createHeader("WWW-Authenticate",
+                            digest.challenge(REALM) + (verdict == DigestAuthenticator.Verdict.STALE_NONCE ? ", stale=true" : "")));
+                    sip.send(tx, challenge);
+                } catch (ParseException e) {
+                    sip.reply(tx, Response.SERVER_INTERNAL_ERROR, null);
+                }
+                return false;
+            default:
+                reject(tx, Response.FORBIDDEN, "Authentication failed", where + " [" + verdict.name().toLowerCase(Locale.ROOT) + "]");
+                return false;
+        }
+    }
+
+    private void rejectSdp(ServerTransaction tx, SdpException e, String where) {
+        switch (e.kind()) {
+            case NO_COMMON_CODEC -> {
+                try {
+                    Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, tx.getRequest());
+                    r.setHeader(sip.headers().createWarningHeader(sip.advertisedHost(), 305, "Incompatible media format: offer PCMU or PCMA"));
+                    sip.send(tx, r);
+                } catch (ParseException | javax.sip.InvalidArgumentException pe) {
+                    sip.reply(tx, Response.NOT_ACCEPTABLE_HERE, null);
+                }
+                LOG.log(System.Logger.Level.INFO, where + " rejected 488: no common codec");
+            }
+            case UNSUPPORTED -> reject(tx, Response.NOT_ACCEPTABLE_HERE, "Not acceptable: " + e.reason(), where);
+            default -> reject(tx, Response.BAD_REQUEST, "Malformed SDP" + (e.lineNumber() > 0 ? " at line " + e.lineNumber() : "") + ": " + e.reason(), where);
+        }
+    }
+
+    private void reject(ServerTransaction tx, int status, String reason, String where) {
+        sip.reply(tx, status, reason);
+        LOG.log(System.Logger.Level.INFO, where + " rejected " + status + ": " + reason);
+    }
+
+    private void unavailable(ServerTransaction tx, String reason, String where) {
+        try {
+            Response r = sip.response(Response.SERVICE_UNAVAILABLE, tx.getRequest());
+            r.setReasonPhrase(reason);
+            RetryAfterHeader retry = sip.headers().createRetryAfterHeader(30);
+            r.setHeader(retry);
+            sip.send(tx, r);
+        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+            sip.reply(tx, Response.SERVICE_UNAVAILABLE, reason);
+        }
+        LOG.log(System.Logger.Level.INFO, where + " rejected 503: " + reason);
+    }
+
+    private static boolean isScanner(Request request) {
+        UserAgentHeader ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
+        if (ua == null) {
+            return false;
+        }
+        String agent = headerValue(ua).toLowerCase(Locale.ROOT);
+        for (String s : SCANNERS) {
+            if (agent.contains(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, String> mappedHeaders(Request request, InboundTrunk trunk, String callId) {
+        Map<String, String> out = new HashMap<>();
+        out.put("Call-ID", callId);
+        for (String name : List.of("X-Twilio-CallSid", "X-Twilio-AccountSid")) {
+            Header h = request.getHeader(name);
+            if (h != null) {
+                out.put(name, headerValue(h));
+            }
+        }
+        for (String name : trunk.headersToAttributes().keySet()) {
+            Header h = request.getHeader(name);
+            if (h != null) {
+                out.put(name, headerValue(h));
+            }
+        }
+        return out;
+    }
+
+    private static String headerValue(Header h) {
+        String s = h.toString();
+        int colon = s.indexOf(':');
+        return (colon >= 0 ? s.substring(colon + 1) : s).strip();
+    }
+
+    static String user(URI uri) {
+        if (uri instanceof SipURI s) {
+            return s.getUser() == null ? "" : s.getUser();
+        }
+        if (uri instanceof TelURL t) {
+            return (t.isGlobal() ? "+" : "") + t.getPhoneNumber();
+        }
+        return uri.toString();
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByAddress(NetUtil.createByteArrayFromIpAddressString(literal));
+        } catch (UnknownHostException | RuntimeException e) {
+            return InetAddress.getLoopbackAddress();
+        }
+    }
+}

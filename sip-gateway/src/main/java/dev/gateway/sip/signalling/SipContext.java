@@ -1,0 +1,110 @@
+package dev.gateway.sip.signalling;
+
+import java.text.ParseException;
+import java.util.List;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * The JAIN-SIP factories and provider plus what the gateway advertises about itself (host, port, User-Agent),
+ * and the few message builders every call needs. Thread-safe: the JAIN-SIP factories are.
+ */
+public final class SipContext {
+    /** Methods we answer, for Allow headers and 405s. */
+    public static final List<String> ALLOWED = List.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "UPDATE", "NOTIFY", "INFO");
+
+    private final SipProvider provider;
+    private final AddressFactory addresses;
+    private final HeaderFactory headers;
+    private final MessageFactory messages;
+    private final String advertisedHost;
+    private final int port;
+    private final String userAgent;
+    private final System.Logger log = System.getLogger("sip");
+
+    SipContext(SipProvider provider, AddressFactory addresses, HeaderFactory headers, MessageFactory messages,
+               String advertisedHost, int port, String userAgent) {
+        this.provider = provider;
+        this.addresses = addresses;
+        this.headers = headers;
+        this.messages = messages;
+        this.advertisedHost = advertisedHost;
+        this.port = port;
+        this.userAgent = userAgent;
+    }
+
+    public SipProvider provider() { return provider; }
+    public AddressFactory addresses() { return addresses; }
+    public HeaderFactory headers() { return headers; }
+    public MessageFactory messages() { return messages; }
+    /** The address placed in Contact and in SDP {@code c=} (sip.externalAddress, or the bound address). */
+    public String advertisedHost() { return advertisedHost; }
+
+    /** Our Contact for a dialog whose request came over {@code transport}. */
+    public ContactHeader contact(String transport) throws ParseException {
+        SipURI uri = addresses.createSipURI("gateway", advertisedHost);
+        uri.setPort(port);
+        if (transport != null && !transport.equalsIgnoreCase("udp")) {
+            uri.setTransportParam(transport.toLowerCase());
+        }
+        Address address = addresses.createAddress(uri);
+        return headers.createContactHeader(address);
+    }
+
+    /** Builds a response with our User-Agent (as Server) header. */
+    public Response response(int status, Request request) throws ParseException {
+        Response response = messages.createResponse(status, request);
+        response.setHeader(headers.createServerHeader(List.of(userAgent)));
+        return response;
+    }
+
+    /** Adds Allow with every method we handle. */
+    public void addAllow(Response response) throws ParseException {
+        response.setHeader(headers.createAllowHeader(String.join(", ", ALLOWED)));
+    }
+
+    /**
+     * Sends a response on a server transaction, logging (not throwing) when the transport fails: the peer may
+     * be gone, and nothing the caller of this method can do changes that.
+     */
+    public void send(ServerTransaction transaction, Response response) {
+        try {
+            transaction.sendResponse(response);
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "could not send " + response.getStatusCode() + " for "
+                    + transaction.getRequest().getMethod() + ": " + e.getMessage());
+        }
+    }
+
+    /** Builds and sends a simple final response; {@code reason} replaces the standard phrase when not null. */
+    public void reply(ServerTransaction transaction, int status, String reason) {
+        try {
+            Response response = response(status, transaction.getRequest());
+            if (reason != null) {
+                response.setReasonPhrase(reason);
+            }
+            send(transaction, response);
+        } catch (ParseException e) {
+            log.log(System.Logger.Level.WARNING, "could not build " + status + ": " + e.getMessage());
+        }
+    }
+
+    /** 100 Trying: sent at once so the trunk stops retransmitting while we set the call up. */
+    public void reply100(ServerTransaction transaction) {
+        reply(transaction, Response.TRYING, null);
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+}

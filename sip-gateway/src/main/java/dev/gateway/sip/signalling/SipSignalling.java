@@ -1,0 +1,247 @@
+package dev.gateway.sip.signalling;
+
+import dev.gateway.sip.call.Call;
+import dev.gateway.sip.call.CallRegistry;
+import dev.gateway.sip.call.InviteAdmission;
+import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
+import java.util.Properties;
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransactionUnavailableException;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * The JAIN-SIP RI stack (UDP and TCP on one port) and its listener. The listener never blocks: new INVITEs go
+ * through {@link InviteAdmission} (cheap checks) and everything about an existing call is handed to that call's
+ * event loop.
+ *
+ * <p>Threading: {@link #start()} and {@link #stop()} from the owner's thread; the listener methods run on
+ * JAIN-SIP's threads, several at once (reentrant listener), and touch only thread-safe state.
+ */
+public final class SipSignalling implements SipListener {
+    private static final System.Logger LOG = System.getLogger("sip");
+
+    private final SignallingSettings settings;
+    private final CallRegistry registry;
+    private InviteAdmission admission;
+    private SipStack stack;
+    private SipContext context;
+
+    public SipSignalling(SignallingSettings settings, CallRegistry registry) {
+        this.settings = settings;
+        this.registry = registry;
+    }
+
+    /**
+     * Creates the stack and binds UDP and TCP on the SIP port. The returned context is what calls use to send.
+     *
+     * @throws SipStartException naming the address and what failed (port in use, bad address)
+     */
+    public SipContext start() throws SipStartException {
+        try {
+            SipFactory factory = SipFactory.getInstance();
+            factory.setPathName("gov.nist");
+            Properties properties = SipStackSettings.properties("gateway-" + settings.port());
+            stack = factory.createSipStack(properties);
+            ListeningPoint udp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.UDP);
+            ListeningPoint tcp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.TCP);
+            String sentBy = settings.advertisedHost() + ":" + settings.port();
+            udp.setSentBy(sentBy);
+            tcp.setSentBy(sentBy);
+            SipProvider provider = stack.createSipProvider(udp);
+            provider.addListeningPoint(tcp);
+            provider.addSipListener(this);
+            context = new SipContext(provider, factory.createAddressFactory(), factory.createHeaderFactory(),
+                    factory.createMessageFactory(), settings.advertisedHost(), settings.port(), settings.userAgent());
+            stack.start();
+            LOG.log(System.Logger.Level.INFO, "SIP listening on " + settings.bind() + ":" + settings.port()
+                    + " (UDP, TCP), advertising " + sentBy);
+            return context;
+        } catch (Exception e) {
+            stop();
+            throw new SipStartException("SIP could not listen on " + settings.bind() + ":" + settings.port() + ": "
+                    + e.getMessage() + " (is another process using the port? set sip.port or sip.bind)", e);
+        }
+    }
+
+    /** Installs the INVITE policy; must be called after {@link #start()} and before traffic matters. */
+    public void admission(InviteAdmission admission) {
+        this.admission = admission;
+    }
+
+    public void stop() {
+        if (stack != null) {
+            stack.stop();
+            stack = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ SipListener
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        if (method.equals(Request.ACK)) {
+            Call call = registry.bySipCallId(callId(request));
+            if (call != null) {
+                call.onAck();
+            }
+            return;
+        }
+        ServerTransaction tx = serverTransaction(event);
+        if (tx == null) {
+            return; // a retransmission the stack already handles, or a reply was sent statelessly
+        }
+        boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
+        Call call = inDialog ? registry.bySipCallId(callId(request)) : null;
+        switch (method) {
+            case Request.INVITE -> {
+                if (!inDialog) {
+                    InviteAdmission policy = admission;
+                    if (policy == null) {
+                        context.reply(tx, Response.SERVICE_UNAVAILABLE, "Starting up");
+                    } else {
+                        policy.admit((RequestEventExt) event, tx);
+                    }
+                } else if (call == null) {
+                    context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    admission.reoffer(call, tx);
+                }
+            }
+            case Request.UPDATE -> {
+                if (call == null) {
+                    context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    admission.reoffer(call, tx);
+                }
+            }
+            case Request.BYE -> {
+                call = registry.bySipCallId(callId(request));
+                if (call == null) {
+                    context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    call.onBye(tx);
+                }
+            }
+            case Request.CANCEL -> onCancel(tx);
+            case Request.OPTIONS -> onOptions(tx);
+            case Request.NOTIFY -> {
+                call = registry.bySipCallId(callId(request));
+                if (call == null) {
+                    context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    call.onNotify(tx);
+                }
+            }
+            case Request.INFO -> context.reply(tx, call == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null);
+            case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.PUBLISH, Request.PRACK, Request.REFER -> {
+                try {
+                    Response response = context.response(Response.METHOD_NOT_ALLOWED, request);
+                    context.addAllow(response);
+                    context.send(tx, response);
+                } catch (java.text.ParseException e) {
+                    context.reply(tx, Response.METHOD_NOT_ALLOWED, null);
+                }
+            }
+            default -> context.reply(tx, Response.NOT_IMPLEMENTED, null);
+        }
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent event) {
+        ServerTransaction tx = event.getServerTransaction();
+        if (tx != null) {
+            return tx;
+        }
+        try {
+            return context.provider().getNewServerTransaction(event.getRequest());
+        } catch (TransactionAlreadyExistsException e) {
+            return null;
+        } catch (TransactionUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "no transaction for " + event.getRequest().getMethod() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void onCancel(ServerTransaction cancel) {
+        SIPServerTransaction invite = cancel instanceof SIPServerTransaction s ? s.getCanceledInviteTransaction() : null;
+        if (invite == null) {
+            context.reply(cancel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        context.reply(cancel, Response.OK, null);
+        Call call = registry.bySipCallId(callId(cancel.getRequest()));
+        if (call != null) {
+            call.onCancel();
+        } else {
+            context.reply(invite, Response.REQUEST_TERMINATED, null);
+        }
+    }
+
+    private void onOptions(ServerTransaction tx) {
+        try {
+            Response ok = context.response(Response.OK, tx.getRequest());
+            context.addAllow(ok);
+            ok.setHeader(context.headers().createAcceptHeader("application", "sdp"));
+            context.send(tx, ok);
+        } catch (java.text.ParseException e) {
+            context.reply(tx, Response.OK, null);
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        ClientTransaction ct = event.getClientTransaction();
+        if (ct != null && ct.getApplicationData() instanceof Call call
+                && ct.getRequest().getMethod().equals(Request.REFER)) {
+            call.onReferResponse(event.getResponse());
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (!event.isServerTransaction()) {
+            ClientTransaction ct = event.getClientTransaction();
+            if (ct.getApplicationData() instanceof Call call && ct.getRequest().getMethod().equals(Request.REFER)) {
+                call.onReferTimeout();
+            }
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.log(System.Logger.Level.DEBUG, "SIP I/O error towards " + event.getHost() + ":" + event.getPort());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        Call call = registry.bySipCallId(event.getDialog().getCallId().getCallId());
+        if (call != null) {
+            call.onDialogTerminated();
+        }
+    }
+
+    public static String callId(Request request) {
+        return ((javax.sip.header.CallIdHeader) request.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.gateway.sip.signalling;
+
+import java.util.Properties;
+
+/**
+ * How the JAIN-SIP RI stack is configured, deliberately (DESIGN.md): every property here is set on purpose.
+ * Pure, thread-safe.
+ */
+final class SipStackSettings {
+    private SipStackSettings() {
+    }
+
+    static Properties properties(String name) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", name);
+        // Dialogs are created for us on 1xx/2xx with a To tag, so re-INVITE, BYE, REFER and NOTIFY map to them.
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        // Our listener only hands events to call loops, so several stack threads may call it at once.
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", "4");
+        // Twilio's REFER progress arrives as NOTIFY without a SUBSCRIBE: deliver it instead of answering 481.
+        p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+        // Bounded everything: a flood of requests cannot take the heap.
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "2000");
+        p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", "10");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
+        // Stray responses (no matching transaction) are dropped by the stack, not delivered.
+        p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "true");
+        // log4j stays out of the runtime: the RI's default loggers need it.
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", NoMessageLog.class.getName());
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        return p;
+    }
+}
