@@ -1,0 +1,286 @@
+package dev.gateway.media.sdp;
+
+import static dev.gateway.media.sdp.SdpException.Kind.MALFORMED;
+import static dev.gateway.media.sdp.SdpException.Kind.NO_COMMON_CODEC;
+import static dev.gateway.media.sdp.SdpException.Kind.UNSUPPORTED;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The RFC 3264 offer/answer model for the gateway's single narrowband audio stream: choose a codec from an offer,
+ * write the answer, or write an offer for an outbound call. Codecs are named by encoding name ({@code "PCMU"},
+ * {@code "PCMA"}, ...) and RTP payload type; mapping them to sample codecs is the caller's business.
+ *
+ * <p>Only plain {@code RTP/AVP} audio at an 8000 Hz RTP clock is negotiated; secure or feedback profiles are
+ * parsed by {@link SdpCodec} but never chosen here, because an answer must keep the offered transport (RFC 3264 §6).
+ *
+ * <p>Pure functions: stateless and thread-safe.
+ */
+public final class OfferAnswer {
+    /** Packet time used when the offer has no usable {@code a=ptime}, in ms (RFC 3551 §4.5 default for G.711). */
+    public static final int DEFAULT_PTIME_MS = 20;
+    /** Smallest offered packet time this gateway follows, in ms. */
+    public static final int MIN_PTIME_MS = 10;
+    /** Largest offered packet time this gateway follows, in ms. */
+    public static final int MAX_PTIME_MS = 60;
+    /** RTP clock rate of the narrowband codecs and of telephone-event that this gateway negotiates, in Hz. */
+    public static final int CLOCK_RATE = 8000;
+    /** The RFC 4733 §3.3 events we send and receive: DTMF digits 0-9, *, #, A-D. */
+    public static final String TELEPHONE_EVENTS = "0-15";
+
+    private static final String ZERO_IP4 = "0.0.0.0";
+
+    private OfferAnswer() {
+    }
+
+    /**
+     * The outcome of negotiating an offer. Immutable and thread-safe.
+     *
+     * @param payloadType               chosen payload type, as numbered in the offer
+     * @param encodingName              chosen encoding, spelled as in the caller's supported list
+     * @param telephoneEventPayloadType the offer's telephone-event/8000 payload type, or -1 when not offered
+     * @param ptimeMs                   packet time in ms, 10..60
+     * @param remoteDirection           the offer's direction (media level, else session level, else sendrecv)
+     * @param localDirection            the direction to put in the answer
+     * @param remoteAddress             where to send RTP: media-level c=, else session-level c=
+     * @param remotePort                where to send RTP, 1..65535
+     * @param hold                      the offerer put the call on hold: sendonly, inactive or c=0.0.0.0
+     * @param audioMediaIndex           0-based index of the negotiated m= line in the offer
+     * @param mediaCount                number of m= lines in the offer (the answer has as many, RFC 3264 §6)
+     */
+    public record Negotiation(int payloadType, String encodingName, int telephoneEventPayloadType, int ptimeMs,
+            MediaDirection remoteDirection, MediaDirection localDirection, String remoteAddress, int remotePort,
+            boolean hold, int audioMediaIndex, int mediaCount) {
+        public Negotiation {
+            if (payloadType < 0 || payloadType > 127) {
+                throw new IllegalArgumentException("payload type out of 0..127: " + payloadType);
+            }
+            if (Objects.requireNonNull(encodingName, "encodingName").isBlank()) {
+                throw new IllegalArgumentException("encoding name is blank");
+            }
+            if (telephoneEventPayloadType < -1 || telephoneEventPayloadType > 127
+                    || telephoneEventPayloadType == payloadType) {
+                throw new IllegalArgumentException("bad telephone-event payload type: " + telephoneEventPayloadType);
+            }
+            if (ptimeMs < MIN_PTIME_MS || ptimeMs > MAX_PTIME_MS) {
+                throw new IllegalArgumentException("ptime out of 10..60 ms: " + ptimeMs);
+            }
+            Objects.requireNonNull(remoteDirection, "remoteDirection");
+            Objects.requireNonNull(localDirection, "localDirection");
+            Objects.requireNonNull(remoteAddress, "remoteAddress");
+            if (remotePort < 1 || remotePort > 65535) {
+                throw new IllegalArgumentException("remote port out of 1..65535: " + remotePort);
+            }
+            if (audioMediaIndex < 0 || audioMediaIndex >= mediaCount) {
+                throw new IllegalArgumentException("audio index " + audioMediaIndex + " not below " + mediaCount);
+            }
+        }
+
+        /** Whether telephone-event was offered and is kept in the answer. */
+        public boolean hasTelephoneEvent() {
+            return telephoneEventPayloadType >= 0;
+        }
+    }
+
+    /**
+     * RFC 3264 answer to an audio offer. {@code supportedEncodings} lists local encodings in local preference order,
+     * e.g. {@code List.of("PCMU", "PCMA")}; the first payload type in the OFFER's order that we support is picked
+     * (the offerer's preference wins, RFC 3264 §6.1), matching by encoding name case-insensitively at clock rate
+     * 8000, mono. telephone-event/8000 is taken with the offer's payload type (never a hard-coded 101), -1 if absent.
+     * Uses the first audio m= line with port != 0 and transport RTP/AVP; the other m= lines are rejected in the
+     * answer with port 0. Remote address: media-level c= else session-level c=. Hold: direction sendonly or inactive,
+     * or c=0.0.0.0 (RFC 2543 style, RFC 3264 §8.4). ptime from the offer (default 20; 10..60 is followed, anything
+     * else falls back to 20), echoed in the answer.
+     *
+     * <p>Local direction is {@link MediaDirection#answerTo()} of the remote one; with c=0.0.0.0 we cannot send, so
+     * sendrecv becomes recvonly and sendonly becomes inactive.
+     *
+     * @throws SdpException {@link SdpException.Kind#MALFORMED} when the offer has no audio m= line or no c= for it,
+     *                      {@link SdpException.Kind#UNSUPPORTED} when every audio m= line is disabled or not RTP/AVP,
+     *                      {@link SdpException.Kind#NO_COMMON_CODEC} when no offered codec is supported
+     */
+    public static Negotiation negotiate(SessionDescription offer, List<String> supportedEncodings)
+            throws SdpException {
+        Objects.requireNonNull(offer, "offer");
+        List<String> supported = List.copyOf(supportedEncodings);
+        List<MediaDescription> media = offer.media();
+        int index = -1;
+        boolean sawAudio = false;
+        for (int i = 0; i < media.size() && index < 0; i++) {
+            MediaDescription m = media.get(i);
+            if (m.media().equalsIgnoreCase("audio")) {
+                sawAudio = true;
+                if (m.port() != 0 && m.protocol().equals(MediaDescription.RTP_AVP)) {
+                    index = i;
+                }
+            }
+        }
+        if (!sawAudio) {
+            throw SdpException.of(MALFORMED, "offer has no audio m= line");
+        }
+        if (index < 0) {
+            throw SdpException.of(UNSUPPORTED, "no audio m= line with a port and RTP/AVP transport");
+        }
+        MediaDescription audio = media.get(index);
+        RtpMap chosen = null;
+        String localName = null;
+        int telephoneEvent = -1;
+        for (int pt : audio.payloadTypes()) {
+            RtpMap map = audio.rtpMap(pt);
+            if (map == null || map.channels() != 1 || map.clockRate() != CLOCK_RATE) {
+                continue;
+            }
+            if (map.isTelephoneEvent()) {
+                telephoneEvent = telephoneEvent < 0 ? pt : telephoneEvent;
+                continue;
+            }
+            for (String name : supported) {
+                if (chosen == null && map.matches(name, CLOCK_RATE)) {
+                    chosen = map;
+                    localName = name;
+                }
+            }
+        }
+        if (chosen == null) {
+            throw new SdpException(NO_COMMON_CODEC, 0, mediaLine(audio),
+                    "no offered codec at 8000 Hz is among " + supported);
+        }
+        String address = audio.connectionAddress() != null ? audio.connectionAddress() : offer.connectionAddress();
+        if (address == null) {
+            throw SdpException.of(MALFORMED, "no c= line for m= line " + (index + 1) + " (RFC 4566 §5.7)");
+        }
+        MediaDirection remote = audio.direction() != null ? audio.direction()
+                : offer.direction() != null ? offer.direction() : MediaDirection.SENDRECV;
+        boolean zeroAddress = ZERO_IP4.equals(address);
+        MediaDirection local = remote.answerTo();
+        if (zeroAddress && local.sends()) {
+            local = local == MediaDirection.SENDRECV ? MediaDirection.RECVONLY : MediaDirection.INACTIVE;
+        }
+        boolean hold = zeroAddress || remote == MediaDirection.SENDONLY || remote == MediaDirection.INACTIVE;
+        Integer offered = audio.ptimeMs();
+        int ptime = offered != null && offered >= MIN_PTIME_MS && offered <= MAX_PTIME_MS ? offered : DEFAULT_PTIME_MS;
+        return new Negotiation(chosen.payloadType(), localName, telephoneEvent, ptime, remote, local, address,
+                audio.port(), hold, index, media.size());
+    }
+
+    /**
+     * Builds the answer SDP text: {@code o=} with the given session id and version, {@code c=IN IP4 localAddress}
+     * (IP6 when it contains a colon), one {@code m=audio} line with the chosen payload type and the telephone-event
+     * payload type (an {@code a=rtpmap} for both, {@code a=fmtp:<te> 0-15}, {@code a=ptime}, the local direction),
+     * and every other offered m= line rejected with port 0 in the same position (RFC 3264 §6).
+     *
+     * @param n         a negotiation of this very offer
+     * @param localPort our RTP port, 1..65535
+     * @throws IllegalArgumentException when {@code n} does not belong to {@code offer} or a value is out of range
+     */
+    public static String answer(Negotiation n, SessionDescription offer, String localAddress, int localPort,
+            long sessionId, long sessionVersion) {
+        if (n.mediaCount() != offer.media().size()) {
+            throw new IllegalArgumentException("negotiation is for an offer with " + n.mediaCount() + " m= lines");
+        }
+        List<MediaDescription> out = new ArrayList<>(offer.media().size());
+        for (int i = 0; i < offer.media().size(); i++) {
+            MediaDescription m = offer.media().get(i);
+            if (i == n.audioMediaIndex()) {
+                out.add(audio(n.payloadType(), n.encodingName(), n.telephoneEventPayloadType(), n.ptimeMs(),
+                        n.localDirection(), localPort));
+            } else {
+                out.add(new MediaDescription(m.media(), 0, m.protocol(), m.payloadTypes(), Map.of(), Map.of(),
+                        null, null, null, null, false, List.of()));
+            }
+        }
+        return SdpCodec.format(session(localAddress, sessionId, sessionVersion, out));
+    }
+
+    /**
+     * An offer for an outbound call: one audio stream with the given encodings in that order (static payload types
+     * 0 PCMU, 8 PCMA, 9 G722, 18 G729 of RFC 3551), plus telephone-event on the given payload type, the given ptime
+     * and the direction attribute.
+     *
+     * @param telephoneEventPayloadType a dynamic payload type 96..127, or -1 to offer no telephone-event
+     * @throws IllegalArgumentException for an encoding without a static payload type or a value out of range
+     */
+    public static String offer(List<String> encodings, int telephoneEventPayloadType, int ptimeMs,
+            String localAddress, int localPort, long sessionId, long sessionVersion, MediaDirection direction) {
+        if (encodings.isEmpty()) {
+            throw new IllegalArgumentException("at least one encoding is required");
+        }
+        Map<Integer, String> byPayload = new LinkedHashMap<>();
+        for (String name : encodings) {
+            int pt = staticPayloadType(name);
+            if (byPayload.put(pt, name) != null) {
+                throw new IllegalArgumentException("encoding listed twice: " + name);
+            }
+        }
+        if (telephoneEventPayloadType != -1 && (telephoneEventPayloadType < 96 || telephoneEventPayloadType > 127)) {
+            throw new IllegalArgumentException("telephone-event needs a dynamic payload type 96..127 (RFC 3551 §3)");
+        }
+        if (ptimeMs < MIN_PTIME_MS || ptimeMs > MAX_PTIME_MS) {
+            throw new IllegalArgumentException("ptime out of 10..60 ms: " + ptimeMs);
+        }
+        List<Integer> pts = new ArrayList<>(byPayload.keySet());
+        Map<Integer, RtpMap> maps = new LinkedHashMap<>();
+        byPayload.forEach((pt, name) -> maps.put(pt, RtpMap.staticAudio(pt)));
+        Map<Integer, String> fmtps = new LinkedHashMap<>();
+        if (telephoneEventPayloadType >= 0) {
+            pts.add(telephoneEventPayloadType);
+            maps.put(telephoneEventPayloadType, RtpMap.of(telephoneEventPayloadType, RtpMap.TELEPHONE_EVENT, CLOCK_RATE));
+            fmtps.put(telephoneEventPayloadType, TELEPHONE_EVENTS);
+        }
+        MediaDescription audio = new MediaDescription("audio", checkPort(localPort), MediaDescription.RTP_AVP, pts,
+                maps, fmtps, Objects.requireNonNull(direction, "direction"), ptimeMs, null, null, false, List.of());
+        return SdpCodec.format(session(localAddress, sessionId, sessionVersion, List.of(audio)));
+    }
+
+    private static MediaDescription audio(int pt, String name, int te, int ptimeMs, MediaDirection direction,
+            int port) {
+        List<Integer> pts = new ArrayList<>(List.of(pt));
+        Map<Integer, RtpMap> maps = new LinkedHashMap<>(Map.of(pt, RtpMap.of(pt, name, CLOCK_RATE)));
+        Map<Integer, String> fmtps = new LinkedHashMap<>();
+        if (te >= 0) {
+            pts.add(te);
+            maps.put(te, RtpMap.of(te, RtpMap.TELEPHONE_EVENT, CLOCK_RATE));
+            fmtps.put(te, TELEPHONE_EVENTS);
+        }
+        return new MediaDescription("audio", checkPort(port), MediaDescription.RTP_AVP, pts, maps, fmtps, direction,
+                ptimeMs, null, null, false, List.of());
+    }
+
+    private static SessionDescription session(String localAddress, long sessionId, long sessionVersion,
+            List<MediaDescription> media) {
+        if (sessionId < 0 || sessionVersion < 0) {
+            throw new IllegalArgumentException("session id and version must be >= 0 (RFC 4566 §5.2)");
+        }
+        String addrType = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
+        return new SessionDescription(0, "-", Long.toString(sessionId), Long.toString(sessionVersion), "IN",
+                addrType, localAddress, "-", localAddress, null, media, List.of());
+    }
+
+    private static int checkPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("local port out of 1..65535: " + port);
+        }
+        return port;
+    }
+
+    private static int staticPayloadType(String encoding) {
+        for (int pt : new int[] {0, 8, 9, 18}) {
+            if (RtpMap.staticAudio(pt).encodingName().equalsIgnoreCase(encoding)) {
+                return pt;
+            }
+        }
+        throw new IllegalArgumentException("no static payload type for encoding " + encoding);
+    }
+
+    /** The m= line as it was offered, for error reports. */
+    private static String mediaLine(MediaDescription m) {
+        StringBuilder sb = new StringBuilder("m=").append(m.media()).append(' ').append(m.port()).append(' ')
+                .append(m.protocol());
+        m.payloadTypes().forEach(pt -> sb.append(' ').append(pt));
+        return sb.toString();
+    }
+}
