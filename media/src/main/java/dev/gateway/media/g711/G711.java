@@ -2,6 +2,7 @@ package dev.gateway.media.g711;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -108,9 +109,9 @@ public enum G711 {
      * @throws IndexOutOfBoundsException if either range is out of bounds
      */
     public void decode(ByteBuf src, int srcIndex, int count, short[] dst, int dstOff) {
-        java.util.Objects.checkFromIndexSize(dstOff, count, dst.length);
+        Objects.checkFromIndexSize(dstOff, count, dst.length);
         if (src.hasArray()) {
-            java.util.Objects.checkFromIndexSize(srcIndex, count, src.capacity());
+            Objects.checkFromIndexSize(srcIndex, count, src.capacity());
             decode(src.array(), src.arrayOffset() + srcIndex, count, dst, dstOff);
             return;
         }
@@ -125,7 +126,7 @@ public enum G711 {
      * advancing it (the buffer grows if it may). No allocation beyond what the buffer itself does to grow.
      */
     public void encode(short[] src, int srcOff, int count, ByteBuf dst) {
-        java.util.Objects.checkFromIndexSize(srcOff, count, src.length);
+        Objects.checkFromIndexSize(srcOff, count, src.length);
         dst.ensureWritable(count);
         int writerIndex = dst.writerIndex();
         if (dst.hasArray()) {
@@ -140,8 +141,8 @@ public enum G711 {
 
     /** Decodes {@code src[srcOff .. srcOff + count)} into {@code dst[dstOff .. dstOff + count)}. No allocation. */
     public void decode(byte[] src, int srcOff, int count, short[] dst, int dstOff) {
-        java.util.Objects.checkFromIndexSize(srcOff, count, src.length);
-        java.util.Objects.checkFromIndexSize(dstOff, count, dst.length);
+        Objects.checkFromIndexSize(srcOff, count, src.length);
+        Objects.checkFromIndexSize(dstOff, count, dst.length);
         short[] table = decodeTable;
         for (int i = 0; i < count; i++) {
             dst[dstOff + i] = table[src[srcOff + i] & 0xFF];
@@ -150,8 +151,8 @@ public enum G711 {
 
     /** Encodes {@code src[srcOff .. srcOff + count)} into {@code dst[dstOff .. dstOff + count)}. No allocation. */
     public void encode(short[] src, int srcOff, int count, byte[] dst, int dstOff) {
-        java.util.Objects.checkFromIndexSize(srcOff, count, src.length);
-        java.util.Objects.checkFromIndexSize(dstOff, count, dst.length);
+        Objects.checkFromIndexSize(srcOff, count, src.length);
+        Objects.checkFromIndexSize(dstOff, count, dst.length);
         byte[] table = encodeTable;
         for (int i = 0; i < count; i++) {
             dst[dstOff + i] = table[(src[srcOff + i] >> ENCODE_SHIFT) & (ENCODE_SIZE - 1)];
@@ -169,8 +170,7 @@ public enum G711 {
     private static int ulawCompress(int linear) {
         int magnitude = (linear < 0 ? ~linear : linear) >> 2;
         int biased = Math.min(magnitude + ULAW_BIAS, ULAW_MAX);
-        int segment = 31 - Integer.numberOfLeadingZeros(biased >> 6); // 0..7: position of the leading one past bit 5
-        segment += 1;                                               // -1 (no bit) -> 0
+        int segment = 32 - Integer.numberOfLeadingZeros(biased >> 6); // 0..7: bit length of biased >> 6
         int step = (biased >> (segment + 1)) & 0x0F;
         int code = (segment << 4) | step;
         if (linear >= 0) {
