@@ -1,5 +1,6 @@
 package dev.gateway.media.sdp;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ public record MediaDescription(String media, int port, String protocol, List<Int
                 out.put(pt, value);
             }
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     /** The mapping of a payload type, or {@code null} when it is dynamic and has no {@code a=rtpmap}. */
