@@ -1,0 +1,203 @@
+package dev.gateway.sip.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gateway.sip.trunk.InboundTrunk;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a {@link GatewayConfig} from a YAML or JSON file (by extension: {@code .yaml}, {@code .yml},
+ * {@code .json}), applying environment overrides for LiveKit: {@code LIVEKIT_URL}, {@code LIVEKIT_API_KEY},
+ * {@code LIVEKIT_API_SECRET} create or override the {@code livekit} section (blank values are ignored).
+ *
+ * <p>The file is read as a tree and walked by hand, so every error names its exact field, unknown keys are
+ * rejected with a suggestion, and nothing is silently coerced. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates {@code file}. */
+    public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String format = name.endsWith(".json") ? "json"
+                : name.endsWith(".yaml") || name.endsWith(".yml") ? "yaml" : null;
+        if (format == null) {
+            throw new ConfigException("", file + ": unsupported file type (use .yaml, .yml or .json)");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + file + ": " + e, e);
+        }
+        return parse(text, format, env);
+    }
+
+    /** Every default, plus the environment overrides. */
+    public static GatewayConfig defaults(Map<String, String> env) throws ConfigException {
+        return build(ConfigNode.of(null, ""), env);
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param formatHint {@code "yaml"} or {@code "json"}
+     */
+    public static GatewayConfig parse(String text, String formatHint, Map<String, String> env)
+            throws ConfigException {
+        ObjectMapper mapper = switch (formatHint.toLowerCase(Locale.ROOT)) {
+            case "json" -> JSON;
+            case "yaml", "yml" -> YAML;
+            default -> throw new ConfigException("", "unknown format '" + formatHint + "' (use yaml or json)");
+        };
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException("", "syntax error" + where + ": " + e.getOriginalMessage(), e);
+        }
+        if (root != null && !root.isNull() && !root.isMissingNode() && !root.isObject()) {
+            throw new ConfigException("", "expected an object (key: value pairs) at the top level, got "
+                    + ConfigNode.describe(root));
+        }
+        return build(ConfigNode.of(root, ""), env);
+    }
+
+    private static GatewayConfig build(ConfigNode root, Map<String, String> env) throws ConfigException {
+        SipConfig sip = sip(root.object("sip"));
+        RtpConfig rtp = rtp(root.object("rtp"));
+        HttpConfig http = http(root.object("http"));
+        LimitsConfig limits = limits(root.object("limits"));
+        LocalAgentConfig localAgent = localAgent(root.object("localAgent", "local_agent"));
+        ConfigNode trunksNode = root.object("trunks");
+        TrunksConfig trunks = new TrunksConfig(TrunkSection.inbound(trunksNode.objects("inbound")),
+                TrunkSection.outbound(trunksNode.objects("outbound")));
+        trunksNode.finish();
+        Set<String> inboundIds = new HashSet<>();
+        trunks.inbound().forEach(t -> inboundIds.add(t.id()));
+        if (inboundIds.isEmpty()) {
+            inboundIds.add(InboundTrunk.OPEN_TRUNK_ID);
+        }
+        List<DispatchRule> rules = DispatchSection.read(root.objects("dispatchRules", "dispatch_rules"), inboundIds);
+        LiveKitConfig livekit = livekit(root.object("livekit"), env);
+        root.finish();
+        return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit);
+    }
+
+    private static SipConfig sip(ConfigNode n) throws ConfigException {
+        SipConfig d = SipConfig.DEFAULT;
+        String bind = n.string(d.bind(), "bind");
+        int port = n.integer(d.port(), "port");
+        String external = n.string(d.externalAddress(), "externalAddress");
+        String userAgent = n.string(d.userAgent(), "userAgent");
+        int sessionExpires = n.integer(d.sessionExpiresSeconds(), "sessionExpiresSeconds");
+        n.finish();
+        try {
+            return new SipConfig(bind, port, external, userAgent, sessionExpires);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static RtpConfig rtp(ConfigNode n) throws ConfigException {
+        RtpConfig d = RtpConfig.DEFAULT;
+        String bind = n.string(d.bind(), "bind");
+        int portMin = n.integer(d.portMin(), "portMin");
+        int portMax = n.integer(d.portMax(), "portMax");
+        int timeout = n.integer(d.timeoutSeconds(), "timeoutSeconds");
+        int jitterMin = n.integer(d.jitterMinMs(), "jitterMinMs");
+        int jitterMax = n.integer(d.jitterMaxMs(), "jitterMaxMs");
+        n.finish();
+        try {
+            return new RtpConfig(bind, portMin, portMax, timeout, jitterMin, jitterMax);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static HttpConfig http(ConfigNode n) throws ConfigException {
+        String bind = n.string(HttpConfig.DEFAULT.bind(), "bind");
+        int port = n.integer(HttpConfig.DEFAULT.port(), "port");
+        n.finish();
+        try {
+            return new HttpConfig(bind, port);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static LimitsConfig limits(ConfigNode n) throws ConfigException {
+        LimitsConfig d = LimitsConfig.DEFAULT;
+        int maxCalls = n.integer(d.maxCalls(), "maxCalls");
+        int drain = n.integer(d.drainSeconds(), "drainSeconds");
+        int ring = n.integer(d.ringSeconds(), "ringSeconds");
+        int invites = n.integer(d.invitesPerSecondPerSource(), "invitesPerSecondPerSource");
+        n.finish();
+        try {
+            return new LimitsConfig(maxCalls, drain, ring, invites);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static LocalAgentConfig localAgent(ConfigNode n) throws ConfigException {
+        String greeting = n.string(LocalAgentConfig.DEFAULT.greeting().configName(), "greeting");
+        String transferTarget = n.string(null, "transferTarget");
+        n.finish();
+        LocalAgentConfig.Greeting g = switch (greeting.toLowerCase(Locale.ROOT)) {
+            case "tones" -> LocalAgentConfig.Greeting.TONES;
+            case "none" -> LocalAgentConfig.Greeting.NONE;
+            default -> throw new ConfigException(n.child("greeting"), "must be 'tones' or 'none', got '"
+                    + greeting + "'");
+        };
+        try {
+            return new LocalAgentConfig(g, transferTarget);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static LiveKitConfig livekit(ConfigNode n, Map<String, String> env) throws ConfigException {
+        String url = override(env, "LIVEKIT_URL", n.string(null, "url"));
+        String key = override(env, "LIVEKIT_API_KEY", n.string(null, "apiKey", "api_key"));
+        String secret = override(env, "LIVEKIT_API_SECRET", n.string(null, "apiSecret", "api_secret"));
+        n.finish();
+        if (url == null && key == null && secret == null) {
+            return null; // no LiveKit: the embedded local agent answers
+        }
+        try {
+            return new LiveKitConfig(url, key, secret);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static String override(Map<String, String> env, String variable, String fileValue) {
+        String v = env.get(variable);
+        return v != null && !v.isBlank() ? v.strip() : fileValue;
+    }
+
+    private static ConfigException at(ConfigNode section, InvalidConfigException e) {
+        return new ConfigException(section.child(e.field()), e.reason(), e);
+    }
+}

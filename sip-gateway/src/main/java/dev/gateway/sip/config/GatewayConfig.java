@@ -1,0 +1,44 @@
+package dev.gateway.sip.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole gateway configuration, as loaded by {@link ConfigLoader}. Immutable and thread-safe.
+ *
+ * @param sip           SIP listener
+ * @param rtp           media ports and timing
+ * @param http          HTTP API
+ * @param limits        capacity and abuse limits
+ * @param localAgent    the embedded agent used without LiveKit
+ * @param trunks        inbound and outbound trunks
+ * @param dispatchRules room selection for inbound calls
+ * @param livekit       LiveKit connection, or null to use the embedded local agent
+ */
+public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
+                            LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
+                            LiveKitConfig livekit) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(sip, "sip");
+        Objects.requireNonNull(rtp, "rtp");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(localAgent, "localAgent");
+        Objects.requireNonNull(trunks, "trunks");
+        dispatchRules = List.copyOf(dispatchRules);
+    }
+
+    /**
+     * True when no inbound trunk is configured, so every INVITE from anywhere is accepted on the open trunk
+     * {@code "default"}. Fine for a first test on a private network; {@code main} should log a warning.
+     */
+    public boolean openInbound() {
+        return trunks.inbound().isEmpty();
+    }
+
+    /** True when calls go to LiveKit rather than the embedded agent. */
+    public boolean hasLiveKit() {
+        return livekit != null;
+    }
+}

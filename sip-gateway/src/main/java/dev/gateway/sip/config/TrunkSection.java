@@ -1,0 +1,168 @@
+package dev.gateway.sip.config;
+
+import dev.gateway.sip.config.ConfigNode.Item;
+import dev.gateway.sip.trunk.Cidr;
+import dev.gateway.sip.trunk.InboundTrunk;
+import dev.gateway.sip.trunk.OutboundTrunk;
+import dev.gateway.sip.trunk.Transport;
+import dev.gateway.sip.trunk.TrunkPreset;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code trunks.inbound[]} and {@code trunks.outbound[]} in the shapes of LiveKit's {@code lk sip inbound
+ * create} / {@code lk sip outbound create} files: wrapped ({@code {"trunk": {...}}}) or bare, snake_case or
+ * lowerCamelCase. Stateless; used by {@link ConfigLoader} only.
+ */
+final class TrunkSection {
+
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 \\-.()]*");
+    private static final Pattern USER_PART = Pattern.compile("[A-Za-z0-9\\-_.!~*'()&=+$,;?/%]+");
+
+    private TrunkSection() {
+    }
+
+    static List<InboundTrunk> inbound(List<ConfigNode> items) throws ConfigException {
+        List<InboundTrunk> out = new ArrayList<>();
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode t = items.get(i).unwrap("trunk");
+            String name = t.string("", "name");
+            String id = t.string(null, "sip_trunk_id", "sipTrunkId");
+            String metadata = t.string("", "metadata");
+            List<Item> numbers = t.strings("numbers");
+            List<Item> addresses = t.strings("allowed_addresses", "allowedAddresses");
+            List<Item> callers = t.strings("allowed_numbers", "allowedNumbers");
+            String user = t.string("", "auth_username", "authUsername");
+            String password = t.string("", "auth_password", "authPassword");
+            Map<String, String> headersToAttributes = t.stringMap("headers_to_attributes", "headersToAttributes");
+            String preset = t.string(null, "preset");
+            t.ignore("include_headers", "includeHeaders");
+            t.finish();
+
+            Set<Cidr> cidrs = new LinkedHashSet<>();
+            for (Item a : addresses) {
+                try {
+                    cidrs.add(Cidr.parse(a.value()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(a.path(), "not an IP address or CIDR block: " + e.getMessage());
+                }
+            }
+            if (preset != null) {
+                TrunkPreset p = TrunkPreset.byName(preset).orElseThrow(() -> new ConfigException(t.child("preset"),
+                        "unknown preset '" + preset + "' (known: twilio)"));
+                cidrs.addAll(p.ranges());
+            }
+            checkAuth(t, user, password);
+            id = uniqueId(ids, t, id != null ? id : generatedId("ST_", name + ":" + i), "sip_trunk_id", "sipTrunkId");
+            out.add(new InboundTrunk(id, name, metadata, numbers(numbers), List.copyOf(cidrs), numbers(callers),
+                    user, password, headersToAttributes));
+        }
+        return out;
+    }
+
+    static List<OutboundTrunk> outbound(List<ConfigNode> items) throws ConfigException {
+        List<OutboundTrunk> out = new ArrayList<>();
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode t = items.get(i).unwrap("trunk");
+            String name = t.string("", "name");
+            String id = t.string(null, "sip_trunk_id", "sipTrunkId");
+            String metadata = t.string("", "metadata");
+            String address = t.string(null, "address");
+            JsonNode transportNode = t.get("transport");
+            List<Item> numbers = t.strings("numbers");
+            String user = t.string("", "auth_username", "authUsername");
+            String password = t.string("", "auth_password", "authPassword");
+            Map<String, String> headers = t.stringMap("headers");
+            t.ignore("include_headers", "includeHeaders");
+            t.finish();
+
+            if (address == null || address.isBlank()) {
+                throw new ConfigException(t.child("address"), "required (host[:port] of the provider)");
+            }
+            try {
+                OutboundTrunk.hostPort(address);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(t.child("address"), e.getMessage());
+            }
+            Transport transport = transport(t, transportNode);
+            if (numbers.isEmpty()) {
+                throw new ConfigException(t.pathOf("numbers"), "required: at least one number to call from");
+            }
+            checkAuth(t, user, password);
+            id = uniqueId(ids, t, id != null ? id : generatedId("ST_", "outbound:" + name + ":" + i),
+                    "sip_trunk_id", "sipTrunkId");
+            out.add(new OutboundTrunk(id, name, metadata, address.strip(), transport, numbers(numbers), user,
+                    password, headers));
+        }
+        return out;
+    }
+
+    private static Transport transport(ConfigNode t, JsonNode v) throws ConfigException {
+        if (v == null) {
+            return Transport.UDP;
+        }
+        String path = t.child("transport");
+        String expected = "expected UDP, TCP, TLS or SIP_TRANSPORT_UDP/TCP/TLS/AUTO";
+        if (v.isTextual()) {
+            return Transport.parse(v.textValue())
+                    .orElseThrow(() -> new ConfigException(path, expected + ", got '" + v.textValue() + "'"));
+        }
+        if (v.isIntegralNumber() && v.canConvertToInt()) { // protojson also accepts enum numbers
+            return Transport.fromProtoNumber(v.intValue())
+                    .orElseThrow(() -> new ConfigException(path, expected + ", got " + v.intValue()));
+        }
+        throw new ConfigException(path, expected + ", got " + ConfigNode.describe(v));
+    }
+
+    private static void checkAuth(ConfigNode t, String user, String password) throws ConfigException {
+        if (!user.isEmpty() && password.isEmpty()) {
+            throw new ConfigException(t.pathOf("auth_password", "authPassword"), "required when auth_username is set");
+        }
+        if (user.isEmpty() && !password.isEmpty()) {
+            throw new ConfigException(t.pathOf("auth_username", "authUsername"), "required when auth_password is set");
+        }
+    }
+
+    /** Validates phone numbers / SIP user parts; returns the values. */
+    static List<String> numbers(List<Item> items) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        for (Item n : items) {
+            String v = n.value().strip();
+            if (!PHONE.matcher(v).matches() && !USER_PART.matcher(v).matches()) {
+                throw new ConfigException(n.path(), "not a phone number or SIP user part: '" + n.value() + "'");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    static String uniqueId(Map<String, String> seen, ConfigNode t, String id, String... idNames)
+            throws ConfigException {
+        String previous = seen.putIfAbsent(id, t.path());
+        if (previous != null) {
+            throw new ConfigException(t.pathOf(idNames), "id '" + id + "' is already used by " + previous);
+        }
+        return id;
+    }
+
+    /** A stable id: prefix + the first 12 hex digits of SHA-256(seed). */
+    static String generatedId(String prefix, String seed) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            return prefix + HexFormat.of().formatHex(h, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}
