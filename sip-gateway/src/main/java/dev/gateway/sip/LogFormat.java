@@ -3,7 +3,7 @@ package dev.gateway.sip;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
-import java.util.logging.ConsoleHandler;
+import java.util.logging.StreamHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -22,12 +22,14 @@ final class LogFormat extends Formatter {
         for (var h : root.getHandlers()) {
             root.removeHandler(h);
         }
-        ConsoleHandler out = new ConsoleHandler() {
-            {
-                setOutputStream(System.out);
+        // A StreamHandler on stdout that flushes every line (ConsoleHandler would write to, and close, stderr).
+        StreamHandler out = new StreamHandler(System.out, new LogFormat()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
             }
         };
-        out.setFormatter(new LogFormat());
         out.setLevel(Level.ALL);
         root.addHandler(out);
         root.setLevel(Boolean.getBoolean("gateway.debug") ? Level.FINE : Level.INFO);

@@ -1,6 +1,7 @@
 package dev.gateway.sip;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM and SIGINT start a drain on a thread of their own, so the process exits 0 after a clean drain (a plain
@@ -12,7 +13,7 @@ final class ShutdownSignals {
 
     static void install(Runnable drain) {
         Thread drainer = new Thread(drain, "drain");
-        Signal.Handler handler = signal -> {
+        SignalHandler handler = signal -> {
             if (drainer.getState() == Thread.State.NEW) {
                 drainer.start();
             }

@@ -8,6 +8,8 @@ import dev.gateway.media.jitter.JitterBuffer;
 import dev.gateway.media.jitter.JitterFrame;
 import dev.gateway.media.jitter.JitterPushResult;
 import dev.gateway.media.rtcp.ReceptionStats;
+import dev.gateway.media.rtcp.ReportBlock;
+import dev.gateway.media.rtcp.RtcpCodec;
 import dev.gateway.media.rtp.RtpCodec;
 import dev.gateway.media.rtp.RtpHeader;
 import dev.gateway.media.rtp.RtpParseResult;
@@ -49,6 +51,8 @@ public final class RtpEndpoint {
     private final JitterBuffer jitter;
     private final JitterFrame frame = new JitterFrame(MAX_PAYLOAD);
     private final ReceptionStats reception = new ReceptionStats();
+    private final ReportBlock reportBlock = new ReportBlock();
+    private final byte[] cname;
     private final DtmfReceiver dtmfReceiver;
     private DtmfSender dtmfSender;
     private final PcmRing inbound = new PcmRing(4096);
@@ -82,6 +86,7 @@ public final class RtpEndpoint {
         this.timeoutNanos = config.rtpTimeoutMillis() * 1_000_000L;
         this.jitter = new JitterBuffer(8000, config.jitterMinMs(), config.jitterMaxMs(), MAX_PAYLOAD);
         this.dtmfReceiver = new DtmfReceiver(this::onDtmf);
+        this.cname = ("gw-" + Long.toHexString(ssrc)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     void attach(Channel rtp, Channel rtcp) {
@@ -142,7 +147,7 @@ public final class RtpEndpoint {
     public RtpEndpointStats stats() {
         var js = jitter.stats();
         return new RtpEndpointStats(packetsIn, packetsOut, bytesIn, bytesOut, reception.cumulativeLost(),
-                reception.jitterMillis(8000), malformed, unexpectedPayload, js.late(), js.lost(), ssrcChanges, dtmfIn,
+                reception.jitterMs(), malformed, unexpectedPayload, js.late(), js.lost(), ssrcChanges, dtmfIn,
                 dtmfOut, js.targetDelayMs(), sendTo == null ? "" : sendTo.getHostString() + ":" + sendTo.getPort());
     }
 
@@ -320,7 +325,17 @@ public final class RtpEndpoint {
             return;
         }
         ByteBuf out = rtcpChannel.alloc().directBuffer(128);
-        RtcpReports.write(out, ssrc, packetsOut > 0, timestamp, packetsOut, bytesOut, remoteSsrc, reception);
+        boolean haveBlock = reception.fillReportBlock(reportBlock, 0, 0);
+        if (packetsOut > 0) {
+            RtcpCodec.writeSenderReport(out, ssrc, RtcpCodec.toNtp(System.currentTimeMillis()), timestamp, packetsOut,
+                    bytesOut, haveBlock ? reportBlock : null);
+        } else if (haveBlock) {
+            RtcpCodec.writeReceiverReport(out, ssrc, reportBlock);
+        } else {
+            out.release();
+            return;
+        }
+        RtcpCodec.writeSdesCname(out, ssrc, cname);
         InetSocketAddress rtcpTo = new InetSocketAddress(sendTo.getAddress(), sendTo.getPort() + 1);
         rtcpChannel.writeAndFlush(new DatagramPacket(out, rtcpTo), rtcpChannel.voidPromise());
     }
