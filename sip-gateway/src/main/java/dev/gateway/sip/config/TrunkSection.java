@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +34,7 @@ final class TrunkSection {
 
     static List<InboundTrunk> inbound(List<ConfigNode> items) throws ConfigException {
         List<InboundTrunk> out = new ArrayList<>();
-        Map<String, String> ids = new java.util.HashMap<>();
+        Map<String, String> ids = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             ConfigNode t = items.get(i).unwrap("trunk");
             String name = t.string("", "name");
@@ -72,7 +73,7 @@ final class TrunkSection {
 
     static List<OutboundTrunk> outbound(List<ConfigNode> items) throws ConfigException {
         List<OutboundTrunk> out = new ArrayList<>();
-        Map<String, String> ids = new java.util.HashMap<>();
+        Map<String, String> ids = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             ConfigNode t = items.get(i).unwrap("trunk");
             String name = t.string("", "name");
