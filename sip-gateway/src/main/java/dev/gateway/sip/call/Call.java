@@ -66,9 +66,13 @@ public final class Call {
     private final StringBuilder dtmf = new StringBuilder();
     private final TransferInProgress transfer = new TransferInProgress();
     private ScheduledFuture<?> pendingTimer;
+    private SessionTimer sessionTimer;
+    private ScheduledFuture<?> sessionTimerFuture;
+    private long packetsAtLastRefresh;
 
     Call(String sipCallId, ServerTransaction invite, CallInfo info, SessionDescription offer,
-         OfferAnswer.Negotiation negotiation, EventLoop loop, CallServices services) {
+         OfferAnswer.Negotiation negotiation, SessionTimer timer, EventLoop loop, CallServices services) {
+        this.sessionTimer = timer;
         this.id = info.id();
         this.invite = invite;
         this.sipCallId = sipCallId;
@@ -136,6 +140,7 @@ public final class Call {
             ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
             ok.addHeader(sip.contact(transport));
             sip.addAllow(ok);
+            addSessionExpires(ok, invite.getRequest());
             setSdp(ok, OfferAnswer.answer(negotiation, offer, sip.advertisedHost(), endpoint.localPort(), sdpSessionId, sdpVersion));
             sip.send(invite, ok);
             dialog = invite.getDialog();
@@ -149,6 +154,7 @@ public final class Call {
         endpoint.start(mediaParams(negotiation), new Media());
         agent = agents.create(info);
         agent.onStart(new CallLeg(this));
+        scheduleSessionTimer();
         pendingTimer = loop.schedule(() -> {
             if (state == CallState.ANSWERED) {
                 log("no ACK for our 200 OK");
@@ -219,6 +225,12 @@ public final class Call {
                         log((next.hold() ? "held" : "resumed") + " by caller (" + next.remoteDirection().attribute() + ")");
                     }
                 }
+                SessionTimer asked = SessionTimer.parse(SipContext.headerValue(tx.getRequest().getHeader("Session-Expires")));
+                if (asked != null && !asked.tooSmall()) {
+                    sessionTimer = asked;
+                }
+                addSessionExpires(ok, tx.getRequest());
+                scheduleSessionTimer();
                 if (tx.getRequest().getMethod().equals(Request.INVITE) || newOffer != null) {
                     setSdp(ok, OfferAnswer.answer(negotiation, offer, sip.advertisedHost(), endpoint.localPort(), sdpSessionId, sdpVersion));
                 }
@@ -245,6 +257,16 @@ public final class Call {
                 log("transfer accepted (" + status + "), waiting for NOTIFY");
             } else if (status >= 300) {
                 transferDone(false, status, "REFER rejected: " + status + " " + response.getReasonPhrase());
+            }
+        });
+    }
+
+    /** Response (or timeout, status 408) to the session refresh UPDATE we sent. */
+    public void onRefreshResponse(int status) {
+        loop.execute(() -> {
+            if (status == 481 || status == 408) {
+                log("session refresh failed with " + status);
+                end("session refresh failed (" + status + ")", status != 481);
             }
         });
     }
@@ -405,6 +427,9 @@ public final class Call {
     private void finish(String reason) {
         state = CallState.ENDED;
         cancelTimer();
+        if (sessionTimerFuture != null) {
+            sessionTimerFuture.cancel(false);
+        }
         transferDone(false, 0, "call ended: " + reason);
         if (endpoint != null) {
             endpoint.close();
@@ -415,6 +440,57 @@ public final class Call {
         }
         registry.remove(this);
         log("ended reason=\"" + reason + "\" duration=" + (System.currentTimeMillis() - startedAtMillis) / 1000.0 + "s dtmf=" + dtmf);
+    }
+
+    private void addSessionExpires(Response ok, Request request) throws ParseException {
+        if (sessionTimer == null) {
+            return;
+        }
+        ok.setHeader(sip.headers().createHeader("Session-Expires", sessionTimer.headerValue()));
+        if (SipContext.supports(request, "timer")) {
+            ok.setHeader(sip.headers().createRequireHeader("timer"));
+        }
+    }
+
+    /** (Re)arms the RFC 4028 timer after the answer or a refresh. */
+    private void scheduleSessionTimer() {
+        if (sessionTimerFuture != null) {
+            sessionTimerFuture.cancel(false);
+            sessionTimerFuture = null;
+        }
+        if (sessionTimer == null || state == CallState.ENDING || state == CallState.ENDED) {
+            return;
+        }
+        packetsAtLastRefresh = endpoint.stats().packetsIn();
+        if (sessionTimer.weRefresh()) {
+            sessionTimerFuture = loop.schedule(this::sendRefresh, sessionTimer.refreshMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            sessionTimerFuture = loop.schedule(this::refreshMissed, sessionTimer.expiryMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sendRefresh() {
+        try {
+            Request update = dialog.createRequest(Request.UPDATE);
+            update.setHeader(sip.headers().createHeader("Session-Expires", sessionTimer.headerValue()));
+            update.addHeader(sip.contact(transport));
+            ClientTransaction ct = sip.provider().getNewClientTransaction(update);
+            ct.setApplicationData(this);
+            dialog.sendRequest(ct);
+        } catch (ParseException | SipException e) {
+            log("session refresh could not be sent: " + e.getMessage());
+        }
+        scheduleSessionTimer();
+    }
+
+    private void refreshMissed() {
+        long packets = endpoint.stats().packetsIn();
+        if (packets > packetsAtLastRefresh) {
+            log("caller missed its session refresh (" + sessionTimer.seconds() + " s) but RTP still flows: keeping the call");
+            scheduleSessionTimer();
+        } else {
+            end("session expired (no refresh, no RTP)", true);
+        }
     }
 
     private void cancelTimer() {

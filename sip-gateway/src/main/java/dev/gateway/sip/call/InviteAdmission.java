@@ -115,6 +115,18 @@ public final class InviteAdmission {
             rejectSdp(tx, e, where);
             return;
         }
+        SessionTimer timer = SessionTimer.parse(headerValue(request.getHeader("Session-Expires")));
+        if (timer != null && timer.tooSmall()) {
+            try {
+                Response r = sip.response(422, request);
+                r.setHeader(sip.headers().createHeader("Min-SE", String.valueOf(SessionTimer.MIN_SECONDS)));
+                sip.send(tx, r);
+            } catch (ParseException e) {
+                sip.reply(tx, 422, null);
+            }
+            LOG.log(System.Logger.Level.INFO, where + " rejected 422: Session-Expires below " + SessionTimer.MIN_SECONDS + " s");
+            return;
+        }
         if (!registry.reserve()) {
             unavailable(tx, "Too many calls", where);
             return;
@@ -122,7 +134,7 @@ public final class InviteAdmission {
         sip.reply100(tx);
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
         CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk, callId));
-        Call call = new Call(callId, tx, info, offer, negotiation, media.nextLoop(), services);
+        Call call = new Call(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
         registry.add(call);
         call.begin();
     }
@@ -256,9 +268,7 @@ public final class InviteAdmission {
     }
 
     private static String headerValue(Header h) {
-        String s = h.toString();
-        int colon = s.indexOf(':');
-        return (colon >= 0 ? s.substring(colon + 1) : s).strip();
+        return SipContext.headerValue(h);
     }
 
     static String user(URI uri) {

@@ -104,6 +104,29 @@ public final class SipContext {
         reply(transaction, Response.TRYING, null);
     }
 
+    /** The value of a header as it appeared (after the colon), or null for a missing header. */
+    public static String headerValue(javax.sip.header.Header header) {
+        if (header == null) {
+            return null;
+        }
+        String s = header.toString();
+        int colon = s.indexOf(':');
+        return (colon >= 0 ? s.substring(colon + 1) : s).strip();
+    }
+
+    /** True when the request lists {@code option} in a Supported header (e.g. "timer"). */
+    public static boolean supports(javax.sip.message.Message message, String option) {
+        var it = message.getHeaders("Supported");
+        while (it.hasNext()) {
+            for (String o : headerValue((javax.sip.header.Header) it.next()).split(",")) {
+                if (o.strip().equalsIgnoreCase(option)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public String userAgent() {
         return userAgent;
     }

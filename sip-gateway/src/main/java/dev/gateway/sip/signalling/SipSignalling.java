@@ -174,7 +174,17 @@ public final class SipSignalling implements SipListener {
         } catch (TransactionAlreadyExistsException e) {
             return null;
         } catch (TransactionUnavailableException e) {
-            LOG.log(System.Logger.Level.WARNING, "no transaction for " + event.getRequest().getMethod() + ": " + e.getMessage());
+            // The stack refuses requests it cannot build a transaction for (an INVITE without Contact, say):
+            // answer 400 statelessly with the reason, so the sender learns what is wrong.
+            Request request = event.getRequest();
+            LOG.log(System.Logger.Level.INFO, request.getMethod() + " " + callId(request) + " rejected 400: " + e.getMessage());
+            try {
+                Response bad = context.response(Response.BAD_REQUEST, request);
+                bad.setReasonPhrase("Bad Request (" + e.getMessage() + ")");
+                context.provider().sendResponse(bad);
+            } catch (java.text.ParseException | javax.sip.SipException | RuntimeException ex) {
+                LOG.log(System.Logger.Level.DEBUG, "could not answer 400: " + ex.getMessage());
+            }
             return null;
         }
     }
@@ -208,9 +218,13 @@ public final class SipSignalling implements SipListener {
     @Override
     public void processResponse(ResponseEvent event) {
         ClientTransaction ct = event.getClientTransaction();
-        if (ct != null && ct.getApplicationData() instanceof Call call
-                && ct.getRequest().getMethod().equals(Request.REFER)) {
-            call.onReferResponse(event.getResponse());
+        if (ct != null && ct.getApplicationData() instanceof Call call) {
+            String method = ct.getRequest().getMethod();
+            if (method.equals(Request.REFER)) {
+                call.onReferResponse(event.getResponse());
+            } else if (method.equals(Request.UPDATE) && event.getResponse().getStatusCode() >= 200) {
+                call.onRefreshResponse(event.getResponse().getStatusCode());
+            }
         }
     }
 
@@ -218,8 +232,12 @@ public final class SipSignalling implements SipListener {
     public void processTimeout(TimeoutEvent event) {
         if (!event.isServerTransaction()) {
             ClientTransaction ct = event.getClientTransaction();
-            if (ct.getApplicationData() instanceof Call call && ct.getRequest().getMethod().equals(Request.REFER)) {
-                call.onReferTimeout();
+            if (ct.getApplicationData() instanceof Call call) {
+                if (ct.getRequest().getMethod().equals(Request.REFER)) {
+                    call.onReferTimeout();
+                } else if (ct.getRequest().getMethod().equals(Request.UPDATE)) {
+                    call.onRefreshResponse(408);
+                }
             }
         }
     }
