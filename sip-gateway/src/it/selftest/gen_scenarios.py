@@ -36,7 +36,7 @@ a=sendrecv
 
 def invite(body=None, cseq=1, extra="", auth=False):
     body = sdp() if body is None else body
-    a = "Authorization: [authentication]\n" if auth else ""
+    a = "[authentication]\n" if auth else ""
     branch = INV_BRANCH if cseq == 1 else "[branch]"
     return f"""  <send retrans="500"><![CDATA[
 INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
