@@ -578,3 +578,83 @@ class SippRunner:
 
 def assert_sipp_ok(run):
     assert run.rc == 0, "sipp %s failed (rc=%s; 0 = all calls successful)\n%s" % (run.name, run.rc, run.report())
+
+
+def start_media_call(sipp, gw, peer, scenario="uac_call.xml", **kw):
+    """Start a sipp call whose SDP offers the RtpPeer's port/codec/ptime; wait for the answer and point the
+    peer at the gateway's answered RTP port. Returns (SippRun, answered_port)."""
+    keys = dict(kw.pop("keys", {}) or {})
+    keys.setdefault("rtp_port", peer.port)
+    keys.setdefault("codec_pt", peer.pt)
+    keys.setdefault("codec_name", peer.codec)
+    keys.setdefault("ptime", peer.ptime)
+    run = sipp.start(scenario, gw, keys=keys, **kw)
+    port = run.rtp_port()
+    peer.remote = (HOST, port)
+    return run, port
+
+
+def only_call(gw, timeout=10.0, state="active"):
+    """The single call listed by GET /calls (waits until it is in `state`)."""
+    c = gw.wait_call(state, timeout)
+    calls = gw.calls()
+    assert len(calls) == 1, "expected exactly one call on GET /calls, got %r" % (calls,)
+    return c
+
+
+def sip_request(gw, method, *, headers=None, drop=(), body="", request_uri=None, raw=None, wait=3.0):
+    """Send one SIP request over a fresh UDP socket; return the list of responses (SipMessage) received within
+    `wait` seconds (stops at the first final response). `drop` removes default headers by name; `headers`
+    overrides/adds. `raw` sends exact bytes instead (then replies, if any, are returned the same way)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((HOST, 0))
+    s.settimeout(0.2)
+    lport = s.getsockname()[1]
+    try:
+        if raw is not None:
+            data = raw
+        else:
+            tag = "%08x" % random.getrandbits(32)
+            hdrs = [
+                ("Via", "SIP/2.0/UDP %s:%d;branch=z9hG4bK%08x;rport" % (HOST, lport, random.getrandbits(32))),
+                ("Max-Forwards", "70"),
+                ("From", "<sip:tester@%s:%d>;tag=%s" % (HOST, lport, tag)),
+                ("To", "<sip:service@%s:%d>" % (HOST, gw.sip_port)),
+                ("Call-ID", "it-%08x@%s" % (random.getrandbits(32), HOST)),
+                ("CSeq", "1 %s" % method),
+                ("Contact", "<sip:tester@%s:%d>" % (HOST, lport)),
+                ("User-Agent", "it-raw"),
+            ]
+            over = dict(headers or {})
+            out = []
+            for k, v in hdrs:
+                if k in drop:
+                    continue
+                if k in over:
+                    v = over.pop(k)
+                out.append((k, v))
+            out.extend(over.items())
+            out.append(("Content-Length", str(len(body.encode()))))
+            ruri = request_uri or "sip:service@%s:%d" % (HOST, gw.sip_port)
+            data = ("%s %s SIP/2.0\r\n" % (method, ruri) + "".join("%s: %s\r\n" % kv for kv in out)
+                    + "\r\n" + body).encode()
+        s.sendto(data, (HOST, gw.sip_port))
+        replies = []
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                pkt, _ = s.recvfrom(65535)
+            except socket.timeout:
+                continue
+            m = SipMessage("received", datetime.now(), pkt.decode("utf-8", "replace"))
+            replies.append(m)
+            if m.is_response and m.status >= 200:
+                break
+        return replies
+    finally:
+        s.close()
+
+
+def final_status(replies):
+    finals = [m.status for m in replies if m.is_response and m.status >= 200]
+    return finals[0] if finals else None
