@@ -59,9 +59,9 @@ Content-Length: [len]
 
 ANSWER_ACTIONS = """    <action>
       <ereg regexp="m=audio ([0-9]+)" search_in="body" check_it="true" assign_to="mline,rport"/>
-      <ereg regexp="tag=([^;&gt; \\r\\n]+)" search_in="hdr" header="To:" check_it="true" assign_to="totag,rtag"/>
-      <ereg regexp="sip:[^&gt;; \\r\\n]+" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/>
-      <exec command="echo [$rport] &gt; [port_file].tmp; mv [port_file].tmp [port_file]"/>
+      <ereg regexp="tag=([^;> ]+)" search_in="hdr" header="To:" check_it="true" assign_to="totag,rtag"/>
+      <ereg regexp="sip:[^>; ]+" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/>
+      <exec command="echo [$rport] > [port_file].tmp; mv [port_file].tmp [port_file]"/>
     </action>
 """
 

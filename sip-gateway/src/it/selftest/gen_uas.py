@@ -33,7 +33,7 @@ a={d}
 RECV_INV = """  <recv request="INVITE">
     <action>
       <ereg regexp=".*" search_in="hdr" header="From:" assign_to="rfrom"/>
-      <ereg regexp="sip:[^&gt;; \\r\\n]+" search_in="hdr" header="Contact:" assign_to="rcontact"/>
+      <ereg regexp="sip:[^>; ]+" search_in="hdr" header="Contact:" assign_to="rcontact"/>
     </action>
   </recv>
 """

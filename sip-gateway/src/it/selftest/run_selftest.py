@@ -52,6 +52,8 @@ def main():
             uas_proc.kill()
             urc = "timeout"
         ok = rc == 0 and urc == 0
+        if ok and uac != "uac_reject.xml" and uac != "uac_cancel.xml":
+            ok = run.port_file.exists() and run.port_file.read_text().strip().isdigit()
         if ok and expect is not None:
             ok = bool(run.received(expect))
         print("%-4s %-22s vs %-20s uac rc=%s uas rc=%s" % ("OK" if ok else "FAIL", uac, uas, rc, urc))
