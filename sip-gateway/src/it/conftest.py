@@ -1,0 +1,96 @@
+"""pytest fixtures for the SIP gateway end-to-end tests (see README.md).
+
+A test asks for `gateway_factory` (or `gateway`, the default configuration), `sipp` (a runner of sipp
+scenarios from ./scenarios) and `rtp_peer` (the test's own RTP socket). Every process is stopped at
+teardown, also when the test fails; on failure the gateway's output and the sipp logs are printed into the
+pytest report.
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from it_harness import (JAR, SIPP, Gateway, SippRunner, base_config, deep_merge, free_port, free_rtp_range,
+                        free_sip_port)
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
+def _failed(request):
+    for when in ("setup", "call"):
+        rep = getattr(request.node, "rep_" + when, None)
+        if rep is not None and rep.failed:
+            return True
+    return False
+
+
+@pytest.fixture(scope="session")
+def gateway_jar():
+    if not JAR.is_file():
+        pytest.fail("gateway jar not found at %s: build it first with `mvn -q -B package -DskipTests` "
+                    "from the repository root (or set GATEWAY_JAR)." % JAR, pytrace=False)
+    if not Path(SIPP).exists() and not shutil.which(SIPP):
+        pytest.fail("sipp not found (install Debian package sip-tester or set SIPP)", pytrace=False)
+    return JAR
+
+
+@pytest.fixture
+def gateway_factory(gateway_jar, tmp_path, request):
+    """gateway_factory(overrides=None, rtp_size=100, start=True) -> started Gateway.
+
+    `overrides` is deep-merged into the default config (lists replaced)."""
+    started = []
+
+    def make(overrides=None, rtp_size=100, start=True):
+        lo, hi = free_rtp_range(rtp_size)
+        cfg = deep_merge(base_config(free_sip_port(), free_port(udp=False, tcp=True), lo, hi), overrides)
+        gw = Gateway(tmp_path / ("gateway-%d" % len(started)), cfg)
+        started.append(gw)
+        if start:
+            gw.start()
+        return gw
+
+    yield make
+    for gw in started:
+        gw.stop()
+    if _failed(request):
+        for gw in started:
+            print("\n===== gateway %s (exit %s) config =====\n%s" % (gw.workdir, gw.returncode, gw.config_file.read_text()))
+            print("===== gateway output (last 20000 chars) =====\n%s" % gw.log_text()[-20000:])
+
+
+@pytest.fixture
+def gateway(gateway_factory):
+    return gateway_factory()
+
+
+@pytest.fixture
+def sipp(tmp_path, request):
+    runner = SippRunner(tmp_path)
+    yield runner
+    runner.cleanup()
+    if _failed(request):
+        for r in runner.runs:
+            print("\n===== sipp run %s (rc=%s) =====\n%s" % (r.name, r.rc, r.report()))
+
+
+@pytest.fixture
+def rtp_peer():
+    """rtp_peer(codec='PCMU', ptime=20) -> RtpPeer, closed at teardown."""
+    from it_media import RtpPeer
+    peers = []
+
+    def make(codec="PCMU", ptime=20, dtmf_pt=101):
+        p = RtpPeer(codec, ptime, dtmf_pt)
+        peers.append(p)
+        return p
+
+    yield make
+    for p in peers:
+        p.close()

@@ -1,0 +1,116 @@
+"""Rejections (404/403/488/503/401 digest) and robustness against malformed SIP; after each, a good call works."""
+import re
+
+from it_harness import assert_sipp_ok, final_status, only_call, sip_request
+
+
+def _good_call(sipp, gw, service="service"):
+    run = sipp.run("uac_call.xml", gw, service=service, pause_ms=300)
+    assert_sipp_ok(run)
+    gw.wait_no_calls(5)
+
+
+def _reject(sipp, gw, **kw):
+    run = sipp.run("uac_reject.xml", gw, **kw)
+    assert_sipp_ok(run)
+    finals = run.final_invite_responses()
+    assert finals, "no final response\n" + run.report()
+    return finals[0]
+
+
+OPEN_TRUNK = {"trunk": {"name": "open", "numbers": ["service"], "allowed_addresses": ["127.0.0.1/32"]}}
+
+
+def test_unknown_number_404(gateway, sipp):
+    assert _reject(sipp, gateway, service="+15559999999").status == 404
+    _good_call(sipp, gateway)
+    _good_call(sipp, gateway, service="+15550100")
+
+
+def test_source_not_in_allowed_addresses_403(gateway_factory, sipp):
+    gw = gateway_factory({"trunks": {"inbound": [
+        {"trunk": {"name": "restricted", "numbers": ["+15550100"], "allowed_addresses": ["10.0.0.0/8"]}},
+        OPEN_TRUNK], "outbound": []}})
+    assert _reject(sipp, gw, service="+15550100").status == 403
+    _good_call(sipp, gw)
+
+
+def test_no_inbound_trunks_accepts_any_number(gateway_factory, sipp):
+    gw = gateway_factory({"trunks": {"inbound": [], "outbound": []}})
+    _good_call(sipp, gw, service="anything-goes")
+
+
+def test_offer_without_g711_488(gateway, sipp):
+    resp = _reject(sipp, gateway, keys={"codec_pt": 18, "codec_name": "G729"})
+    assert resp.status == 488
+    _good_call(sipp, gateway)
+
+
+def test_max_calls_503_with_retry_after(gateway_factory, sipp):
+    gw = gateway_factory({"limits": {"maxCalls": 1}})
+    first = sipp.start("uac_call.xml", gw, pause_ms=4000)
+    only_call(gw)
+    resp = _reject(sipp, gw)
+    assert resp.status == 503
+    assert resp.header("Retry-After"), "503 must carry Retry-After:\n" + resp.text
+    first.wait(30)
+    assert_sipp_ok(first)
+    gw.wait_no_calls(5)
+    _good_call(sipp, gw)
+
+
+AUTH_TRUNKS = {"trunks": {"inbound": [
+    {"trunk": {"name": "secured", "numbers": ["+15550100"], "auth_username": "itest", "auth_password": "s3cret"}},
+    OPEN_TRUNK], "outbound": []}}
+
+
+def test_digest_auth_challenge_and_success(gateway_factory, sipp):
+    gw = gateway_factory(AUTH_TRUNKS)
+    run = sipp.run("uac_auth.xml", gw, service="+15550100", auth=("itest", "s3cret"), pause_ms=500)
+    assert_sipp_ok(run)
+    ch = run.received(401)[0]
+    www = ch.header("WWW-Authenticate") or ""
+    assert www.startswith("Digest") and "nonce=" in www and "realm=" in www, www
+    assert re.search(r'qop="?[^",]*\bauth\b', www), "qop=auth expected: " + www
+    assert "md5" in www.lower() or "algorithm" not in www.lower(), www
+    finals = [m.status for m in run.final_invite_responses()]
+    assert finals == [401, 200], finals
+    assert run.sent("INVITE")[1].header("Authorization")
+    gw.wait_no_calls(5)
+    _good_call(sipp, gw)
+
+
+def test_digest_auth_wrong_password_403(gateway_factory, sipp):
+    gw = gateway_factory(AUTH_TRUNKS)
+    run = sipp.run("uac_auth.xml", gw, service="+15550100", auth=("itest", "wrong"))
+    assert_sipp_ok(run)
+    finals = [m.status for m in run.final_invite_responses()]
+    assert finals == [401, 403], "wrong credentials: expected 401 then 403, got %r" % finals
+    assert gw.calls() == []
+    _good_call(sipp, gw)
+
+
+def test_malformed_sip_gets_400_and_gateway_keeps_serving(gateway, sipp):
+    # pure garbage: silence or 400, never a crash
+    for raw in (b"\x00\x01\x02garbage\xff\xfe", b"hello world\r\n\r\n", b"SIP/2.0\r\n\r\n", b"\r\n\r\n", b"x" * 1400):
+        replies = sip_request(gateway, "X", raw=raw, wait=0.5)
+        assert all(m.is_response and m.status == 400 for m in replies), [m.start_line for m in replies]
+    # parseable Via, broken otherwise
+    sdp_less = sip_request(gateway, "INVITE", drop=("Call-ID",))
+    assert final_status(sdp_less) == 400, "INVITE without Call-ID: %r" % [m.start_line for m in sdp_less]
+    bad_cseq = sip_request(gateway, "INVITE", headers={"CSeq": "abc INVITE"})
+    assert final_status(bad_cseq) == 400, "INVITE with CSeq 'abc': %r" % [m.start_line for m in bad_cseq]
+    no_from = sip_request(gateway, "OPTIONS", drop=("From",))
+    assert final_status(no_from) == 400, "OPTIONS without From: %r" % [m.start_line for m in no_from]
+    assert gateway.healthz()["status"] == "ok"
+    assert gateway.running()
+    _good_call(sipp, gateway)
+
+
+def test_options_200_and_unknown_method_405_or_501(gateway, sipp):
+    assert final_status(sip_request(gateway, "OPTIONS")) == 200
+    msg = sip_request(gateway, "MESSAGE", headers={"Content-Type": "text/plain"}, body="hello")
+    assert final_status(msg) in (405, 501), [m.start_line for m in msg]
+    pub = sip_request(gateway, "PUBLISH", headers={"Event": "presence"})
+    assert final_status(pub) in (405, 501), [m.start_line for m in pub]
+    _good_call(sipp, gateway)
