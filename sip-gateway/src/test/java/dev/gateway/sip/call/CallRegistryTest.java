@@ -1,0 +1,234 @@
+package dev.gateway.sip.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gateway.agent.CallInfo;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.message.Request;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CallRegistryTest {
+
+    @ParameterizedTest(name = "max {0} calls")
+    @ValueSource(ints = {1, 2, 10})
+    void reserveStopsAtMaxCalls(int max) {
+        CallRegistry registry = new CallRegistry(max);
+        for (int i = 0; i < max; i++) {
+            assertTrue(registry.reserve(), "slot " + i);
+        }
+        assertFalse(registry.reserve());
+        assertFalse(registry.reserve());
+    }
+
+    @Test
+    void zeroMaxCallsAdmitsNothing() {
+        assertFalse(new CallRegistry(0).reserve());
+    }
+
+    @Test
+    void unreserveGivesTheSlotBack() {
+        CallRegistry registry = new CallRegistry(2);
+        assertTrue(registry.reserve());
+        assertTrue(registry.reserve());
+        assertFalse(registry.reserve());
+
+        registry.unreserve();
+        assertTrue(registry.reserve(), "the freed slot is taken again");
+        assertFalse(registry.reserve());
+        assertEquals(0, registry.size(), "reservations are not calls");
+    }
+
+    @Test
+    void addedCallsAreFoundByBothIds() throws Exception {
+        CallRegistry registry = new CallRegistry(5);
+        Call a = call("c-aaaa", "sip-call-a@192.0.2.1");
+        Call b = call("c-bbbb", "sip-call-b@192.0.2.1");
+        assertTrue(registry.reserve());
+        registry.add(a);
+        assertTrue(registry.reserve());
+        registry.add(b);
+
+        assertEquals(2, registry.size());
+        assertSame(a, registry.byId("c-aaaa"));
+        assertSame(b, registry.bySipCallId("sip-call-b@192.0.2.1"));
+        assertNull(registry.byId("c-none"));
+        assertNull(registry.bySipCallId("none@192.0.2.1"));
+        assertEquals(2, registry.all().size());
+    }
+
+    @Test
+    void removeFreesTheSlotOnce() throws Exception {
+        CallRegistry registry = new CallRegistry(1);
+        Call call = call("c-aaaa", "sip-call-a@192.0.2.1");
+        assertTrue(registry.reserve());
+        registry.add(call);
+        assertFalse(registry.reserve(), "the call holds the only slot");
+
+        registry.remove(call);
+        assertEquals(0, registry.size());
+        assertNull(registry.byId("c-aaaa"));
+        assertNull(registry.bySipCallId("sip-call-a@192.0.2.1"));
+
+        registry.remove(call); // idempotent: must not free a second slot
+        assertTrue(registry.reserve());
+        assertFalse(registry.reserve(), "one slot, not two");
+    }
+
+    @Test
+    void removingACallNeverAddedFreesNothing() throws Exception {
+        CallRegistry registry = new CallRegistry(1);
+        assertTrue(registry.reserve());
+        registry.remove(call("c-ghost", "ghost@192.0.2.1"));
+        assertFalse(registry.reserve(), "the reservation still stands");
+    }
+
+    @Test
+    void removingAStaleCallLeavesItsSuccessorAlone() throws Exception {
+        CallRegistry registry = new CallRegistry(2);
+        Call stale = call("c-same", "same@192.0.2.1");
+        Call current = call("c-same", "same@192.0.2.1");
+        assertTrue(registry.reserve());
+        registry.add(current);
+
+        registry.remove(stale); // a different Call object under the same ids
+        assertSame(current, registry.byId("c-same"));
+        assertSame(current, registry.bySipCallId("same@192.0.2.1"));
+        assertTrue(registry.reserve());
+        assertFalse(registry.reserve(), "the current call's slot was not freed");
+    }
+
+    @Test
+    void allIsASnapshot() throws Exception {
+        CallRegistry registry = new CallRegistry(2);
+        Call a = call("c-aaaa", "a@192.0.2.1");
+        registry.reserve();
+        registry.add(a);
+        var snapshot = registry.all();
+        registry.remove(a);
+        assertEquals(List.of(a), List.copyOf(snapshot));
+    }
+
+    @Test
+    void concurrentReservesNeverExceedMaxCalls() throws Exception {
+        final int max = 50;
+        final int threads = 8;
+        CallRegistry registry = new CallRegistry(max);
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 20; round++) {
+                CyclicBarrier go = new CyclicBarrier(threads);
+                AtomicInteger granted = new AtomicInteger();
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(executor.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < 20; i++) {
+                            if (registry.reserve()) {
+                                granted.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+                assertEquals(max, granted.get(), "round " + round + ": 160 attempts on " + max + " slots");
+                for (int i = 0; i < max; i++) {
+                    registry.unreserve();
+                }
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentReserveAndUnreserveKeepTheCount() throws Exception {
+        final int max = 4;
+        final int threads = 8;
+        CallRegistry registry = new CallRegistry(max);
+        AtomicInteger holding = new AtomicInteger();
+        AtomicInteger worst = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(executor.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 10_000; i++) {
+                        if (registry.reserve()) {
+                            worst.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                            holding.decrementAndGet();
+                            registry.unreserve();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        assertTrue(worst.get() <= max, "at most " + max + " held at once, saw " + worst.get());
+        for (int i = 0; i < max; i++) {
+            assertTrue(registry.reserve(), "every slot came back: " + i);
+        }
+        assertFalse(registry.reserve());
+    }
+
+    /**
+     * A Call that is never begun: the constructor only reads the INVITE's Via transport, so a parsed INVITE inside
+     * a proxy transaction and empty services are enough.
+     */
+    private static Call call(String id, String sipCallId) throws Exception {
+        String invite = "INVITE sip:+15550002222@gw.example.com SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-" + id + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:+15550001111@192.0.2.1>;tag=from-" + id + "\r\n"
+                + "To: <sip:+15550002222@gw.example.com>\r\n"
+                + "Call-ID: " + sipCallId + "\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        Request request = SipFactory.getInstance().createMessageFactory().createRequest(invite);
+        ServerTransaction tx = (ServerTransaction) Proxy.newProxyInstance(CallRegistryTest.class.getClassLoader(),
+                new Class<?>[] {ServerTransaction.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getRequest":
+                            return request;
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        case "toString":
+                            return "transaction of " + sipCallId;
+                        default:
+                            break;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        CallInfo info = new CallInfo(id, "+15550001111", "+15550002222", "twilio", Map.of());
+        return new Call(sipCallId, tx, info, null, null, null, new CallServices(null, null, null, null, null));
+    }
+}
