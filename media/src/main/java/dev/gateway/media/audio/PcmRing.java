@@ -60,6 +60,10 @@ public final class PcmRing {
 
     /** Appends {@code count} zero samples (silence, or concealment of a lost packet). */
     public void writeSilence(int count) {
+        if (count > samples.length) {
+            overflowed += count - samples.length;
+            count = samples.length;
+        }
         makeRoom(count);
         int w = read + size;
         int n = Math.min(count, samples.length);

@@ -66,6 +66,7 @@ public final class RtpEndpoint {
     private boolean latched;
     private long remoteSsrc = -1;
     private long lastRtpNanos;
+    private boolean rtpSeen;
     private long mediaExpectedSinceNanos;
     private boolean timeoutReported;
     private boolean closed;
@@ -188,6 +189,7 @@ public final class RtpEndpoint {
             reception.reset(remoteSsrc);
         }
         lastRtpNanos = now;
+        rtpSeen = true;
         timeoutReported = false;
         packetsIn++;
         bytesIn += header.payloadLength();
@@ -223,7 +225,11 @@ public final class RtpEndpoint {
     void onRtcp(ByteBuf buf, InetSocketAddress sender) {
         // Reports from the phone are not needed for anything yet; RTCP arrival proves the peer is alive.
         if (!closed && sendTo != null && sender.getAddress().equals(sendTo.getAddress())) {
-            lastRtpNanos = Math.max(lastRtpNanos, engine.nanoTime() - timeoutNanos / 2);
+            long halfway = engine.nanoTime() - timeoutNanos / 2;
+            if (!rtpSeen || halfway - lastRtpNanos > 0) {
+                lastRtpNanos = halfway;
+                rtpSeen = true;
+            }
         }
     }
 
@@ -266,7 +272,8 @@ public final class RtpEndpoint {
         if (!params.expectMedia() || timeoutReported) {
             return;
         }
-        long since = Math.max(lastRtpNanos, mediaExpectedSinceNanos);
+        // nanoTime values may be negative: compare by subtraction, never with max()
+        long since = rtpSeen && lastRtpNanos - mediaExpectedSinceNanos > 0 ? lastRtpNanos : mediaExpectedSinceNanos;
         if (now - since >= timeoutNanos) {
             timeoutReported = true;
             listener.onMediaTimeout((now - since) / 1_000_000L);

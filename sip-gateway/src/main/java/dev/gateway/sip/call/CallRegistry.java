@@ -34,7 +34,9 @@ public final class CallRegistry {
 
     /** Gives back a slot taken by {@link #reserve()} when the call was never added. */
     public void unreserve() {
-        reserved.decrementAndGet();
+        if (reserved.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 0) {
+            throw new IllegalStateException("unreserve without a reservation");
+        }
     }
 
     /** Adds a call that holds a reservation. */

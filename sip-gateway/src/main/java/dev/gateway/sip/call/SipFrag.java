@@ -20,9 +20,13 @@ final class SipFrag {
         }
         String code = line.substring(8, 11);
         for (int i = 0; i < 3; i++) {
-            if (!Character.isDigit(code.charAt(i))) {
+            char c = code.charAt(i);
+            if (c < '0' || c > '9') {
                 return -1;
             }
+        }
+        if (line.length() > 11 && line.charAt(11) != ' ') {
+            return -1; // "SIP/2.0 2001 OK" is not a status line
         }
         int status = Integer.parseInt(code);
         return status >= 100 && status <= 699 ? status : -1;

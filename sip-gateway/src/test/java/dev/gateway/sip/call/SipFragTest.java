@@ -3,7 +3,6 @@ package dev.gateway.sip.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,8 +57,6 @@ class SipFragTest {
         assertEquals(-1, SipFrag.statusCode(body));
     }
 
-    @Disabled("bug: SipFrag.statusCode reads the first three digits without checking that a space or the end of "
-            + "the line follows, so a malformed four-digit code like 2001 is taken for 200 (transfer 'succeeded')")
     @Test
     void aFourDigitCodeIsNotAStatusLine() {
         assertEquals(-1, SipFrag.statusCode("SIP/2.0 2001 OK"));
