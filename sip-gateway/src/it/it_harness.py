@@ -500,7 +500,16 @@ class SippRun:
         return out
 
     def final_invite_responses(self):
-        return [m for m in self.received() if m.is_response and m.cseq_method == "INVITE" and m.status >= 200]
+        """One final response per INVITE transaction: a 2xx is retransmitted until its ACK arrives
+        (RFC 3261 §13.3.1.4), so duplicates of the same CSeq are dropped."""
+        finals, seen = [], set()
+        for m in self.received():
+            if m.is_response and m.cseq_method == "INVITE" and m.status >= 200:
+                key = (m.header("CSeq"), m.status)
+                if key not in seen:
+                    seen.add(key)
+                    finals.append(m)
+        return finals
 
     def answer_sdp(self):
         oks = [m for m in self.received(200) if m.cseq_method == "INVITE"]

@@ -45,7 +45,7 @@ public final class MediaEngine {
     private final LongAdder malformedTotal = new LongAdder();
     private EventLoopGroup group;
     private Class<? extends DatagramChannel> channelClass;
-    private final Map<EventExecutor, List<RtpEndpoint>> endpointsByLoop = new IdentityHashMap<>();
+    private final Map<EventExecutor, List<MediaTick>> endpointsByLoop = new IdentityHashMap<>();
     private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
 
     public MediaEngine(MediaEngineConfig config, LongSupplier nanoClock) {
@@ -61,7 +61,7 @@ public final class MediaEngine {
         channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new io.netty.util.concurrent.DefaultThreadFactory("media", true), io);
         for (EventExecutor loop : group) {
-            List<RtpEndpoint> endpoints = new ArrayList<>();
+            List<MediaTick> endpoints = new ArrayList<>();
             endpointsByLoop.put(loop, endpoints);
             ticks.add(loop.scheduleAtFixedRate(() -> tick(endpoints), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS));
         }
@@ -139,16 +139,67 @@ public final class MediaEngine {
                 .handler(new RtpInboundHandler(endpoint, rtcp));
     }
 
-    void register(RtpEndpoint endpoint) {
-        endpointsByLoop.get(endpoint.eventLoop()).add(endpoint);
+    /** Adds a participant to its loop's tick. Call on that loop. */
+    public void register(MediaTick participant) {
+        assert participant.eventLoop().inEventLoop();
+        endpointsByLoop.get(participant.eventLoop()).add(participant);
     }
 
-    void unregister(RtpEndpoint endpoint) {
-        endpointsByLoop.get(endpoint.eventLoop()).remove(endpoint);
+    /** Removes a participant from its loop's tick. Call on that loop. */
+    public void unregister(MediaTick participant) {
+        endpointsByLoop.get(participant.eventLoop()).remove(participant);
     }
 
     void releasePort(int port) {
         ports.release(port);
+    }
+
+    /**
+     * Binds one UDP socket from the RTP port range on {@code loop} (a WebRTC transport: BUNDLE and rtcp-mux need
+     * one port, so the odd port above stays unused). Completes on that loop. Release the port with
+     * {@link #releaseDatagram(Channel)} when done.
+     */
+    public CompletableFuture<Channel> openDatagram(EventLoop loop, io.netty.channel.ChannelHandler handler) {
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        loop.execute(() -> bindSingle(loop, handler, BIND_ATTEMPTS, result));
+        return result;
+    }
+
+    private void bindSingle(EventLoop loop, io.netty.channel.ChannelHandler handler, int attemptsLeft, CompletableFuture<Channel> result) {
+        int port = ports.acquire();
+        if (port < 0) {
+            result.completeExceptionally(new MediaException("RTP port range " + config.portMin() + "-" + config.portMax() + " exhausted"));
+            return;
+        }
+        new Bootstrap().group(loop).channel(channelClass).option(ChannelOption.SO_RCVBUF, 256 * 1024).handler(handler)
+                .bind(new InetSocketAddress(config.bindAddress(), port)).addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        result.complete(f.channel());
+                    } else {
+                        ports.release(port);
+                        if (attemptsLeft <= 1) {
+                            result.completeExceptionally(new MediaException("no UDP port could be bound: " + f.cause().getMessage()));
+                        } else {
+                            bindSingle(loop, handler, attemptsLeft - 1, result);
+                        }
+                    }
+                });
+    }
+
+    /** Closes a socket from {@link #openDatagram} and gives its port back. Idempotent per channel. */
+    public void releaseDatagram(Channel channel) {
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        channel.close();
+        if (local != null && channel.attr(RELEASED).setIfAbsent(Boolean.TRUE) == null) {
+            ports.release(local.getPort());
+        }
+    }
+
+    private static final io.netty.util.AttributeKey<Boolean> RELEASED = io.netty.util.AttributeKey.valueOf("gateway.portReleased");
+
+    /** The address RTP and WebRTC sockets bind to. */
+    public String bindAddress() {
+        return config.bindAddress();
     }
 
     void countMalformed() {
@@ -163,13 +214,13 @@ public final class MediaEngine {
         return log;
     }
 
-    private void tick(List<RtpEndpoint> endpoints) {
+    private void tick(List<MediaTick> participants) {
         long now = nanoClock.getAsLong();
-        for (int i = 0; i < endpoints.size(); i++) {
+        for (int i = 0; i < participants.size(); i++) {
             try {
-                endpoints.get(i).tick(now);
+                participants.get(i).tick(now);
             } catch (RuntimeException e) {
-                log.log(System.Logger.Level.ERROR, "media tick failed for RTP port " + endpoints.get(i).localPort(), e);
+                log.log(System.Logger.Level.ERROR, "media tick failed for " + participants.get(i), e);
             }
         }
     }

@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * arrives, then to wherever the current SSRC's packets come from. A new source address is accepted only once
  * the previous one has been silent for {@link #RELATCH_SILENCE_NANOS}, so a stray packet cannot hijack the call.
  */
-public final class RtpEndpoint {
+public final class RtpEndpoint implements MediaTick {
     /** The frame the listener gets and the tick period: 20 ms at 8 kHz. */
     public static final int FRAME_SAMPLES = 160;
     static final int MAX_PAYLOAD = 1500;
@@ -95,6 +95,7 @@ public final class RtpEndpoint {
         this.rtcpChannel = rtcp;
     }
 
+    @Override
     public EventLoop eventLoop() {
         return loop;
     }
@@ -238,9 +239,15 @@ public final class RtpEndpoint {
         listener.onDtmf(digit);
     }
 
+    @Override
+    public String toString() {
+        return "RTP port " + port;
+    }
+
     // ---- the 20 ms tick (MediaEngine calls it on this loop) ----
 
-    void tick(long now) {
+    @Override
+    public void tick(long now) {
         if (closed || params == null) {
             return;
         }
