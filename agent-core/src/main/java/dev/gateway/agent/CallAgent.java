@@ -6,6 +6,15 @@ package dev.gateway.agent;
  */
 public interface CallAgent {
 
+    /**
+     * Called while the phone rings, before the call is answered: the agent gets ready (joins its room, publishes
+     * its track) so the caller's first words are not lost. The call is answered when the stage completes; if it
+     * fails, the caller gets an error response and {@link #onEnd} follows. The default is ready at once.
+     */
+    default java.util.concurrent.CompletionStage<Void> prepare(PhoneLeg leg) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** The call is answered and media flows. */
     void onStart(PhoneLeg leg);
 

@@ -14,6 +14,12 @@ public interface PhoneLeg {
     String id();
 
     /**
+     * The call's media event loop: agents hand callbacks from other threads (LiveKit signalling, HTTP) to it, and
+     * open their own sockets on it so a call's media path stays on one thread.
+     */
+    io.netty.channel.EventLoop eventLoop();
+
+    /**
      * Queues 8 kHz mono 16-bit PCM for the phone. The samples are copied before returning; the caller keeps
      * its array. Loop-confined (see above).
      */

@@ -111,12 +111,30 @@ public final class Call {
             }
             endpoint = ep;
             sendProvisional();
-            if (settings.ringMillis() > 0) {
-                pendingTimer = loop.schedule(this::answer, settings.ringMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                answer();
-            }
+            agent = agents.create(info);
+            long readyBy = System.nanoTime() + settings.ringMillis() * 1_000_000L;
+            CallLeg leg = new CallLeg(this);
+            agent.prepare(leg).whenComplete((ok, failure) -> loop.execute(() -> {
+                if (failure != null) {
+                    log("agent not ready: " + rootMessage(failure));
+                    rejectUnanswered(Response.TEMPORARILY_UNAVAILABLE, "Agent unavailable");
+                    return;
+                }
+                long wait = Math.max(0, (readyBy - System.nanoTime()) / 1_000_000L);
+                if (wait > 0) {
+                    pendingTimer = loop.schedule(() -> answer(leg), wait, TimeUnit.MILLISECONDS);
+                } else {
+                    answer(leg);
+                }
+            }));
         }));
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private void sendProvisional() {
@@ -131,7 +149,7 @@ public final class Call {
         }
     }
 
-    private void answer() {
+    private void answer(CallLeg leg) {
         if (state != CallState.RINGING) {
             return;
         }
@@ -152,8 +170,7 @@ public final class Call {
         state = CallState.ANSWERED;
         log("answered rtp=" + sip.advertisedHost() + ":" + endpoint.localPort());
         endpoint.start(mediaParams(negotiation), new Media());
-        agent = agents.create(info);
-        agent.onStart(new CallLeg(this));
+        agent.onStart(leg);
         scheduleSessionTimer();
         pendingTimer = loop.schedule(() -> {
             if (state == CallState.ANSWERED) {

@@ -18,6 +18,11 @@ final class CallLeg implements PhoneLeg {
     }
 
     @Override
+    public io.netty.channel.EventLoop eventLoop() {
+        return call.loop();
+    }
+
+    @Override
     public void sendAudio(short[] pcm, int offset, int count) {
         assert call.loop().inEventLoop() : "sendAudio must run on the call's event loop";
         call.sendAudioOnLoop(pcm, offset, count);
