@@ -14,6 +14,11 @@ public final class Main {
 
     public static void main(String[] args) {
         LogFormat.install();
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Sampling leak detection records a stack trace per 128 buffers: 12 B/frame on the media path
+            // (bench/README.md). Tests run it at PARANOID; production opts in with -Dio.netty.leakDetection.level.
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         GatewayConfig config;
         try {
             config = load(args);

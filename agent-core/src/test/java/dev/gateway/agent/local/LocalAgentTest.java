@@ -37,6 +37,11 @@ class LocalAgentTest {
         }
 
         @Override
+        public io.netty.channel.EventLoop eventLoop() {
+            throw new UnsupportedOperationException("the local agent needs no loop");
+        }
+
+        @Override
         public void sendAudio(short[] pcm, int offset, int count) {
             audio.add(Arrays.copyOfRange(pcm, offset, offset + count));
         }

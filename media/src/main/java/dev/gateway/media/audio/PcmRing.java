@@ -8,7 +8,7 @@ package dev.gateway.media.audio;
 public final class PcmRing {
     private final short[] samples;
     private final int mask;
-    private int read;   // total samples read (wraps through mask)
+    private int read;   // index of the oldest sample
     private int size;
     private long overflowed;
 
@@ -51,10 +51,10 @@ public final class PcmRing {
             count = samples.length;
         }
         makeRoom(count);
-        int w = read + size;
-        for (int i = 0; i < count; i++) {
-            samples[(w + i) & mask] = src[offset + i];
-        }
+        int w = (read + size) & mask;
+        int first = Math.min(count, samples.length - w); // up to the end of the array, then wrap
+        System.arraycopy(src, offset, samples, w, first);
+        System.arraycopy(src, offset + first, samples, 0, count - first);
         size += count;
     }
 
@@ -65,12 +65,11 @@ public final class PcmRing {
             count = samples.length;
         }
         makeRoom(count);
-        int w = read + size;
-        int n = Math.min(count, samples.length);
-        for (int i = 0; i < n; i++) {
-            samples[(w + i) & mask] = 0;
-        }
-        size += n;
+        int w = (read + size) & mask;
+        int first = Math.min(count, samples.length - w);
+        java.util.Arrays.fill(samples, w, w + first, (short) 0);
+        java.util.Arrays.fill(samples, 0, count - first, (short) 0);
+        size += count;
     }
 
     /**
@@ -80,12 +79,10 @@ public final class PcmRing {
      */
     public int read(short[] dst, int offset, int count) {
         int n = Math.min(count, size);
-        for (int i = 0; i < n; i++) {
-            dst[offset + i] = samples[(read + i) & mask];
-        }
-        for (int i = n; i < count; i++) {
-            dst[offset + i] = 0;
-        }
+        int first = Math.min(n, samples.length - read);
+        System.arraycopy(samples, read, dst, offset, first);
+        System.arraycopy(samples, 0, dst, offset + first, n - first);
+        java.util.Arrays.fill(dst, offset + n, offset + count, (short) 0);
         read = (read + n) & mask;
         size -= n;
         return n;
