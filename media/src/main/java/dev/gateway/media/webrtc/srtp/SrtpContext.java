@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * SRTCP packets is the owner's job (a new DTLS handshake).
  *
  * <p>Use one context per direction: the remote side's keys for unprotect, the local side's for protect. SRTP
- * and SRTCP state, sending and receiving, are kept apart, each for up to {@link SrtpStreamTable#CAPACITY}
+ * and SRTCP state, sending and receiving, are kept apart, each for up to 16
  * SSRCs. Buffers: indexes other than the writer index are not moved; buffers are neither retained nor released.
  * Heap buffers are processed in their backing array, others through one copy into a scratch array that grows
  * to the largest packet seen.
