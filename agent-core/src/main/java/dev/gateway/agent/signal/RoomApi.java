@@ -68,6 +68,11 @@ public final class RoomApi {
                 dispatch.createDispatch(room, agentName, metadata));
     }
 
+    /** Dispatches of {@code room}, including those its creator's token asked for ({@code roomConfig.agents}). */
+    public List<LivekitAgentDispatch.AgentDispatch> listDispatches(String room) throws LiveKitApiException {
+        return execute("ListDispatch " + room, dispatch.listDispatch(room));
+    }
+
     private static <T> T execute(String operation, Call<T> call) throws LiveKitApiException {
         Response<T> response;
         try {
