@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -105,10 +106,10 @@ public final class SignalClient {
         this.monotonicMs = monotonicMs;
     }
 
-    /** Opens the WebSocket; the outcome arrives as onJoin or onClosed. May be called once. */
+    /** Opens the WebSocket; the outcome arrives as onJoin or onClosed. May be called once, not after close. */
     public void connect() {
-        if (!connectCalled.compareAndSet(false, true)) {
-            throw new IllegalStateException("connect() may be called once");
+        if (!connectCalled.compareAndSet(false, true) || finished.get()) {
+            throw new IllegalStateException("connect() may be called once, and not after close()");
         }
         Request request = new Request.Builder().url(url.rtcUrl(token, true)).build();
         socket = http.newWebSocket(request, new Reader());
@@ -153,12 +154,18 @@ public final class SignalClient {
             return;
         }
         ws.close(1000, "client closed");
-        timers.schedule(() -> {
-            if (!finished.get()) {
-                ws.cancel();
-                finish("closed by client");
-            }
-        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> cancel(ws), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            cancel(ws); // the owner stopped its timers first: no grace period
+        }
+    }
+
+    private void cancel(WebSocket ws) {
+        if (!finished.get()) {
+            ws.cancel();
+            finish("closed by client");
+        }
     }
 
     /** The newest token: the one we joined with, or the latest {@code refresh_token} from the server. */

@@ -103,4 +103,15 @@ class SignalClientTest {
             client.close();
         }
     }
+
+    @Test
+    void closeBeforeConnectEndsTheClient() throws Exception {
+        RecordingListener l = new RecordingListener();
+        SignalClient client = new SignalClient(http, "ws://127.0.0.1:9", "t", l, timers);
+        client.close();
+        assertEquals("closed before connect", l.await("closed", Duration.ZERO).value());
+        assertThrows(IllegalStateException.class, client::connect);
+        client.close();
+        assertEquals(1, l.all("closed").size());
+    }
 }
