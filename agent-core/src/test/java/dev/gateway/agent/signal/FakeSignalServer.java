@@ -1,0 +1,106 @@
+package dev.gateway.agent.signal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A one-connection RFC 6455 server for failure cases the real LiveKit server does not produce: it completes the
+ * upgrade, sends the given binary frames, then reads and discards whatever the client sends (so pings go
+ * unanswered). Server frames are unmasked (§5.1). Test only; not a WebSocket implementation.
+ */
+final class FakeSignalServer implements AutoCloseable {
+
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"; // RFC 6455 §1.3
+    private final ServerSocket server;
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    FakeSignalServer(List<byte[]> framesToSend) throws IOException {
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        thread = new Thread(() -> serve(framesToSend), "fake-signal-server");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    String wsUrl() {
+        return "ws://127.0.0.1:" + server.getLocalPort();
+    }
+
+    private void serve(List<byte[]> frames) {
+        try (Socket s = server.accept()) {
+            accepted.add(s);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            String key = null;
+            for (String line : readHead(in).split("\r\n")) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
+                    key = line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(sha1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (byte[] payload : frames) {
+                writeBinaryFrame(out, payload);
+            }
+            out.flush();
+            while (in.read() >= 0) {
+                // swallow client frames (pings included) until the client goes away
+            }
+        } catch (Exception ignored) {
+            // the test closed us or the client cancelled
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("eof in request head");
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static void writeBinaryFrame(OutputStream out, byte[] payload) throws IOException {
+        out.write(0x82); // FIN + opcode 2 (binary)
+        if (payload.length < 126) {
+            out.write(payload.length);
+        } else if (payload.length < 65_536) {
+            out.write(126);
+            out.write(payload.length >>> 8);
+            out.write(payload.length & 0xff);
+        } else {
+            out.write(127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
+        }
+        out.write(payload);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : accepted) {
+            s.close();
+        }
+    }
+}

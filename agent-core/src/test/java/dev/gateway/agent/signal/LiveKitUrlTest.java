@@ -1,0 +1,46 @@
+package dev.gateway.agent.signal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import okhttp3.HttpUrl;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LiveKitUrlTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "ws://127.0.0.1:7880, http://127.0.0.1:7880",
+        "ws://127.0.0.1:7880/, http://127.0.0.1:7880",
+        "wss://lk.example.com, https://lk.example.com",
+        "WSS://lk.example.com/prefix/, https://lk.example.com/prefix",
+        "http://lk:7880?x=1, http://lk:7880",
+        "https://lk.example.com, https://lk.example.com",
+    })
+    void httpBaseMapsWebSocketSchemes(String given, String expected) {
+        assertEquals(expected, LiveKitUrl.parse(given).httpBase());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "ws://127.0.0.1:7880, /rtc",
+        "wss://lk.example.com/prefix/, /prefix/rtc",
+    })
+    void rtcUrlCarriesTokenAndClientInfo(String given, String path) {
+        HttpUrl rtc = LiveKitUrl.parse(given).rtcUrl("a.b.c", true);
+        assertEquals(path, rtc.encodedPath());
+        assertEquals("a.b.c", rtc.queryParameter("access_token"));
+        assertEquals(Integer.toString(LiveKitUrl.PROTOCOL), rtc.queryParameter("protocol"));
+        assertEquals("1", rtc.queryParameter("auto_subscribe"));
+        assertEquals(LiveKitUrl.SDK, rtc.queryParameter("sdk"));
+        assertEquals(LiveKitUrl.CLIENT_VERSION, rtc.queryParameter("version"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "127.0.0.1:7880", "ftp://host", "ws//missing-colon"})
+    void rejectsNonLiveKitUrls(String bad) {
+        assertThrows(IllegalArgumentException.class, () -> LiveKitUrl.parse(bad));
+    }
+}
