@@ -8,13 +8,9 @@ import dev.gateway.media.webrtc.stun.StunMessage;
 import dev.gateway.media.webrtc.stun.StunVerifyResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 
 /**
  * Full ICE (RFC 8445) for one component and one local host candidate, with consent freshness (RFC 7675).
@@ -26,8 +22,9 @@ import java.util.regex.Pattern;
  * nominations are ignored. Checks go out one per {@link #tick} (the tick period is Ta), triggered checks first.
  *
  * <p>Loop-confined: every method must be called from the one thread that owns the socket, except
- * {@link #stats()}, {@link #state()} reads of a volatile are fine from anywhere. Time comes only from the
- * {@code nowNanos} arguments. {@link #onStun} does not take ownership of the packet.
+ * {@link #stats()} and {@link #state()}, which may be read from any thread. Time comes only from the
+ * {@code nowNanos} arguments. {@link #onStun} does not take ownership of the packet; every buffer given to the
+ * {@link Output} belongs to it.
  */
 public final class IceAgent {
 
@@ -36,7 +33,7 @@ public final class IceAgent {
         void send(ByteBuf packet, InetSocketAddress to);
     }
 
-    /** Outcome callbacks, invoked on the agent's loop from inside {@link #onStun} or {@link #tick}, each at most once. */
+    /** Called on the agent's loop from {@link #onStun} or {@link #tick}: onConnected once, onFailed at most once. */
     public interface Listener {
         void onConnected(InetSocketAddress remote);
 
@@ -49,7 +46,6 @@ public final class IceAgent {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ICE_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     /** PRIORITY in our checks: a peer-reflexive candidate on our only address (RFC 8445 §7.1.1). */
     private static final long PRFLX_PRIORITY =
             IceCandidate.priority(IceCandidate.TYPE_PREFERENCE_PRFLX, IceCandidate.MAX_LOCAL_PREFERENCE, 1);
@@ -63,13 +59,7 @@ public final class IceAgent {
     private final IceTransactions transactions;
     private final IceCheckList checkList = new IceCheckList();
     private final IceConsent consent = new IceConsent(RANDOM);
-    private final LongAdder requestsReceived = new LongAdder();
-    private final LongAdder responsesReceived = new LongAdder();
-    private final LongAdder checksSent = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
-    private final LongAdder unauthenticated = new LongAdder();
-    private final LongAdder unknownTransaction = new LongAdder();
-    private final LongAdder roleConflicts = new LongAdder();
+    private final IceCounters counters = new IceCounters();
     private final Output out;
 
     private IceRole role;
@@ -126,7 +116,7 @@ public final class IceAgent {
         if (terminal() || !c.isUdp() || c.component() != 1) {
             return;
         }
-        InetSocketAddress remote = literal(c.address(), c.port());
+        InetSocketAddress remote = c.socketAddress();
         if (remote != null && checkList.find(remote) == null) {
             checkList.add(remote, c.priority(), LOCAL_PRIORITY, role);
             if (state == IceState.NEW) {
@@ -144,7 +134,7 @@ public final class IceAgent {
         StunDecoded d = StunCodec.decode(packet);
         if (!d.ok() || d.message().method() != StunMessage.METHOD_BINDING
                 || (d.message().hasFingerprint() && StunIntegrity.verifyFingerprint(packet) != StunVerifyResult.OK)) {
-            malformed.increment();
+            counters.malformed.increment();
             return;
         }
         StunMessage m = d.message();
@@ -157,22 +147,27 @@ public final class IceAgent {
 
     private void onRequest(StunMessage m, ByteBuf packet, InetSocketAddress from, long nowNanos) {
         byte[] tx = m.transactionId();
-        if (m.username() == null || !m.hasIntegrity()) {
-            reject(tx, IceMessages.BAD_REQUEST, "Bad Request", from);
-            return;
+        switch (IceRequestVerdict.judge(m, packet, localUfrag, remoteUfrag, localKey, role, tieBreaker)) {
+            case BAD_REQUEST -> {
+                reject(tx, IceMessages.BAD_REQUEST, "Bad Request", from);
+                return;
+            }
+            case UNAUTHENTICATED -> {
+                reject(tx, IceMessages.UNAUTHENTICATED, "Unauthenticated", from);
+                return;
+            }
+            case ROLE_CONFLICT -> {
+                counters.roleConflicts.increment();
+                out.send(messages.error(tx, IceMessages.ROLE_CONFLICT, "Role Conflict", localKey), from);
+                return;
+            }
+            case SWITCH_ROLE_AND_ACCEPT -> {
+                counters.roleConflicts.increment();
+                switchRole();
+            }
+            case ACCEPT -> { }
         }
-        String expected = localUfrag + ":" + (remoteUfrag == null ? "" : remoteUfrag);
-        boolean userOk = remoteUfrag == null ? m.username().startsWith(expected) : m.username().equals(expected);
-        if (!userOk || StunIntegrity.verifyIntegrity(packet, localKey) != StunVerifyResult.OK) {
-            reject(tx, IceMessages.UNAUTHENTICATED, "Unauthenticated", from);
-            return;
-        }
-        if (roleConflictLost(m)) {
-            roleConflicts.increment();
-            out.send(messages.error(tx, IceMessages.ROLE_CONFLICT, "Role Conflict", localKey), from);
-            return;
-        }
-        requestsReceived.increment();
+        counters.requestsReceived.increment();
         out.send(messages.success(tx, from, localKey), from);
         IcePair pair = checkList.find(from);
         if (pair == null) { // RFC 8445 §7.3.1.3: a peer-reflexive remote candidate
@@ -196,46 +191,27 @@ public final class IceAgent {
         }
     }
 
-    /**
-     * RFC 8445 §7.3.1.1. Returns true if the peer keeps its role and must get a 487; switches our role and returns
-     * false if we give way; false if there is no conflict.
-     */
-    private boolean roleConflictLost(StunMessage m) {
-        boolean conflict = role == IceRole.CONTROLLING ? m.iceControlling().isPresent() : m.iceControlled().isPresent();
-        if (!conflict) {
-            return false;
-        }
-        long theirs = role == IceRole.CONTROLLING ? m.iceControlling().getAsLong() : m.iceControlled().getAsLong();
-        boolean oursWins = Long.compareUnsigned(tieBreaker, theirs) >= 0;
-        if (oursWins == (role == IceRole.CONTROLLING)) {
-            return true; // we keep CONTROLLING (487), or stay CONTROLLED and the peer switches (487)
-        }
-        roleConflicts.increment();
-        switchRole();
-        return false;
-    }
-
     private void onResponse(StunMessage m, ByteBuf packet, InetSocketAddress from, long nowNanos) {
         IceTransaction t = transactions.find(m.transactionId());
         if (t == null) {
-            unknownTransaction.increment();
+            counters.unknownTransaction.increment();
             return;
         }
         boolean success = m.messageClass() == StunClass.SUCCESS_RESPONSE;
         boolean authentic = m.hasIntegrity() && StunIntegrity.verifyIntegrity(packet, remoteKey) == StunVerifyResult.OK;
         if (!authentic && (success || m.hasIntegrity() || m.errorCode() == IceMessages.ROLE_CONFLICT)) {
-            unauthenticated.increment(); // spoofed or wrong remote password: let the transaction time out
+            counters.unauthenticated.increment(); // spoofed, or a wrong remote pwd: the check times out
             return;
         }
         transactions.finish(t);
-        responsesReceived.increment();
+        counters.responsesReceived.increment();
         IcePair pair = t.pair;
         if (!from.equals(pair.remote)) { // RFC 8445 §7.2.5.2.1: non-symmetric addresses
             pair.state = IcePair.State.FAILED;
         } else if (success) {
             onCheckSucceeded(t, pair, nowNanos);
         } else if (m.errorCode() == IceMessages.ROLE_CONFLICT) { // RFC 8445 §7.2.5.1
-            roleConflicts.increment();
+            counters.roleConflicts.increment();
             if (t.roleAtSend == role) {
                 switchRole();
             }
@@ -253,7 +229,7 @@ public final class IceAgent {
         if (pair == selected) {
             consent.refreshed(nowNanos);
         } else if (state == IceState.CHECKING
-                && ((t.useCandidate && role == IceRole.CONTROLLING) || (role == IceRole.CONTROLLED && pair.nominatedByPeer))) {
+                && (role == IceRole.CONTROLLING ? t.useCandidate : pair.nominatedByPeer)) {
             select(pair, nowNanos);
         }
     }
@@ -304,12 +280,12 @@ public final class IceAgent {
         RANDOM.nextBytes(tx);
         ByteBuf request = messages.request(tx, remoteUfrag + ":" + localUfrag, PRFLX_PRIORITY, role, tieBreaker,
                 useCandidate, remoteKey);
-        checksSent.increment();
+        counters.checksSent.increment();
         transactions.start(new IceTransaction(tx, pair, useCandidate, role, isConsent, request), nowNanos);
     }
 
     private void onTimeout(IceTransaction t) {
-        if (t.consent) {
+        if (t.consent || t.pair == selected) {
             return; // consent loss is judged by IceConsent's 30 s, not by one transaction
         }
         t.pair.state = IcePair.State.FAILED;
@@ -332,7 +308,7 @@ public final class IceAgent {
     }
 
     private void reject(byte[] tx, int code, String reason, InetSocketAddress from) {
-        unauthenticated.increment();
+        counters.unauthenticated.increment();
         out.send(messages.error(tx, code, reason, null), from);
     }
 
@@ -353,17 +329,6 @@ public final class IceAgent {
         return state == IceState.FAILED || state == IceState.CLOSED;
     }
 
-    private static InetSocketAddress literal(String address, int port) {
-        if (!IPV4_LITERAL.matcher(address).matches() && address.indexOf(':') < 0) {
-            return null; // a hostname (mDNS .local): never resolve on the loop
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(address), port); // literals never touch DNS
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     public IceState state() {
         return state;
     }
@@ -380,9 +345,7 @@ public final class IceAgent {
 
     /** Counter snapshot; callable from any thread. */
     public IceStats stats() {
-        return new IceStats(requestsReceived.sum(), responsesReceived.sum(), checksSent.sum(),
-                transactions.retransmits(), malformed.sum(), unauthenticated.sum(), unknownTransaction.sum(),
-                roleConflicts.sum());
+        return counters.snapshot(transactions.retransmits());
     }
 
     /** Stops everything and releases buffered requests; no callback follows. Idempotent. */

@@ -1,6 +1,10 @@
 package dev.gateway.media.webrtc.ice;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * One ICE candidate as carried in SDP (RFC 8839 §5.1). Immutable and validated on construction.
@@ -37,6 +41,7 @@ public record IceCandidate(String foundation, int component, String transport, l
     private static final String PREFIX = "candidate:";
     private static final String SDP_PREFIX = "a=";
     private static final int MIN_FIELDS = 8;
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     public IceCandidate {
         if (foundation == null || foundation.isEmpty() || foundation.length() > 32) {
@@ -140,6 +145,21 @@ public record IceCandidate(String foundation, int component, String transport, l
             throw new IllegalArgumentException("type/local preference or component out of range");
         }
         return ((long) typePreference << 24) + ((long) localPreference << 8) + (256 - component);
+    }
+
+    /**
+     * The address as a socket address if it is an IPv4 or IPv6 literal, else null (an mDNS or DNS name, which is
+     * never resolved here). Never performs a DNS lookup.
+     */
+    public InetSocketAddress socketAddress() {
+        if (!IPV4_LITERAL.matcher(address).matches() && address.indexOf(':') < 0) {
+            return null;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(address), port); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     /** True for a UDP candidate. */
