@@ -3,6 +3,9 @@ package dev.gateway.sip;
 import dev.gateway.agent.AgentFactory;
 import dev.gateway.agent.local.LocalAgent;
 import dev.gateway.agent.local.LocalAgentConfig;
+import dev.gateway.agent.room.LiveKitSettings;
+import dev.gateway.agent.room.RoomAgentFactory;
+import dev.gateway.sip.dispatch.DispatchResolver;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
 import dev.gateway.sip.api.HttpApi;
@@ -41,6 +44,7 @@ public final class Gateway {
     private final SipSignalling signalling;
     private final HttpApi http;
     private final AgentFactory agents;
+    private final RoomAgentFactory rooms;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -53,15 +57,32 @@ public final class Gateway {
                 advertised, config.sip().userAgent()), registry);
         this.http = config.http().port() == 0 ? null
                 : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);
-        this.agents = LocalAgent.factory(new LocalAgentConfig(
-                config.localAgent().greeting() == dev.gateway.sip.config.LocalAgentConfig.Greeting.TONES,
-                config.localAgent().transferTarget()));
+        if (config.livekit() == null) {
+            this.rooms = null;
+            this.agents = LocalAgent.factory(new LocalAgentConfig(
+                    config.localAgent().greeting() == dev.gateway.sip.config.LocalAgentConfig.Greeting.TONES,
+                    config.localAgent().transferTarget()));
+        } else {
+            this.rooms = new RoomAgentFactory(new LiveKitSettings(config.livekit().websocketUrl(), config.livekit().apiKey(),
+                    config.livekit().apiSecret(), 10_000, 32_000, 5, config.rtp().jitterMinMs(), config.rtp().jitterMaxMs()), media);
+            this.agents = rooms;
+        }
     }
 
     /** Starts media, SIP and HTTP; on failure stops what was started and rethrows. */
     public void start() throws Exception {
+        for (int i = 0; i < config.dispatchRules().size(); i++) {
+            if (!config.dispatchRules().get(i).rule().pin().isEmpty()) {
+                // Refuse rather than ignore: a PIN the gateway does not ask for would let every caller in.
+                throw new IllegalArgumentException("config: dispatchRules[" + i + "].rule.pin: PIN collection by DTMF "
+                        + "is not supported yet; remove the pin or protect the trunk with allowed_addresses/auth");
+            }
+        }
         try {
             media.start();
+            if (rooms != null) {
+                rooms.start();
+            }
             SipContext sip = signalling.start();
             CallServices services = new CallServices(sip, media, agents, registry,
                     new CallSettings(config.limits().ringSeconds() * 1000L, 32_000));
@@ -69,7 +90,8 @@ public final class Gateway {
                     ? List.of(InboundTrunk.open()) : config.trunks().inbound();
             RateLimiter limiter = config.limits().invitesPerSecondPerSource() == 0 ? null
                     : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
-            signalling.admission(new InviteAdmission(services, new InboundTrunkMatcher(trunks), limiter, draining::get));
+            DispatchResolver dispatch = rooms == null ? null : new DispatchResolver(config.dispatchRules());
+            signalling.admission(new InviteAdmission(services, new InboundTrunkMatcher(trunks), limiter, draining::get, dispatch));
             if (http != null) {
                 http.start();
             }
@@ -77,7 +99,7 @@ public final class Gateway {
             stopNow();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "agent: " + (config.livekit() == null ? agents.describe() : "LiveKit " + config.livekit().url()));
+        LOG.log(System.Logger.Level.INFO, "agent: " + agents.describe());
         if (config.trunks().inbound().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "no inbound trunks configured: accepting calls from anyone "
                     + "(add trunks.inbound with allowed_addresses, or preset: twilio, before exposing this port)");
@@ -116,6 +138,9 @@ public final class Gateway {
             http.stop();
         }
         signalling.stop();
+        if (rooms != null) {
+            rooms.stop();
+        }
         media.stop();
     }
 

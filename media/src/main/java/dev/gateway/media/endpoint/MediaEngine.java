@@ -206,7 +206,8 @@ public final class MediaEngine {
         malformedTotal.increment();
     }
 
-    long nanoTime() {
+    /** The engine's clock (injected; tests control it). */
+    public long nanoTime() {
         return nanoClock.getAsLong();
     }
 

@@ -1,6 +1,8 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.agent.CallInfo;
+import dev.gateway.agent.RoomTarget;
+import dev.gateway.sip.dispatch.DispatchResolver;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdpCodec;
@@ -61,9 +63,12 @@ public final class InviteAdmission {
     private final MediaEngine media;
     private final CallServices services;
     private final LongAdder dropped = new LongAdder();
+    private final DispatchResolver dispatch;
 
+    /** @param dispatch room selection when calls go to LiveKit rooms, or null for the local agent */
     public InviteAdmission(CallServices services, InboundTrunkMatcher trunks, RateLimiter rateLimiter,
-                           BooleanSupplier draining) {
+                           BooleanSupplier draining, DispatchResolver dispatch) {
+        this.dispatch = dispatch;
         this.sip = services.sip();
         this.registry = services.registry();
         this.media = services.media();
@@ -106,6 +111,14 @@ public final class InviteAdmission {
         if (trunk.requiresAuth() && !authenticated(tx, trunk, where)) {
             return;
         }
+        RoomTarget room = null;
+        if (dispatch != null) {
+            room = dispatch.resolve(trunk.id(), caller, called);
+            if (room == null) {
+                reject(tx, Response.NOT_FOUND, "No dispatch rule for trunk " + trunk.displayName(), where);
+                return;
+            }
+        }
         SessionDescription offer;
         OfferAnswer.Negotiation negotiation;
         try {
@@ -133,7 +146,7 @@ public final class InviteAdmission {
         }
         sip.reply100(tx);
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
-        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk, callId));
+        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk, callId), room);
         Call call = new Call(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
         registry.add(call);
         call.begin();

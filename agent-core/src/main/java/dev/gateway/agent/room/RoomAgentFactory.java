@@ -1,0 +1,89 @@
+package dev.gateway.agent.room;
+
+import dev.gateway.agent.AgentFactory;
+import dev.gateway.agent.CallAgent;
+import dev.gateway.agent.CallInfo;
+import dev.gateway.agent.signal.Tokens;
+import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.webrtc.dtls.DtlsCertificate;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+
+/**
+ * Puts every call into a LiveKit room: one {@link RoomCall} per call, sharing one OkHttp client (WebSockets), one
+ * small timer thread (signalling pings) and one bounded DTLS handshake pool.
+ *
+ * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them.
+ */
+public final class RoomAgentFactory implements AgentFactory {
+    private final LiveKitSettings settings;
+    private final MediaEngine media;
+    private final Tokens tokens;
+    private OkHttpClient http;
+    private ScheduledExecutorService timers;
+    private ThreadPoolExecutor dtlsPool;
+    private String hostname = "gateway";
+
+    public RoomAgentFactory(LiveKitSettings settings, MediaEngine media) {
+        this.settings = settings;
+        this.media = media;
+        this.tokens = new Tokens(settings.apiKey(), settings.apiSecret());
+    }
+
+    public void start() {
+        http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ZERO)
+                .pingInterval(Duration.ZERO).build();
+        timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "livekit-timers"));
+        // Handshakes block a thread each for up to 10 s; 16 in flight covers a burst of new calls, the queue the rest.
+        dtlsPool = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> daemon(r, "dtls"));
+        dtlsPool.allowCoreThreadTimeOut(true);
+        DtlsCertificate.warmUp();
+        try {
+            hostname = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            // keep "gateway"
+        }
+    }
+
+    public void stop() {
+        if (timers != null) {
+            timers.shutdownNow();
+            dtlsPool.shutdownNow();
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+
+    @Override
+    public CallAgent create(CallInfo call) {
+        if (call.room() == null) {
+            throw new IllegalArgumentException("call " + call.id() + " has no room target");
+        }
+        return new RoomCall(this, call);
+    }
+
+    @Override
+    public String describe() {
+        return "LiveKit rooms at " + settings.url();
+    }
+
+    LiveKitSettings settings() { return settings; }
+    MediaEngine media() { return media; }
+    Tokens tokens() { return tokens; }
+    OkHttpClient http() { return http; }
+    ScheduledExecutorService timers() { return timers; }
+    ThreadPoolExecutor dtlsPool() { return dtlsPool; }
+    String hostname() { return hostname; }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

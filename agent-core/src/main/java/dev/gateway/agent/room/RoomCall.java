@@ -1,0 +1,377 @@
+package dev.gateway.agent.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.agent.CallAgent;
+import dev.gateway.agent.CallInfo;
+import dev.gateway.agent.PhoneLeg;
+import dev.gateway.agent.RoomTarget;
+import dev.gateway.agent.signal.SignalClient;
+import dev.gateway.agent.signal.Tokens;
+import dev.gateway.media.rtp.RtpHeader;
+import dev.gateway.media.webrtc.PeerTransport;
+import dev.gateway.media.webrtc.WebRtcDescription;
+import dev.gateway.media.webrtc.WebRtcException;
+import dev.gateway.media.webrtc.WebRtcSdpWriter;
+import dev.gateway.media.webrtc.dtls.DtlsCertificate;
+import dev.gateway.media.webrtc.dtls.DtlsRole;
+import dev.gateway.media.webrtc.ice.IceRole;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitModels;
+import livekit.LivekitRtc;
+
+/**
+ * One caller as a participant of kind {@code sip} in a LiveKit room (classic two-connection mode, LIVEKIT.md):
+ * joins while the phone rings, publishes the caller's track, and is ready (the call may be answered) once the
+ * publisher connection carries media. Then: caller audio -> Opus -> room; every room track -> Opus decode ->
+ * mix -> phone. Room deleted, participant removed or signalling lost -> the call ends.
+ *
+ * <p>Threading: confined to the call's event loop. Signalling callbacks (OkHttp threads) hop onto it first.
+ */
+final class RoomCall implements CallAgent {
+    private static final System.Logger LOG = System.getLogger("room");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RoomAgentFactory services;
+    private final CallInfo call;
+    private final RoomTarget target;
+    private final String identity;
+    private final String trackCid = "TR_phone_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final short[] downlinkFrame = new short[TrackReceiver.FRAME_SAMPLES_8K];
+    private final List<String> pendingSubscriberCandidates = new ArrayList<>();
+
+    private PhoneLeg leg;
+    private EventLoop loop;
+    private SignalClient signal;
+    private PeerTransport publisher;
+    private PeerTransport subscriber;
+    private CompletableFuture<PeerTransport> subscriberOpening;
+    private OpusUplink uplink;
+    private RoomDownlink downlink;
+    private int subscriberOpusPt = WebRtcSdpWriter.OPUS_PT;
+    private ScheduledFuture<?> joinTimeout;
+    private boolean started;
+    private boolean ended;
+
+    RoomCall(RoomAgentFactory services, CallInfo call) {
+        this.services = services;
+        this.call = call;
+        this.target = call.room();
+        this.identity = "sip_" + (target.hidePhoneNumber() ? call.id() : call.from());
+    }
+
+    @Override
+    public CompletionStage<Void> prepare(PhoneLeg leg) {
+        this.leg = leg;
+        this.loop = leg.eventLoop();
+        LiveKitSettings s = services.settings();
+        downlink = new RoomDownlink(s.jitterMinMs(), s.jitterMaxMs());
+        Tokens.Builder token = services.tokens().phone(target.hidePhoneNumber() ? call.id() : call.from(), target.roomName())
+                .name("Phone " + (target.hidePhoneNumber() ? call.id() : call.from()))
+                .attributes(attributes("ringing"))
+                .metadata(target.metadata());
+        for (RoomTarget.AgentDispatch a : target.agents()) {
+            token.agent(a.agentName(), a.metadata());
+        }
+        signal = new SignalClient(services.http(), s.url(), token.toJwt(), new Signals(), services.timers());
+        joinTimeout = loop.schedule(() -> roomGone("room " + target.roomName() + " not ready within "
+                + s.joinTimeoutMillis() / 1000 + " s"), s.joinTimeoutMillis(), TimeUnit.MILLISECONDS);
+        log("joining room " + target.roomName() + " as " + identity
+                + (target.agents().isEmpty() ? "" : " dispatching " + target.agents().stream().map(RoomTarget.AgentDispatch::agentName).toList()));
+        signal.connect();
+        return ready;
+    }
+
+    @Override
+    public void onStart(PhoneLeg leg) {
+        started = true;
+        signal.updateAttributes(Map.of("sip.callStatus", "active"));
+    }
+
+    @Override
+    public void onAudio(short[] pcm, int offset, int count) {
+        if (uplink != null && publisher != null) {
+            uplink.send(pcm, offset, publisher);
+        }
+        downlink.mix(downlinkFrame, services.media().nanoTime());
+        leg.sendAudio(downlinkFrame, 0, downlinkFrame.length); // silence when nobody speaks: comfort for the caller
+    }
+
+    @Override
+    public void onDtmf(char digit) {
+        // DTMF to the room is the next capability (data packets); the digit is already logged by the call.
+    }
+
+    @Override
+    public void onEnd(String reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (joinTimeout != null) {
+            joinTimeout.cancel(false);
+        }
+        if (signal != null) {
+            signal.updateAttributes(Map.of("sip.callStatus", "hangup"));
+            signal.leave();
+        }
+        closeMedia();
+        ready.completeExceptionally(new IllegalStateException("call ended: " + reason));
+    }
+
+    // ------------------------------------------------------------------ signalling, on the loop
+
+    private void onJoin(LivekitRtc.JoinResponse join) {
+        log("joined room " + join.getRoom().getName() + " (server " + join.getServerVersion() + ")");
+        PeerTransport.open(services.media(), loop, IceRole.CONTROLLING, DtlsRole.SERVER, services.dtlsPool(),
+                new PublisherEvents(), call.id() + "/publisher").whenComplete((t, error) -> {
+                    if (error != null) {
+                        roomGone("publisher transport: " + error.getMessage());
+                        return;
+                    }
+                    if (ended) {
+                        t.close();
+                        return;
+                    }
+                    publisher = t;
+                    uplink = new OpusUplink(io.netty.buffer.PooledByteBufAllocator.DEFAULT,
+                            services.settings().opusBitrate(), services.settings().opusComplexity());
+                    signal.addTrack(trackCid, "phone", LivekitModels.TrackSource.MICROPHONE, false);
+                });
+    }
+
+    private void onTrackPublished(String cid, LivekitModels.TrackInfo track) {
+        if (!cid.equals(trackCid) || publisher == null) {
+            return;
+        }
+        String offer = WebRtcSdpWriter.publisherOffer(local(publisher), uplink.ssrc(), "gw-" + call.id(), "phone-" + call.id(), trackCid);
+        signal.sendOffer(offer);
+    }
+
+    private void onAnswer(String sdp) {
+        try {
+            publisher.setRemote(WebRtcDescription.parse(sdp));
+        } catch (WebRtcException e) {
+            roomGone("publisher answer unreadable: " + e.getMessage());
+        }
+    }
+
+    private void onOffer(String sdp) {
+        WebRtcDescription offer;
+        try {
+            offer = WebRtcDescription.parse(sdp);
+        } catch (WebRtcException e) {
+            roomGone("subscriber offer unreadable: " + e.getMessage());
+            return;
+        }
+        WebRtcDescription.Section audio = offer.firstOf("audio");
+        if (audio != null && audio.opusPayloadType() >= 0) {
+            subscriberOpusPt = audio.opusPayloadType();
+        }
+        if (subscriberOpening == null) {
+            subscriberOpening = PeerTransport.open(services.media(), loop, IceRole.CONTROLLED, DtlsRole.CLIENT,
+                    services.dtlsPool(), new SubscriberEvents(), call.id() + "/subscriber");
+        }
+        subscriberOpening.whenComplete((t, error) -> {
+            if (error != null) {
+                roomGone("subscriber transport: " + error.getMessage());
+                return;
+            }
+            if (ended) {
+                t.close();
+                return;
+            }
+            subscriber = t;
+            signal.sendAnswer(WebRtcSdpWriter.subscriberAnswer(local(t), offer));
+            t.setRemote(offer);
+            pendingSubscriberCandidates.forEach(t::addRemoteCandidate);
+            pendingSubscriberCandidates.clear();
+        });
+    }
+
+    private void onTrickle(String candidateInitJson, LivekitRtc.SignalTarget target) {
+        String candidate;
+        try {
+            JsonNode node = JSON.readTree(candidateInitJson);
+            candidate = node.path("candidate").asText("");
+        } catch (Exception e) {
+            return;
+        }
+        if (candidate.isEmpty()) {
+            return; // end-of-candidates
+        }
+        if (target == LivekitRtc.SignalTarget.PUBLISHER) {
+            if (publisher != null) {
+                publisher.addRemoteCandidate(candidate);
+            }
+        } else if (subscriber != null) {
+            subscriber.addRemoteCandidate(candidate);
+        } else {
+            pendingSubscriberCandidates.add(candidate);
+        }
+    }
+
+    private void onParticipants(List<LivekitModels.ParticipantInfo> participants) {
+        for (LivekitModels.ParticipantInfo p : participants) {
+            if (p.getIdentity().equals(identity) && p.getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED) {
+                roomGone("participant removed from the room");
+            }
+        }
+    }
+
+    /**
+     * The room cannot carry this call (any more): before the call is ready the caller gets an error response;
+     * after that the call is hung up.
+     */
+    private void roomGone(String reason) {
+        if (ended) {
+            return;
+        }
+        if (ready.completeExceptionally(new IllegalStateException(reason))) {
+            log("room unavailable: " + reason);
+            return;
+        }
+        log(reason);
+        leg.hangup(reason);
+    }
+
+    private WebRtcSdpWriter.Local local(PeerTransport t) {
+        return new WebRtcSdpWriter.Local(t.iceUfrag(), t.icePwd(), DtlsCertificate.shared().sha256Fingerprint(),
+                t.localCandidate(), ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+    }
+
+    /** The phone participant's attributes, as LiveKit's own SIP service sets them. */
+    private Map<String, String> attributes(String status) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("sip.callID", call.id());
+        a.put("sip.trunkID", call.trunkId());
+        a.put("sip.ruleID", target.ruleId());
+        a.put("sip.phoneNumber", target.hidePhoneNumber() ? "" : call.from());
+        a.put("sip.trunkPhoneNumber", call.to());
+        a.put("sip.hostname", services.hostname());
+        a.put("sip.callStatus", status);
+        call.headers().forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("Call-ID")) {
+                a.put("sip.h." + name.toLowerCase(Locale.ROOT), value);
+            }
+        });
+        a.putAll(target.attributes());
+        return a;
+    }
+
+    private void closeMedia() {
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (subscriber != null) {
+            subscriber.close();
+        } else if (subscriberOpening != null) {
+            subscriberOpening.thenAccept(PeerTransport::close);
+        }
+        if (uplink != null) {
+            uplink.close();
+        }
+        if (downlink != null) {
+            downlink.close();
+        }
+    }
+
+    private void log(String event) {
+        LOG.log(System.Logger.Level.INFO, "[" + call.id() + "] " + event);
+    }
+
+    private final class PublisherEvents implements PeerTransport.Listener {
+        @Override
+        public void onReady() {
+            if (joinTimeout != null) {
+                joinTimeout.cancel(false);
+            }
+            log("caller's track published in " + target.roomName());
+            ready.complete(null);
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            roomGone("publisher connection: " + reason);
+        }
+
+        @Override
+        public void onRtp(ByteBuf packet, RtpHeader header) {
+            // the server sends nothing on the publisher connection but RTCP
+        }
+    }
+
+    private final class SubscriberEvents implements PeerTransport.Listener {
+        @Override
+        public void onReady() {
+            log("subscriber connection up");
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            if (started) {
+                roomGone("subscriber connection: " + reason);
+            }
+        }
+
+        @Override
+        public void onRtp(ByteBuf packet, RtpHeader header) {
+            downlink.onRtp(header, packet, subscriberOpusPt, services.media().nanoTime());
+        }
+    }
+
+    /** Signalling callbacks arrive on OkHttp threads: each hops onto the call's loop. */
+    private final class Signals implements SignalClient.Listener {
+        @Override
+        public void onJoin(LivekitRtc.JoinResponse join) {
+            loop.execute(() -> RoomCall.this.onJoin(join));
+        }
+
+        @Override
+        public void onOffer(String sdp) {
+            loop.execute(() -> RoomCall.this.onOffer(sdp));
+        }
+
+        @Override
+        public void onAnswer(String sdp) {
+            loop.execute(() -> RoomCall.this.onAnswer(sdp));
+        }
+
+        @Override
+        public void onTrickle(String candidateInitJson, LivekitRtc.SignalTarget target) {
+            loop.execute(() -> RoomCall.this.onTrickle(candidateInitJson, target));
+        }
+
+        @Override
+        public void onTrackPublished(String cid, LivekitModels.TrackInfo track) {
+            loop.execute(() -> RoomCall.this.onTrackPublished(cid, track));
+        }
+
+        @Override
+        public void onParticipantUpdate(List<LivekitModels.ParticipantInfo> participants) {
+            loop.execute(() -> onParticipants(participants));
+        }
+
+        @Override
+        public void onLeave(LivekitRtc.LeaveRequest leave) {
+            loop.execute(() -> roomGone("room asked us to leave (" + leave.getReason() + ")"));
+        }
+
+        @Override
+        public void onClosed(String reason) {
+            loop.execute(() -> roomGone("LiveKit signalling closed: " + reason));
+        }
+    }
+}

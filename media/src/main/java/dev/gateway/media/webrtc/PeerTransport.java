@@ -1,0 +1,310 @@
+package dev.gateway.media.webrtc;
+
+import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.endpoint.MediaTick;
+import dev.gateway.media.rtp.RtpCodec;
+import dev.gateway.media.rtp.RtpHeader;
+import dev.gateway.media.rtp.RtpParseResult;
+import dev.gateway.media.webrtc.dtls.DtlsCertificate;
+import dev.gateway.media.webrtc.dtls.DtlsRole;
+import dev.gateway.media.webrtc.dtls.DtlsSession;
+import dev.gateway.media.webrtc.dtls.SrtpKeyMaterial;
+import dev.gateway.media.webrtc.ice.IceAgent;
+import dev.gateway.media.webrtc.ice.IceCandidate;
+import dev.gateway.media.webrtc.ice.IceParseException;
+import dev.gateway.media.webrtc.ice.IceRole;
+import dev.gateway.media.webrtc.srtp.SrtpContext;
+import dev.gateway.media.webrtc.srtp.SrtpResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One WebRTC peer connection's transport, minimal and BUNDLEd: a single UDP socket on the call's event loop that
+ * carries ICE (STUN), DTLS and SRTP/SRTCP, demultiplexed by the first byte as RFC 7983 §7 says
+ * ([0..3] STUN, [20..63] DTLS, [128..191] RTP/RTCP). Sequence: ICE connects, DTLS runs (on the handshake pool),
+ * the exported keys set up SRTP, then {@link Listener#onReady()}; from there RTP goes both ways without
+ * BouncyCastle.
+ *
+ * <p>Threading: loop-confined (the socket's loop); DTLS callbacks hop onto the loop.
+ */
+public final class PeerTransport implements MediaTick {
+    /** What the transport reports. All on the loop. */
+    public interface Listener {
+        void onReady();
+
+        void onFailed(String reason);
+
+        /** A decrypted RTP packet; {@code packet} is released after return (copy what you keep). */
+        void onRtp(ByteBuf packet, RtpHeader header);
+    }
+
+    private static final System.Logger LOG = System.getLogger("webrtc");
+
+    private final MediaEngine engine;
+    private final EventLoop loop;
+    private final DtlsRole dtlsRole;
+    private final Executor dtlsPool;
+    private final Listener listener;
+    private final String name;
+    private final RtpHeader header = new RtpHeader();
+    private Channel channel;
+    private IceAgent ice;
+    private String iceUfrag;
+    private String icePwd;
+    private DtlsSession dtls;
+    private SrtpContext outbound;
+    private SrtpContext inbound;
+    private InetSocketAddress remote;
+    private String remoteFingerprint;
+    private boolean ready;
+    private boolean failed;
+    private boolean closed;
+    private long srtpFailures;
+
+    private PeerTransport(MediaEngine engine, EventLoop loop, DtlsRole dtlsRole, Executor dtlsPool, Listener listener, String name) {
+        this.engine = engine;
+        this.loop = loop;
+        this.dtlsRole = dtlsRole;
+        this.dtlsPool = dtlsPool;
+        this.listener = listener;
+        this.name = name;
+    }
+
+    /**
+     * Binds the socket and prepares ICE. Completes on {@code loop}.
+     *
+     * @param iceRole  CONTROLLING on the connection we offer, CONTROLLED on the one we answer
+     * @param dtlsRole SERVER when we offered actpass and the peer answered active; CLIENT when we answer active
+     */
+    public static CompletableFuture<PeerTransport> open(MediaEngine engine, EventLoop loop, IceRole iceRole,
+                                                        DtlsRole dtlsRole, Executor dtlsPool, Listener listener, String name) {
+        PeerTransport t = new PeerTransport(engine, loop, dtlsRole, dtlsPool, listener, name);
+        return engine.openDatagram(loop, t.new Inbound()).thenApply(ch -> {
+            t.channel = ch;
+            t.iceUfrag = IceAgent.randomUfrag();
+            t.icePwd = IceAgent.randomPwd();
+            t.ice = new IceAgent(iceRole, t.iceUfrag, t.icePwd,
+                    ThreadLocalRandom.current().nextLong(), t::sendIce, t.new IceEvents(), ch.alloc());
+            engine.register(t);
+            return t;
+        });
+    }
+
+    public String iceUfrag() {
+        return iceUfrag;
+    }
+
+    public String icePwd() {
+        return icePwd;
+    }
+
+    /** Our one host candidate, as an SDP candidate value. */
+    public String localCandidate() {
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        String address = local.getAddress().isAnyLocalAddress() ? "127.0.0.1" : local.getAddress().getHostAddress();
+        return new IceCandidate("1", 1, "udp", IceCandidate.hostPriority(65535, 1), address, local.getPort(), "host").toSdp();
+    }
+
+    /** The remote description's ICE credentials, fingerprint and candidates. */
+    public void setRemote(WebRtcDescription remoteDescription) {
+        remoteFingerprint = remoteDescription.fingerprint();
+        ice.setRemoteCredentials(remoteDescription.iceUfrag(), remoteDescription.icePwd());
+        for (String c : remoteDescription.candidates()) {
+            addRemoteCandidate(c);
+        }
+        if (dtls == null) {
+            dtls = new DtlsSession(dtlsRole, DtlsCertificate.shared(), remoteFingerprint, dtlsPool,
+                    this::sendDtlsFromPool, new DtlsEvents());
+            if (dtlsRole == DtlsRole.SERVER) {
+                dtls.start(); // waits for the peer's ClientHello
+            }
+        }
+    }
+
+    /** A trickled remote candidate ("candidate:..."); unusable ones (tcp, unparseable) are ignored. */
+    public void addRemoteCandidate(String candidate) {
+        try {
+            IceCandidate c = IceCandidate.parse(candidate);
+            if (c.transport().equalsIgnoreCase("udp")) {
+                ice.addRemoteCandidate(c);
+            }
+        } catch (IceParseException e) {
+            LOG.log(System.Logger.Level.DEBUG, name + ": ignored candidate " + candidate + ": " + e.getMessage());
+        }
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Encrypts and sends one RTP packet; takes ownership of {@code packet}. Dropped (released) before ready. */
+    public void sendRtp(ByteBuf packet) {
+        if (!ready || closed) {
+            packet.release();
+            return;
+        }
+        packet.ensureWritable(SrtpContext.RTP_TRAILER_LENGTH);
+        outbound.protectRtp(packet);
+        channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+    }
+
+    public long srtpFailures() {
+        return srtpFailures;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
+    public void tick(long nowNanos) {
+        if (!closed && ice != null) {
+            ice.tick(nowNanos);
+        }
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.unregister(this);
+        if (ice != null) {
+            ice.close();
+        }
+        if (dtls != null) {
+            dtls.close();
+        }
+        engine.releaseDatagram(channel);
+    }
+
+    @Override
+    public String toString() {
+        return "webrtc " + name;
+    }
+
+    // ------------------------------------------------------------------ internals (loop)
+
+    private void sendIce(ByteBuf packet, InetSocketAddress to) {
+        if (closed) {
+            packet.release();
+            return;
+        }
+        channel.writeAndFlush(new DatagramPacket(packet, to), channel.voidPromise());
+    }
+
+    /** DTLS output comes from the handshake thread: copy and hop onto the loop. */
+    private void sendDtlsFromPool(byte[] data, int off, int len) {
+        ByteBuf copy = Unpooled.copiedBuffer(data, off, len);
+        loop.execute(() -> {
+            InetSocketAddress to = remote != null ? remote : ice.selectedRemote();
+            if (closed || to == null) {
+                copy.release();
+                return;
+            }
+            channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+        });
+    }
+
+    private void onDatagram(ByteBuf buf, InetSocketAddress from) {
+        if (closed || !buf.isReadable()) {
+            return;
+        }
+        int first = buf.getUnsignedByte(buf.readerIndex());
+        if (first <= 3) {
+            ice.onStun(buf, from, engine.nanoTime());
+        } else if (first >= 20 && first <= 63) {
+            if (dtls != null) {
+                if (remote == null) {
+                    remote = from;
+                }
+                dtls.onDatagram(buf);
+            }
+        } else if (first >= 128 && first <= 191 && ready) {
+            onSrtp(buf);
+        }
+    }
+
+    private void onSrtp(ByteBuf buf) {
+        if (RtpCodec.looksLikeRtcp(buf)) {
+            if (inbound.unprotectRtcp(buf) != SrtpResult.OK) {
+                srtpFailures++;
+            }
+            return; // receiver reports and NACKs for our stream: not used yet
+        }
+        if (inbound.unprotectRtp(buf) != SrtpResult.OK) {
+            srtpFailures++;
+            return;
+        }
+        if (RtpCodec.parse(buf, header) == RtpParseResult.OK) {
+            listener.onRtp(buf, header);
+        }
+    }
+
+    private void fail(String reason) {
+        if (failed || closed) {
+            return;
+        }
+        failed = true;
+        LOG.log(System.Logger.Level.INFO, name + ": " + reason);
+        listener.onFailed(reason);
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            onDatagram(packet.content(), packet.sender());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP errors and the like: the peer may be gone; ICE consent decides
+        }
+    }
+
+    private final class IceEvents implements IceAgent.Listener {
+        @Override
+        public void onConnected(InetSocketAddress selected) {
+            remote = selected;
+            LOG.log(System.Logger.Level.DEBUG, name + ": ICE connected to " + selected);
+            if (dtlsRole == DtlsRole.CLIENT && dtls != null) {
+                dtls.start();
+            }
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            fail("ICE failed: " + reason);
+        }
+    }
+
+    private final class DtlsEvents implements DtlsSession.Listener {
+        @Override
+        public void onConnected(SrtpKeyMaterial keys) {
+            loop.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                outbound = new SrtpContext(keys.localKey(), keys.localSalt());
+                inbound = new SrtpContext(keys.remoteKey(), keys.remoteSalt());
+                ready = true;
+                listener.onReady();
+            });
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            loop.execute(() -> fail("DTLS failed: " + reason));
+        }
+    }
+}
