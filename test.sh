@@ -1,28 +1,41 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests (Maven) and the end-to-end tests that drive the real gateway with sipp.
-# Installs what the tests need on a fresh Debian machine (sipp from the sip-tester package, pytest).
+# Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
+# LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
+# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), livekit-server (built from its Go
+# module, reused when already built), and a Python venv with the LiveKit SDKs (.venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 step "checking tools"
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+for tool in java mvn python3 go; do
+  command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is missing (need JDK 17+, Maven, Python 3.11, Go 1.26)" >&2; exit 1; }
+done
 if ! command -v sipp >/dev/null; then
   step "installing sipp (Debian package sip-tester)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >/dev/null
 fi
-if ! python3 -c 'import pytest' 2>/dev/null; then
-  step "installing pytest"
-  python3 -m pip install -q pytest
+
+LIVEKIT_VERSION=v1.13.5
+export LIVEKIT_SERVER_BIN="${LIVEKIT_SERVER_BIN:-$(go env GOPATH)/bin/server}"
+if [ ! -x "$LIVEKIT_SERVER_BIN" ] || ! "$LIVEKIT_SERVER_BIN" --version 2>/dev/null | grep -q "${LIVEKIT_VERSION#v}"; then
+  step "building livekit-server $LIVEKIT_VERSION from its Go module (first time: about 4 minutes)"
+  go install "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_VERSION"
 fi
-for tool in java mvn sipp python3; do
-  command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is missing" >&2; exit 1; }
-done
+echo "livekit-server: $("$LIVEKIT_SERVER_BIN" --version 2>&1 | head -1)"
+
+VENV=.venv
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import livekit.rtc, livekit.api, livekit.agents, pytest' 2>/dev/null; then
+  step "creating $VENV with the LiveKit Python SDKs (sip-gateway/src/it/requirements.txt)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r sip-gateway/src/it/requirements.txt
+fi
 
 step "unit tests and packaging (mvn package)"
 mvn -B --no-transfer-progress package
 
-step "end-to-end tests: real gateway process + sipp"
-python3 -m pytest -q sip-gateway/src/it "$@"
+step "end-to-end tests: real gateway + sipp + livekit-server + LiveKit agent"
+"$VENV/bin/python" -m pytest -q sip-gateway/src/it "$@"

@@ -77,7 +77,7 @@ final class RoomCall implements CallAgent {
         this.leg = leg;
         this.loop = leg.eventLoop();
         LiveKitSettings s = services.settings();
-        downlink = new RoomDownlink(s.jitterMinMs(), s.jitterMaxMs());
+        downlink = new RoomDownlink(call.id(), s.jitterMinMs(), s.jitterMaxMs());
         Tokens.Builder token = services.tokens().phone(target.hidePhoneNumber() ? call.id() : call.from(), target.roomName())
                 .name("Phone " + (target.hidePhoneNumber() ? call.id() : call.from()))
                 .attributes(attributes("ringing"))

@@ -18,9 +18,11 @@ final class RoomDownlink implements AutoCloseable {
     private final int[] mix = new int[TrackReceiver.FRAME_SAMPLES_8K];
     private final int jitterMinMs;
     private final int jitterMaxMs;
+    private final String callId;
     private long droppedTracks;
 
-    RoomDownlink(int jitterMinMs, int jitterMaxMs) {
+    RoomDownlink(String callId, int jitterMinMs, int jitterMaxMs) {
+        this.callId = callId;
         this.jitterMinMs = jitterMinMs;
         this.jitterMaxMs = jitterMaxMs;
     }
@@ -91,9 +93,13 @@ final class RoomDownlink implements AutoCloseable {
             }
         }
         if (free < 0) {
-            droppedTracks++;
+            if (droppedTracks++ == 0) {
+                System.getLogger("room").log(System.Logger.Level.WARNING, "[" + callId + "] more than " + MAX_TRACKS
+                        + " audio tracks in the room: extra tracks are not mixed");
+            }
             return null;
         }
+        System.getLogger("room").log(System.Logger.Level.INFO, "[" + callId + "] receiving room audio track ssrc=" + ssrc);
         tracks[free] = new TrackReceiver(ssrc, jitterMinMs, jitterMaxMs);
         return tracks[free];
     }
