@@ -63,6 +63,15 @@ final class RoomCall implements CallAgent {
     private int subscriberOpusPt = WebRtcSdpWriter.OPUS_PT;
     private ScheduledFuture<?> joinTimeout;
     private boolean started;
+    /** Answers the room's NACKs for the caller's track from the uplink's send history. */
+    private final dev.gateway.media.rtcp.RtcpVisitor nacks = new dev.gateway.media.rtcp.RtcpVisitor() {
+        @Override
+        public void onNack(long senderSsrc, long mediaSsrc, int pid, int blp) {
+            if (uplink != null && publisher != null) {
+                uplink.onNack(mediaSsrc, pid, blp, publisher);
+            }
+        }
+    };
     private boolean ended;
 
     RoomCall(RoomAgentFactory services, CallInfo call) {
@@ -147,7 +156,7 @@ final class RoomCall implements CallAgent {
                     }
                     publisher = t;
                     uplink = new OpusUplink(io.netty.buffer.PooledByteBufAllocator.DEFAULT,
-                            services.settings().opusBitrate(), services.settings().opusComplexity());
+                            services.settings().opusBitrate(), services.settings().opusComplexity(), "gw-" + call.id());
                     signal.addTrack(trackCid, "phone", LivekitModels.TrackSource.MICROPHONE, false);
                 });
     }
@@ -310,6 +319,11 @@ final class RoomCall implements CallAgent {
         @Override
         public void onRtp(ByteBuf packet, RtpHeader header) {
             // the server sends nothing on the publisher connection but RTCP
+        }
+
+        @Override
+        public void onRtcp(ByteBuf packet) {
+            dev.gateway.media.rtcp.RtcpCodec.parse(packet, nacks);
         }
     }
 

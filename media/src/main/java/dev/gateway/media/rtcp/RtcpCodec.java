@@ -44,6 +44,9 @@ public final class RtcpCodec {
     public static final int PT_RR = 201;
     public static final int PT_SDES = 202;
     public static final int PT_BYE = 203;
+    /** RFC 4585 transport-layer feedback (generic NACK is FMT 1). */
+    public static final int PT_RTPFB = 205;
+    public static final int FMT_GENERIC_NACK = 1;
     /** SDES item type CNAME (RFC 3550 §6.5.1). */
     public static final int SDES_CNAME = 1;
 
@@ -230,6 +233,26 @@ public final class RtcpCodec {
                     long ssrc = buf.getUnsignedInt(offset + HEADER_SIZE);
                     visitor.onReceiverReport(ssrc);
                     blocks(buf, offset + fixed, count, ssrc, visitor);
+                }
+                return RtcpParseResult.OK;
+            }
+            case PT_RTPFB: {
+                // RFC 4585 §6.1: sender SSRC, media SSRC, then FCI; FMT (the count field) 1 = generic NACK,
+                // whose FCI entries are PID (16 bits) + BLP (16 bits), RFC 4585 §6.2.1.
+                int fixed = HEADER_SIZE + 2 * SSRC_SIZE;
+                if (body < fixed) {
+                    return RtcpParseResult.TOO_SHORT;
+                }
+                if (visitor != null) {
+                    if (count == FMT_GENERIC_NACK) {
+                        long sender = buf.getUnsignedInt(offset + HEADER_SIZE);
+                        long media = buf.getUnsignedInt(offset + HEADER_SIZE + SSRC_SIZE);
+                        for (int fci = offset + fixed; fci + 4 <= offset + body; fci += 4) {
+                            visitor.onNack(sender, media, buf.getUnsignedShort(fci), buf.getUnsignedShort(fci + 2));
+                        }
+                    } else {
+                        visitor.onOtherPacket(type, count);
+                    }
                 }
                 return RtcpParseResult.OK;
             }

@@ -32,6 +32,13 @@ public interface RtcpVisitor {
     }
 
     /** One SSRC named by a BYE (RFC 3550 §6.6); called once per SSRC. The optional reason is skipped. */
+    /**
+     * One generic NACK entry (RFC 4585 §6.2.1): packet {@code pid} is lost, and packet {@code pid + i + 1} too for
+     * every bit i set in {@code blp}.
+     */
+    default void onNack(long senderSsrc, long mediaSsrc, int pid, int blp) {
+    }
+
     default void onBye(long ssrc) {
     }
 

@@ -45,6 +45,10 @@ public final class PeerTransport implements MediaTick {
 
         /** A decrypted RTP packet; {@code packet} is released after return (copy what you keep). */
         void onRtp(ByteBuf packet, RtpHeader header);
+
+        /** A decrypted RTCP compound packet (reports, NACKs); released after return. */
+        default void onRtcp(ByteBuf packet) {
+        }
     }
 
     private static final System.Logger LOG = System.getLogger("webrtc");
@@ -157,6 +161,17 @@ public final class PeerTransport implements MediaTick {
         channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
     }
 
+    /** Encrypts (SRTCP) and sends one RTCP compound packet; takes ownership. Dropped before ready. */
+    public void sendRtcp(ByteBuf packet) {
+        if (!ready || closed) {
+            packet.release();
+            return;
+        }
+        packet.ensureWritable(SrtpContext.RTCP_TRAILER_LENGTH);
+        outbound.protectRtcp(packet);
+        channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+    }
+
     public long srtpFailures() {
         return srtpFailures;
     }
@@ -239,8 +254,10 @@ public final class PeerTransport implements MediaTick {
         if (RtpCodec.looksLikeRtcp(buf)) {
             if (inbound.unprotectRtcp(buf) != SrtpResult.OK) {
                 srtpFailures++;
+                return;
             }
-            return; // receiver reports and NACKs for our stream: not used yet
+            listener.onRtcp(buf);
+            return;
         }
         if (inbound.unprotectRtp(buf) != SrtpResult.OK) {
             srtpFailures++;

@@ -40,7 +40,7 @@ public final class WebRtcSdpWriter {
         b.append("a=msid:").append(streamId).append(' ').append(trackId).append("\r\n");
         b.append("a=rtcp-mux\r\n");
         b.append("a=rtpmap:").append(OPUS_PT).append(" opus/48000/2\r\n");
-        b.append("a=rtcp-fb:").append(OPUS_PT).append(" transport-cc\r\n");
+        b.append("a=rtcp-fb:").append(OPUS_PT).append(" nack\r\n"); // answered from OpusUplink's send history
         b.append("a=fmtp:").append(OPUS_PT).append(" minptime=10;useinbandfec=1\r\n");
         b.append("a=ssrc:").append(ssrc).append(" cname:").append(cname).append("\r\n");
         b.append("a=ssrc:").append(ssrc).append(" msid:").append(streamId).append(' ').append(trackId).append("\r\n");
