@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Load run: N concurrent two-way calls through the real gateway, measured from outside.
+
+Each call is a sipp UAC whose RTP is sent by sipp itself (rtp_stream: a looping PCMU tone), so the driver's own
+cost stays out of the gateway's figures. With --livekit, a real livekit-server (--dev) is started and every call
+is bridged into its own room (WebRTC: ICE, DTLS-SRTP, Opus both ways).
+
+Measured:
+  * gateway CPU per call: CPU seconds the gateway process used during a steady window (all calls up), divided
+    by wall time and call count (from /proc/<pid>/stat; utime+stime in clock ticks);
+  * INVITE -> 200 OK: sipp's response-time measure (rtd), mean and max over all calls;
+  * RSS and thread count of the gateway before, during and after.
+
+Usage: bench/load/load.py --calls 50 --seconds 20 [--livekit] [--jar sip-gateway/target/gateway.jar]
+Needs: sipp (sip-tester), java; with --livekit the livekit-server binary (LIVEKIT_SERVER_BIN or ~/go/bin/server).
+"""
+import argparse, os, re, signal, socket, subprocess, sys, tempfile, time, math, json
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_port(kind=socket.SOCK_DGRAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def proc_stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    with open(f"/proc/{pid}/status") as f:
+        status = f.read()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
+    threads = int(re.search(r"Threads:\s+(\d+)", status).group(1))
+    return (utime + stime) / os.sysconf("SC_CLK_TCK"), rss, threads
+
+
+def wait_http(port, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing answered on port {port} within {timeout}s")
+
+
+SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="load call">
+  <send retrans="500" start_rtd="1"><![CDATA[
+INVITE sip:service@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
+To: <sip:service@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: sip:load@[local_ip]:[local_port]
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=load 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [rtpstream_audio_port] RTP/AVP 0 101
+a=rtpmap:0 PCMU/8000
+a=rtpmap:101 telephone-event/8000
+a=ptime:20
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rtd="1" rrs="true"/>
+  <send><![CDATA[
+ACK [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
+To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <nop><action><exec rtp_stream="%(audio)s,-1,0"/></action></nop>
+  <pause milliseconds="%(hold_ms)d"/>
+  <send retrans="500"><![CDATA[
+BYE [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
+To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 2 BYE
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>
+"""
+
+
+def ulaw(x):
+    sign = 0x80 if x < 0 else 0
+    x = min(abs(x), 32635) + 0x84
+    exp = 7
+    for e in range(7, -1, -1):
+        if x & (0x4000 >> (7 - e)):
+            exp = e
+            break
+    return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0F)) & 0xFF
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calls", type=int, default=50)
+    ap.add_argument("--seconds", type=int, default=20, help="steady window measured with all calls up")
+    ap.add_argument("--rate", type=int, default=10, help="new calls per second while ramping up")
+    ap.add_argument("--livekit", action="store_true")
+    ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
+    a = ap.parse_args()
+    if not os.path.exists(a.jar):
+        raise SystemExit(f"{a.jar} missing: run `mvn -q -B package -DskipTests` first")
+    work = tempfile.mkdtemp(prefix="gw-load-")
+    audio = os.path.join(work, "tone.ulaw")
+    with open(audio, "wb") as f:   # 1 s of a 440 Hz tone with a slow tremolo: speech-like enough for Opus
+        f.write(bytes(ulaw(int(9000 * (0.6 + 0.4 * math.sin(2 * math.pi * 3 * i / 8000)) * math.sin(2 * math.pi * 440 * i / 8000)))
+                      for i in range(8000)))
+    ramp = a.calls / a.rate + 3
+    hold_ms = int((ramp + a.seconds + 2) * 1000)
+    scen = os.path.join(work, "call.xml")
+    with open(scen, "w") as f:
+        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
+    sip_port, http_port = free_port(), free_port(socket.SOCK_STREAM)
+    procs = []
+    cfg = [f"sip: {{bind: 127.0.0.1, port: {sip_port}}}",
+           "rtp: {bind: 127.0.0.1, portMin: 40000, portMax: 44000, timeoutSeconds: 30}",
+           f"http: {{bind: 127.0.0.1, port: {http_port}}}",
+           f"limits: {{maxCalls: {a.calls + 10}, drainSeconds: 2, invitesPerSecondPerSource: 0}}",
+           "localAgent: {greeting: none}"]
+    try:
+        if a.livekit:
+            lk_bin = os.environ.get("LIVEKIT_SERVER_BIN", os.path.expanduser("~/go/bin/server"))
+            lk_port = free_port(socket.SOCK_STREAM)
+            procs.append(subprocess.Popen([lk_bin, "--dev", "--bind", "127.0.0.1", "--node-ip", "127.0.0.1",
+                                           "--port", str(lk_port), "--rtc.tcp_port", str(free_port(socket.SOCK_STREAM)),
+                                           "--udp-port", str(free_port())],
+                                          stdout=open(os.path.join(work, "livekit.log"), "w"), stderr=subprocess.STDOUT))
+            wait_http(lk_port)
+            cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret}}')
+        with open(os.path.join(work, "gateway.yaml"), "w") as f:
+            f.write("\n".join(cfg) + "\n")
+        gw = subprocess.Popen(["java", "-jar", a.jar, "--config", os.path.join(work, "gateway.yaml")],
+                              stdout=open(os.path.join(work, "gateway.log"), "w"), stderr=subprocess.STDOUT)
+        procs.append(gw)
+        wait_http(http_port)
+        time.sleep(2)
+        cpu0, rss0, thr0 = proc_stat(gw.pid)
+        print(f"gateway up (pid {gw.pid}); {a.calls} calls at {a.rate}/s, then {a.seconds}s measured; logs in {work}", flush=True)
+        sipp = subprocess.Popen(["sipp", "-sf", scen, "-m", str(a.calls), "-l", str(a.calls), "-r", str(a.rate),
+                                 "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1),
+                                 "-nostdin", "-trace_stat", "-stf", os.path.join(work, "stat.csv"), "-fd", "1",
+                                 "-trace_err", "-error_file", os.path.join(work, "errors.log"),
+                                 "-timeout", str(hold_ms // 1000 + 60) + "s", f"127.0.0.1:{sip_port}"],
+                                stdout=open(os.path.join(work, "sipp.out"), "w"), stderr=subprocess.STDOUT, cwd=work)
+        procs.append(sipp)
+        time.sleep(ramp)
+        c1, rss1, thr1 = proc_stat(gw.pid)
+        t1 = time.time()
+        time.sleep(a.seconds)
+        c2, rss2, thr2 = proc_stat(gw.pid)
+        t2 = time.time()
+        with urlopen_json(http_port) as calls:
+            up = len(calls)
+            packets_in = sum(c.get("packetsIn", 0) for c in calls)
+            packets_out = sum(c.get("packetsOut", 0) for c in calls)
+        rc = sipp.wait(timeout=hold_ms / 1000 + 120)
+        time.sleep(3)
+        c3, rss3, thr3 = proc_stat(gw.pid)
+        cpu = (c2 - c1) / (t2 - t1)
+        stat = open(os.path.join(work, "stat.csv")).read().strip().splitlines()
+        head, last = stat[0].split(";"), stat[-1].split(";")
+        row = dict(zip(head, last))
+        result = {
+            "calls": a.calls, "livekit": a.livekit, "calls_up_during_window": up,
+            "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
+            "cpu_percent_per_call": round(100 * cpu / max(up, 1), 3),
+            "calls_per_core_at_this_cost": int(1 / (cpu / max(up, 1))) if cpu > 0 else None,
+            "invite_to_200_ms_mean": row.get("ResponseTime1(C)"),
+            "successful_calls": row.get("SuccessfulCall(C)"), "failed_calls": row.get("FailedCall(C)"),
+            "rtp_packets_in_out_so_far": [packets_in, packets_out],
+            "rss_mb": [rss0, rss2, rss3], "threads": [thr0, thr2, thr3], "sipp_exit": rc, "logs": work,
+            "machine": f"{os.cpu_count()} cores, " + open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t"),
+            "load_average_at_end": os.getloadavg()[0],
+        }
+        print(json.dumps(result, indent=2))
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+class urlopen_json:
+    def __init__(self, port):
+        import urllib.request
+        self.data = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/calls", timeout=10).read())
+
+    def __enter__(self):
+        return self.data
+
+    def __exit__(self, *exc):
+        return False
+
+
+if __name__ == "__main__":
+    main()
