@@ -6,8 +6,6 @@ Run with the venv python (requirements.txt): `.venv/bin/python -m pytest -q sip-
 import random
 import threading
 import time
-from datetime import datetime
-
 import pytest
 
 from it_harness import HOST, assert_sipp_ok, start_media_call, wait_until, sip_request, final_status
@@ -101,6 +99,9 @@ def test_dispatch_attributes_and_uplink_tone(lk, gateway_factory, sipp, rtp_peer
                               keys=_call_keys(caller), timeout_s=40)
     answered_at = time.time()
     speech = chirp(300, 3000, 1.0) + tone_sequence((500, 1200, 800, 2000), 0.25)
+    # like a caller waiting for the greeting: talk once the agent listens (its dispatch latency is reported)
+    r = _result_for(agent, prefix, caller, 15, need=lambda r: r["track"] is not None)
+    subscribed_at = r["track"]["subscribed_at"]
 
     def talk():
         peer.send_tone(1000, 4.0)
@@ -157,19 +158,31 @@ def test_dispatch_attributes_and_uplink_tone(lk, gateway_factory, sipp, rtp_peer
     final = r["participant"].get("final_attributes", {}).get("sip.callStatus")
     assert final in ("active", "hangup"), r["participant"]
 
-    # speech-like content: a chirp and a tone sequence arrive with their waveform intact
+    # speech-like content: a chirp and a tone sequence arrive with their waveform intact. Compared in 125 ms
+    # windows, each at its best lag: the gateway's adaptive jitter buffer may drop or insert a 20 ms frame when
+    # the sender's pacing jitters (seen under CPU load: one +40 ms and one -20 ms slip), which spoils the one
+    # window it falls into and any single correlation over the whole 2 s. Hence: >= 14 of 16 windows > 0.6,
+    # median > 0.8, windows in order.
     rec = agent.pcm(room)
-    corr, lag = best_correlation(speech, rec)
-    assert corr > 0.6, "correlation of sent chirp+tones with the room audio is %.2f (lag %s samples of %d)" % (
-        corr, lag, len(rec))
+    corr, _ = best_correlation(speech, rec)
+    windows = [best_correlation(speech[i:i + 1000], rec) for i in range(0, len(speech) - 999, 1000)]
+    good = sum(c > 0.6 for c, _ in windows)
+    median = sorted(c for c, _ in windows)[len(windows) // 2]
+    assert good >= len(windows) - 2 and median > 0.8, \
+        "correlation of sent chirp+tones with the room audio per 125 ms window (corr, lag): %r (whole: %.2f)" % (
+            windows, corr)
+    lags = [l for _, l in windows[:8]]  # the chirp's windows (a pure tone matches at any whole period)
+    assert all(0 < b - a < 1000 + 800 for a, b in zip(lags, lags[1:])), \
+        "chirp windows must arrive in order, 125 ms apart (+ at most 100 ms of timeline shift): lags %r" % lags
 
     log = gw.log_text()
     for event in ("joined room", "caller's track published"):
         assert event in log, "gateway log lacks %r" % event
     gw.wait_no_calls()
-    print("dispatch: job %.2fs after INVITE, agent connected %.2fs after INVITE, answered %.2fs after INVITE; "
-          "statuses %r; corr %.2f" % (r["job_received_at"] - invite_at, r["connected_at"] - invite_at,
-                                       answered_at - invite_at, statuses, corr))
+    print("dispatch: job %.2fs after INVITE, agent connected %.2fs, phone track subscribed %.2fs, answered %.2fs "
+          "after INVITE; statuses %r; corr whole %.2f, per window %s" % (
+              r["job_received_at"] - invite_at, r["connected_at"] - invite_at, subscribed_at - invite_at,
+              answered_at - invite_at, statuses, corr, ["%.2f" % c for c, _ in windows]))
 
 
 # --------------------------------------------------------------------------- b. downlink
@@ -261,19 +274,21 @@ def test_ten_concurrent_calls_each_in_its_own_room(lk, gateway_factory, sipp, rt
     calls = []
     for caller, hz in tones.items():
         peer = rtp_peer("PCMU", 20)
-        run = sipp.start("uac_lk_call.xml", gw, service=TRUNK_NUMBER, pause_ms=9000, timeout_s=60,
+        run = sipp.start("uac_lk_call.xml", gw, service=TRUNK_NUMBER, pause_ms=12000, timeout_s=60,
                          keys=dict(_call_keys(caller, "CA" + caller[1:]), rtp_port=peer.port))
         calls.append((caller, hz, peer, run))
     senders = []
     for caller, hz, peer, run in calls:
         port = run.rtp_port(30)
         peer.remote = (HOST, port)
-        t = threading.Thread(target=peer.send_tone, args=(hz, 5.0), daemon=True)
+        # 10 s: on a loaded 2-CPU machine an agent may take a few seconds to subscribe; it analyses the first
+        # 3 s of sound it hears
+        t = threading.Thread(target=peer.send_tone, args=(hz, 10.0), daemon=True)
         t.start()
         senders.append(t)
     results = {}
     for caller, hz, peer, run in calls:
-        results[caller] = _result_for(agent, prefix, caller, 30,
+        results[caller] = _result_for(agent, prefix, caller, 40,
                                       need=lambda r: r["frequency_hz"] is not None or r["errors"])
     for t in senders:
         t.join(15)

@@ -38,7 +38,7 @@ ANALYSE_SECONDS = float(os.environ.get("ANALYSE_SECONDS", "3"))
 RATE = 8000  # the phone's audio is narrowband: record and analyse at 8 kHz
 TONE_RATE = 48000
 TONE_AMPLITUDE = 8000
-VOICED_RMS = 300.0  # int16 RMS above which a 10 ms frame counts as sound
+VOICED_RMS = 300.0  # int16 RMS above which a received frame counts as sound
 MAX_RECORD_SECONDS = 60
 
 
@@ -92,7 +92,7 @@ class Job:
             "errors": [],
         }
         self.sip = None
-        self.voiced = []  # int16 arrays of voiced 10 ms frames (for the frequency estimate)
+        self.voiced = []  # int16 arrays of voiced frames (for the frequency estimate)
         self.voiced_n = 0
         self.recorded_n = 0
         self.pcm = None
@@ -156,7 +156,8 @@ class Job:
 
     # ------------------------------------------------------------------ audio
     async def record(self, track):
-        stream = rtc.AudioStream.from_track(track=track, sample_rate=RATE, num_channels=1)
+        # 50 ms frames: 20 events/s per job keeps 10 concurrent jobs light on one Python process
+        stream = rtc.AudioStream.from_track(track=track, sample_rate=RATE, num_channels=1, frame_size_ms=50)
         self.pcm = open(self.pcm_file, "wb")
         analysed = False
         try:
@@ -182,7 +183,7 @@ class Job:
                     self.result["analysed_rms"] = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
                     self.event("analysed", frequency_hz=self.result["frequency_hz"])
                     self.voiced = []
-                if self.recorded_n % (RATE // 2) < len(x):  # ~ every 0.5 s
+                if self.recorded_n % (RATE // 2) < len(x):  # ~ every 0.5 s (frames divide 0.5 s)
                     self.result["recorded_seconds"] = self.recorded_n / RATE
                     self.result["voiced_seconds"] = self.voiced_n / RATE
                     self.pcm.flush()
@@ -207,7 +208,7 @@ class Job:
         self.result["tone_published_at"] = time.time()
         self.event("tone_published", hz=hz)
         self.write()
-        n = TONE_RATE // 100  # 10 ms frames
+        n = TONE_RATE // 20  # 50 ms frames (the source's 1 s queue paces them at real time)
         phase = 0
         while True:
             t = (np.arange(n) + phase) / TONE_RATE
@@ -286,7 +287,7 @@ def main():
         ws_url=os.environ["LIVEKIT_URL"], api_key=os.environ["LIVEKIT_API_KEY"],
         api_secret=os.environ["LIVEKIT_API_SECRET"],
         # jobs as threads of this process: dispatch without a process spawn, light for 10 concurrent calls
-        job_executor_type=JobExecutorType.THREAD, num_idle_processes=2, port=0, host="127.0.0.1",
+        job_executor_type=JobExecutorType.THREAD, num_idle_processes=10, port=0, host="127.0.0.1",
         load_threshold=math.inf, log_level="INFO",
         # The default load is the machine's CPU use; livekit-server skips a worker whose reported load is high
         # ("failed to send job request: no servers available"), which on a busy CI machine loses dispatches.
