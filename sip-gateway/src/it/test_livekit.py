@@ -222,6 +222,8 @@ def test_downlink_agent_tone_reaches_the_phone(lk, gateway_factory, sipp, rtp_pe
     assert powers[AGENT_TONE_HZ] > 20 * others, "phone audio must have its energy at %d Hz: %r" % (
         AGENT_TONE_HZ, powers)
     gw.wait_no_calls()
+    print("downlink: %d packets in %.2f s, median gap %.1f ms, %.2f s voiced, %d Hz / strongest other = %.0f" % (
+        len(pkts), span, median * 1000, len(voiced) / 8000.0, AGENT_TONE_HZ, powers[AGENT_TONE_HZ] / others))
 
 
 # --------------------------------------------------------------------------- c. hangups both ways
@@ -304,6 +306,9 @@ def test_ten_concurrent_calls_each_in_its_own_room(lk, gateway_factory, sipp, rt
             wrong[caller] = (tones[caller], r["frequency_hz"], r["errors"])
     assert not wrong, "caller -> (sent Hz, measured Hz, errors): %r" % wrong
     gw.wait_no_calls(15)
+    subs = sorted(r["track"]["subscribed_at"] - r["job_received_at"] for r in results.values())
+    print("10 calls: job -> phone track subscribed %.2f..%.2f s; measured %s" % (
+        subs[0], subs[-1], sorted("%.1f" % r["frequency_hz"] for r in results.values())))
 
 
 # --------------------------------------------------------------------------- e. LiveKit unreachable
