@@ -63,6 +63,20 @@ def free_port(udp=True, tcp=False, lo=45000, hi=60000):
     raise RuntimeError("no free port found")
 
 
+def free_port_block(count, lo=44000, hi=45000, step=4):
+    """The first port of `count` consecutive UDP ports, all free and not handed out before (sipp's -mp binds
+    mp and mp+2 (audio and video RTP), so concurrent sipp processes need disjoint blocks)."""
+    for _ in range(500):
+        first = random.randrange(lo, hi - count, step)
+        ports = range(first, first + count)
+        if any(p in _handed_out for p in ports):
+            continue
+        if all(_can_bind(p) for p in ports):
+            _handed_out.update(ports)
+            return first
+    raise RuntimeError("no free block of %d ports found" % count)
+
+
 def free_sip_port():
     # gateways commonly open the same port for UDP and TCP
     return free_port(udp=True, tcp=True)
@@ -546,7 +560,7 @@ class SippRunner:
         k = {"rtp_port": str(free_port(lo=40000, hi=44000)), "codec_pt": "0", "codec_name": "PCMU",
              "ptime": "20", "port_file": str(port_file)}
         k.update({kk: str(v) for kk, v in (keys or {}).items()})
-        media_port = free_port(lo=44000, hi=45000)
+        media_port = free_port_block(4, lo=44000, hi=45000)
         cmd = [SIPP, "%s:%d" % (HOST, gateway.sip_port), "-sf", str(scen), "-s", service,
                "-i", HOST, "-p", str(free_port()), "-t", "u1", "-mi", HOST, "-mp", str(media_port),
                "-m", str(calls), "-d", str(pause_ms),
