@@ -28,7 +28,7 @@ fi
 echo "livekit-server: $("$LIVEKIT_SERVER_BIN" --version 2>&1 | head -1)"
 
 VENV=.venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import livekit.rtc, livekit.api, livekit.agents, pytest' 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import livekit.rtc, livekit.api, livekit.agents, numpy, pytest' 2>/dev/null; then
   step "creating $VENV with the LiveKit Python SDKs (sip-gateway/src/it/requirements.txt)"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r sip-gateway/src/it/requirements.txt
@@ -38,4 +38,4 @@ step "unit tests and packaging (mvn package)"
 mvn -B --no-transfer-progress package
 
 step "end-to-end tests: real gateway + sipp + livekit-server + LiveKit agent"
-"$VENV/bin/python" -m pytest -q sip-gateway/src/it "$@"
+GATEWAY_REQUIRE_LIVEKIT_TESTS=1 "$VENV/bin/python" -m pytest -q sip-gateway/src/it "$@"
