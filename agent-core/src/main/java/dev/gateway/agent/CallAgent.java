@@ -15,6 +15,10 @@ public interface CallAgent {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /** An outbound call is ringing at the far end (180/183). */
+    default void onRinging() {
+    }
+
     /** The call is answered and media flows. */
     void onStart(PhoneLeg leg);
 

@@ -78,7 +78,7 @@ final class RoomCall implements CallAgent {
         this.services = services;
         this.call = call;
         this.target = call.room();
-        this.identity = "sip_" + (target.hidePhoneNumber() ? call.id() : call.from());
+        this.identity = target.identity() != null ? target.identity() : "sip_" + number();
     }
 
     @Override
@@ -87,9 +87,9 @@ final class RoomCall implements CallAgent {
         this.loop = leg.eventLoop();
         LiveKitSettings s = services.settings();
         downlink = new RoomDownlink(call.id(), s.jitterMinMs(), s.jitterMaxMs());
-        Tokens.Builder token = services.tokens().phone(target.hidePhoneNumber() ? call.id() : call.from(), target.roomName())
-                .name("Phone " + (target.hidePhoneNumber() ? call.id() : call.from()))
-                .attributes(attributes("ringing"))
+        Tokens.Builder token = services.tokens().participant(identity, target.roomName()).kind("sip")
+                .name(target.name() != null ? target.name() : "Phone " + number())
+                .attributes(attributes(target.outbound() ? "dialing" : "ringing"))
                 .metadata(target.metadata());
         for (RoomTarget.AgentDispatch a : target.agents()) {
             token.agent(a.agentName(), a.metadata());
@@ -101,6 +101,11 @@ final class RoomCall implements CallAgent {
                 + (target.agents().isEmpty() ? "" : " dispatching " + target.agents().stream().map(RoomTarget.AgentDispatch::agentName).toList()));
         signal.connect();
         return ready;
+    }
+
+    @Override
+    public void onRinging() {
+        signal.updateAttributes(Map.of("sip.callStatus", "ringing"));
     }
 
     @Override
@@ -261,14 +266,22 @@ final class RoomCall implements CallAgent {
                 t.localCandidate(), ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
     }
 
+    /** The far end's number: the caller for inbound calls, the callee for outbound ones (or the call id if hidden). */
+    private String number() {
+        if (target.hidePhoneNumber()) {
+            return call.id();
+        }
+        return target.outbound() ? call.to() : call.from();
+    }
+
     /** The phone participant's attributes, as LiveKit's own SIP service sets them. */
     private Map<String, String> attributes(String status) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("sip.callID", call.id());
         a.put("sip.trunkID", call.trunkId());
         a.put("sip.ruleID", target.ruleId());
-        a.put("sip.phoneNumber", target.hidePhoneNumber() ? "" : call.from());
-        a.put("sip.trunkPhoneNumber", call.to());
+        a.put("sip.phoneNumber", target.hidePhoneNumber() ? "" : (target.outbound() ? call.to() : call.from()));
+        a.put("sip.trunkPhoneNumber", target.outbound() ? call.from() : call.to());
         a.put("sip.hostname", services.hostname());
         a.put("sip.callStatus", status);
         call.headers().forEach((name, value) -> {

@@ -54,7 +54,13 @@ public final class Call {
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
-    private final ServerTransaction invite;
+    private final ServerTransaction invite;       // inbound: the INVITE we answer; null for outbound calls
+    private final OutboundDial dial;              // outbound: what to dial; null for inbound calls
+    private ClientTransaction outboundInvite;
+    private long outboundCSeq = 1;
+    private boolean authAnswered;
+    private boolean provisionalSeen;
+    private boolean cancelWanted;
     private final String transport;
     private SessionDescription offer;
     private OfferAnswer.Negotiation negotiation;
@@ -86,6 +92,24 @@ public final class Call {
         this.registry = services.registry();
         this.settings = services.settings();
         this.transport = ((ViaHeader) invite.getRequest().getHeader(ViaHeader.NAME)).getTransport();
+        this.dial = null;
+    }
+
+    /** An outbound call (CreateSIPParticipant): the gateway is the UAC. */
+    Call(String sipCallId, CallInfo info, OutboundDial dial, EventLoop loop, CallServices services) {
+        this.id = info.id();
+        this.invite = null;
+        this.dial = dial;
+        this.sipCallId = sipCallId;
+        this.info = info;
+        this.loop = loop;
+        this.sip = services.sip();
+        this.media = services.media();
+        this.agents = services.agents();
+        this.registry = services.registry();
+        this.settings = services.settings();
+        this.transport = dial.trunk().transport().name().toLowerCase(java.util.Locale.ROOT);
+        this.state = CallState.DIALING;
     }
 
     public String id() { return id; }
@@ -97,6 +121,10 @@ public final class Call {
 
     /** Opens media, rings, answers. Called once, from any thread, after the call was added to the registry. */
     public void begin() {
+        if (dial != null) {
+            beginOutbound();
+            return;
+        }
         log("incoming from=" + info.from() + " to=" + info.to() + " trunk=" + info.trunkId() + " codec="
                 + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs() + " transport=" + transport);
         media.open(loop).whenComplete((ep, error) -> loop.execute(() -> {
@@ -128,6 +156,184 @@ public final class Call {
                 }
             }));
         }));
+    }
+
+    // ---------------------------------------------------------------- outbound set-up (UAC)
+
+    private void beginOutbound() {
+        log("dialing to=" + dial.to() + " from=" + dial.from() + " via trunk " + dial.trunk().name() + " ("
+                + dial.trunk().address() + ", " + transport + ")");
+        media.open(loop).whenComplete((ep, error) -> loop.execute(() -> {
+            if (error != null) {
+                failOutbound(503, "no media ports: " + error.getMessage());
+                return;
+            }
+            if (state != CallState.DIALING) {
+                ep.close();
+                return;
+            }
+            endpoint = ep;
+            agent = agents.create(info);
+            agent.prepare(new CallLeg(this)).whenComplete((ok, failure) -> loop.execute(() -> {
+                if (failure != null) {
+                    failOutbound(480, "agent not ready: " + rootMessage(failure));
+                } else if (state == CallState.DIALING) {
+                    sendInvite(null, null);
+                    pendingTimer = loop.schedule(() -> {
+                        log("no answer within " + dial.ringingMillis() / 1000 + " s");
+                        cancelOutbound(408, "no answer");
+                    }, dial.ringingMillis(), TimeUnit.MILLISECONDS);
+                }
+            }));
+        }));
+    }
+
+    /** Builds and sends our INVITE; {@code authHeader} is null first, then the answer to a 401/407 challenge. */
+    private void sendInvite(String authHeaderName, String authHeaderValue) {
+        try {
+            javax.sip.address.SipURI target = sip.addresses().createSipURI(dial.to(), dial.trunk().host());
+            target.setPort(dial.trunk().port());
+            if (!transport.equals("udp")) {
+                target.setTransportParam(transport);
+            }
+            javax.sip.address.SipURI fromUri = sip.addresses().createSipURI(dial.from(), sip.advertisedHost());
+            javax.sip.header.FromHeader from = sip.headers().createFromHeader(sip.addresses().createAddress(fromUri), toTag);
+            javax.sip.header.ToHeader to = sip.headers().createToHeader(sip.addresses().createAddress(target), null);
+            javax.sip.header.ViaHeader via = sip.headers().createViaHeader(sip.advertisedHost(), sip.port(), transport, null);
+            Request request = sip.messages().createRequest(target, Request.INVITE,
+                    sip.headers().createCallIdHeader(sipCallId),
+                    sip.headers().createCSeqHeader(outboundCSeq++, Request.INVITE), from, to, java.util.List.of(via),
+                    sip.headers().createMaxForwardsHeader(70));
+            request.addHeader(sip.contact(transport));
+            request.setHeader(sip.headers().createUserAgentHeader(java.util.List.of(sip.userAgent())));
+            for (var h : dial.trunk().headers().entrySet()) {
+                request.setHeader(sip.headers().createHeader(h.getKey(), h.getValue()));
+            }
+            for (var h : dial.headers().entrySet()) {
+                request.setHeader(sip.headers().createHeader(h.getKey(), h.getValue()));
+            }
+            if (authHeaderName != null) {
+                request.setHeader(sip.headers().createHeader(authHeaderName, authHeaderValue));
+            }
+            String sdp = OfferAnswer.offer(java.util.List.of("PCMU", "PCMA"), 101, 20, sip.advertisedHost(),
+                    endpoint.localPort(), sdpSessionId, sdpVersion, MediaDirection.SENDRECV);
+            request.setContent(sdp, sip.headers().createContentTypeHeader("application", "sdp"));
+            outboundInvite = sip.provider().getNewClientTransaction(request);
+            outboundInvite.setApplicationData(this);
+            outboundInvite.sendRequest();
+        } catch (ParseException | javax.sip.InvalidArgumentException | SipException e) {
+            failOutbound(500, "INVITE could not be sent: " + e.getMessage());
+        }
+    }
+
+    /** A response to our INVITE (any thread). */
+    public void onInviteResponse(Response response, ClientTransaction tx) {
+        loop.execute(() -> handleInviteResponse(response, tx));
+    }
+
+    /** Our INVITE got no response at all (transaction timeout). */
+    public void onInviteTimeout() {
+        loop.execute(() -> failOutbound(408, "no response from " + dial.trunk().address()));
+    }
+
+    private void handleInviteResponse(Response response, ClientTransaction tx) {
+        int status = response.getStatusCode();
+        if (state == CallState.ENDED || state == CallState.ENDING) {
+            return;
+        }
+        if (status < 200) {
+            provisionalSeen = true;
+            if (cancelWanted) {
+                cancelOutbound(487, "cancelled");
+                return;
+            }
+            if ((status == 180 || status == 183) && state == CallState.DIALING) {
+                state = CallState.RINGING;
+                log("ringing (" + status + ")");
+                agent.onRinging();
+            }
+            return;
+        }
+        if ((status == 401 || status == 407) && !authAnswered && dial.trunk().authUsername() != null
+                && !dial.trunk().authUsername().isEmpty()) {
+            authAnswered = true;
+            String challengeName = status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
+            String answerName = status == 401 ? "Authorization" : "Proxy-Authorization";
+            String challenge = SipContext.headerValue(response.getHeader(challengeName));
+            try {
+                String uri = tx.getRequest().getRequestURI().toString();
+                String value = dev.gateway.sip.trunk.DigestAuthenticator.authorization(Request.INVITE, uri, challenge,
+                        dial.trunk().authUsername(), dial.trunk().authPassword(),
+                        Long.toHexString(ThreadLocalRandom.current().nextLong()), 1);
+                log("challenged (" + status + "), retrying with credentials of trunk " + dial.trunk().name());
+                sendInvite(answerName, value);
+            } catch (IllegalArgumentException e) {
+                failOutbound(status, "cannot answer the challenge: " + e.getMessage());
+            }
+            return;
+        }
+        if (status >= 300) {
+            failOutbound(status, response.getReasonPhrase());
+            return;
+        }
+        // 2xx: ACK, then media and the agent
+        cancelTimer();
+        dialog = tx.getDialog();
+        try {
+            long cseq = ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+            Request ack = dialog.createAck(cseq);
+            dialog.sendAck(ack);
+        } catch (javax.sip.InvalidArgumentException | SipException e) {
+            log("ACK could not be sent: " + e.getMessage());
+        }
+        byte[] body = response.getRawContent();
+        try {
+            offer = dev.gateway.media.sdp.SdpCodec.parse(new String(body == null ? new byte[0] : body, java.nio.charset.StandardCharsets.UTF_8));
+            negotiation = OfferAnswer.negotiate(offer, java.util.List.of("PCMU", "PCMA"));
+        } catch (dev.gateway.media.sdp.SdpException e) {
+            log("answer SDP unusable: " + e.getMessage());
+            dial.outcome().complete(new OutboundDial.DialOutcome(false, 488, "answer SDP unusable: " + e.reason()));
+            end("answer SDP unusable", true);
+            return;
+        }
+        state = CallState.ACTIVE;
+        log("answered by " + dial.to() + " codec=" + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs());
+        endpoint.start(mediaParams(negotiation), new Media());
+        agent.onStart(new CallLeg(this));
+        dial.outcome().complete(new OutboundDial.DialOutcome(true, status, response.getReasonPhrase()));
+        if (!dial.dtmfAfterAnswer().isEmpty()) {
+            sendDtmf(dial.dtmfAfterAnswer());
+        }
+        if (dial.maxDurationMillis() > 0) {
+            pendingTimer = loop.schedule(() -> end("maximum call duration reached", true), dial.maxDurationMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** CANCEL our INVITE (RFC 3261 §9.1: only once a provisional response arrived; else at the first one). */
+    private void cancelOutbound(int status, String reason) {
+        if (state != CallState.DIALING && state != CallState.RINGING) {
+            return;
+        }
+        if (outboundInvite != null && provisionalSeen) {
+            try {
+                Request cancel = outboundInvite.createCancel();
+                sip.provider().getNewClientTransaction(cancel).sendRequest();
+            } catch (SipException e) {
+                log("CANCEL could not be sent: " + e.getMessage());
+            }
+        } else if (outboundInvite != null && !cancelWanted) {
+            cancelWanted = true; // sent when the first 1xx arrives; the INVITE transaction times out otherwise
+        }
+        failOutbound(status, reason);
+    }
+
+    private void failOutbound(int status, String reason) {
+        if (state == CallState.ENDED) {
+            return;
+        }
+        log("dial failed: " + status + " " + reason);
+        dial.outcome().complete(new OutboundDial.DialOutcome(false, status, reason));
+        finish("dial failed " + status + " " + reason);
     }
 
     private static String rootMessage(Throwable t) {
@@ -332,7 +538,8 @@ public final class Call {
     public CompletableFuture<CallSnapshot> snapshot() {
         CompletableFuture<CallSnapshot> f = new CompletableFuture<>();
         loop.execute(() -> f.complete(new CallSnapshot(id, sipCallId, info.from(), info.to(), info.trunkId(),
-                state.wireName(), negotiation.encodingName(), negotiation.ptimeMs(), dtmf.toString(), startedAtMillis,
+                state.wireName(), negotiation == null ? "" : negotiation.encodingName(),
+                negotiation == null ? 0 : negotiation.ptimeMs(), dtmf.toString(), startedAtMillis,
                 transfer.snapshot(), endpoint == null ? null : endpoint.stats())));
         return f;
     }
@@ -424,6 +631,10 @@ public final class Call {
         if (state == CallState.ENDING || state == CallState.ENDED) {
             return;
         }
+        if (dial != null && (state == CallState.DIALING || state == CallState.RINGING)) {
+            cancelOutbound(487, reason);
+            return;
+        }
         if (state == CallState.RINGING) {
             rejectUnanswered(Response.TEMPORARILY_UNAVAILABLE, reason);
             return;
@@ -443,6 +654,9 @@ public final class Call {
 
     private void finish(String reason) {
         state = CallState.ENDED;
+        if (dial != null) {
+            dial.outcome().complete(new OutboundDial.DialOutcome(false, 0, "call ended: " + reason));
+        }
         cancelTimer();
         if (sessionTimerFuture != null) {
             sessionTimerFuture.cancel(false);

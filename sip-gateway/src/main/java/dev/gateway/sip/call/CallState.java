@@ -2,7 +2,9 @@ package dev.gateway.sip.call;
 
 /** Where a call is. Wire names (lower case) appear in the HTTP API and logs. */
 public enum CallState {
-    /** INVITE accepted, media being set up, 180 sent. */
+    /** Outbound: our INVITE is on its way, no provisional answer yet. */
+    DIALING,
+    /** INVITE accepted, media being set up, 180 sent (inbound); or the callee rings (outbound). */
     RINGING,
     /** 200 OK sent, waiting for ACK. */
     ANSWERED,

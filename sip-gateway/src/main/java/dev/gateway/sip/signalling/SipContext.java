@@ -49,6 +49,8 @@ public final class SipContext {
     public MessageFactory messages() { return messages; }
     /** The address placed in Contact and in SDP {@code c=} (sip.externalAddress, or the bound address). */
     public String advertisedHost() { return advertisedHost; }
+    /** The SIP port we listen on (UDP and TCP). */
+    public int port() { return port; }
 
     /** Our Contact for a dialog whose request came over {@code transport}. */
     public ContactHeader contact(String transport) throws ParseException {

@@ -220,7 +220,9 @@ public final class SipSignalling implements SipListener {
         ClientTransaction ct = event.getClientTransaction();
         if (ct != null && ct.getApplicationData() instanceof Call call) {
             String method = ct.getRequest().getMethod();
-            if (method.equals(Request.REFER)) {
+            if (method.equals(Request.INVITE)) {
+                call.onInviteResponse(event.getResponse(), ct);
+            } else if (method.equals(Request.REFER)) {
                 call.onReferResponse(event.getResponse());
             } else if (method.equals(Request.UPDATE) && event.getResponse().getStatusCode() >= 200) {
                 call.onRefreshResponse(event.getResponse().getStatusCode());
@@ -233,7 +235,9 @@ public final class SipSignalling implements SipListener {
         if (!event.isServerTransaction()) {
             ClientTransaction ct = event.getClientTransaction();
             if (ct.getApplicationData() instanceof Call call) {
-                if (ct.getRequest().getMethod().equals(Request.REFER)) {
+                if (ct.getRequest().getMethod().equals(Request.INVITE)) {
+                    call.onInviteTimeout();
+                } else if (ct.getRequest().getMethod().equals(Request.REFER)) {
                     call.onReferTimeout();
                 } else if (ct.getRequest().getMethod().equals(Request.UPDATE)) {
                     call.onRefreshResponse(408);
