@@ -3,11 +3,14 @@ package dev.gateway.sip.api.twirp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Twirp wire encodings (Twirp spec v7): request and response bodies as binary protobuf
@@ -51,6 +54,9 @@ final class TwirpCodec {
         }
     }
 
+    private static final Pattern ONEOF_CONFLICT = Pattern.compile(
+            "Cannot set field ([\\w.]+) because another field ([\\w.]+) belonging to the same oneof");
+
     private TwirpCodec() {
     }
 
@@ -69,11 +75,41 @@ final class TwirpCodec {
                 PARSER.merge(new String(body, StandardCharsets.UTF_8), b);
             }
         } catch (InvalidProtocolBufferException e) {
+            TwirpException oneof = oneofConflict(e.getMessage(), prototype);
+            if (oneof != null) {
+                throw oneof;
+            }
             throw new TwirpException("malformed", "the " + (encoding == Encoding.JSON ? "json" : "protobuf")
                     + " request could not be decoded as " + prototype.getDescriptorForType().getFullName() + ": "
                     + e.getMessage());
         }
         return (T) b.build();
+    }
+
+    /**
+     * JsonFormat refuses two members of one oneof (e.g. two dispatch rule kinds) with "Cannot set field X because
+     * another field Y belonging to the same oneof has already been set": that is a wrong argument, not a broken
+     * body, so it becomes {@code invalid_argument} naming the oneof.
+     */
+    private static TwirpException oneofConflict(String message, Message prototype) {
+        Matcher m = ONEOF_CONFLICT.matcher(message == null ? "" : message);
+        if (!m.find()) {
+            return null;
+        }
+        String second = m.group(1);
+        String first = m.group(2);
+        String oneof = "";
+        int dot = second.lastIndexOf('.');
+        Descriptors.Descriptor type = prototype.getDescriptorForType().getFile()
+                .findMessageTypeByName(second.substring(second.indexOf('.') + 1, dot));
+        if (type != null && type.findFieldByName(second.substring(dot + 1)) != null
+                && type.findFieldByName(second.substring(dot + 1)).getContainingOneof() != null) {
+            oneof = type.findFieldByName(second.substring(dot + 1)).getContainingOneof().getName();
+        }
+        String a = first.substring(first.lastIndexOf('.') + 1);
+        String b = second.substring(dot + 1);
+        return TwirpException.invalidArgument(oneof, (oneof.isEmpty() ? "" : oneof + ": ") + "set exactly one of "
+                + "its kinds, got both " + a + " and " + b);
     }
 
     static byte[] encode(Encoding encoding, Message message) {
