@@ -85,8 +85,9 @@ final class SipProtoRecords {
         if (!rule.rule().pin().isEmpty()) {
             // Refused as in the configuration file: a PIN the gateway does not ask for would let every caller in.
             String kind = info.getRule().getRuleCase().name().toLowerCase(java.util.Locale.ROOT);
-            throw SipStoreException.invalid(SipStoreException.field(path, "rule." + kind + ".pin"), "PIN collection by DTMF is not "
-                    + "supported yet; remove the pin or protect the trunk with allowed_addresses/auth");
+            throw SipStoreException.invalid(SipStoreException.field(path, "rule." + kind + ".pin"),
+                    "PIN collection by DTMF is not supported yet; remove the pin or protect the trunk with "
+                    + "allowed_addresses/auth");
         }
         return rule;
     }
@@ -136,7 +137,8 @@ final class SipProtoRecords {
     private static void requireSupported(Message m, Set<String> supported, String path) {
         for (FieldDescriptor f : m.getAllFields().keySet()) {
             if (!supported.contains(f.getName())) {
-                throw SipStoreException.invalid(SipStoreException.field(path, f.getName()), "not supported by this gateway; leave it unset");
+                throw SipStoreException.invalid(SipStoreException.field(path, f.getName()),
+                        "not supported by this gateway; leave it unset");
             }
         }
     }

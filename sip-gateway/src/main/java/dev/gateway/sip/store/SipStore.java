@@ -131,7 +131,8 @@ public final class SipStore {
 
     /** True if {@code id} names a trunk or rule defined in the configuration file. */
     public synchronized boolean isFromConfig(String id) {
-        Entry<?, ?> e = inbound.containsKey(id) ? inbound.get(id) : outbound.containsKey(id) ? outbound.get(id) : rules.get(id);
+        Entry<?, ?> e = inbound.containsKey(id) ? inbound.get(id)
+                : outbound.containsKey(id) ? outbound.get(id) : rules.get(id);
         return e != null && e.fromConfig();
     }
 

@@ -27,7 +27,8 @@ final class SipUpdates {
             b.clearNumbers().addAllNumbers(list(info.getNumbersList(), u.getNumbers()));
         }
         if (u.hasAllowedAddresses()) {
-            b.clearAllowedAddresses().addAllAllowedAddresses(list(info.getAllowedAddressesList(), u.getAllowedAddresses()));
+            b.clearAllowedAddresses()
+                    .addAllAllowedAddresses(list(info.getAllowedAddressesList(), u.getAllowedAddresses()));
         }
         if (u.hasAllowedNumbers()) {
             b.clearAllowedNumbers().addAllAllowedNumbers(list(info.getAllowedNumbersList(), u.getAllowedNumbers()));
