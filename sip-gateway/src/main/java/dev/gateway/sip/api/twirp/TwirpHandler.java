@@ -1,0 +1,129 @@
+package dev.gateway.sip.api.twirp;
+
+import com.google.protobuf.Message;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.gateway.sip.store.SipStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * LiveKit's server API on the gateway's HTTP port, for the context {@code /twirp/}:
+ * <ul>
+ *   <li>{@code POST /twirp/livekit.SIP/<Method>} is served here ({@link SipTwirpService}): trunks and dispatch
+ *       rules from the {@link SipStore}, calls through {@link SipCallControl};</li>
+ *   <li>any other {@code /twirp/livekit.<Service>/<Method>} is forwarded to the LiveKit server
+ *       ({@link LiveKitProxy}), which authenticates it itself;</li>
+ *   <li>anything else is {@code bad_route}.</li>
+ * </ul>
+ * For {@code livekit.SIP}, in order: the route ({@code bad_route}: unknown method, not POST, Content-Type neither
+ * JSON nor protobuf), the token ({@code unauthenticated}, see {@link AccessTokenVerifier}), the body
+ * ({@code malformed}), the grant ({@code permission_denied}), then the method. The response is encoded as the
+ * request was; errors are Twirp JSON with their HTTP status.
+ *
+ * <p>Thread-safe. Runs on the HTTP server's threads and blocks one of them for a whole
+ * {@code CreateSIPParticipant}/{@code TransferSIPParticipant} (up to {@code callTimeout}, default 3 minutes, as
+ * an outbound call may ring for a while): give the server an executor with enough threads for the concurrent
+ * calls expected, bounded so a flood cannot exhaust the JVM.
+ */
+public final class TwirpHandler implements HttpHandler {
+
+    /** The context path to register this handler under. */
+    public static final String CONTEXT = "/twirp/";
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(3);
+    private static final String SIP_SERVICE = "livekit.SIP";
+    private static final int MAX_BODY = 1024 * 1024;
+    private static final System.Logger LOG = System.getLogger("twirp");
+
+    private final AccessTokenVerifier verifier;
+    private final SipTwirpService sip;
+    private final LiveKitProxy proxy;
+
+    /**
+     * @param verifier checks tokens against the API key and secret
+     * @param store    trunks and dispatch rules
+     * @param calls    places and transfers calls; null if the gateway cannot (those methods answer
+     *                 {@code unavailable})
+     * @param proxy    where other LiveKit services go; {@link LiveKitProxy#none()} if there is no LiveKit
+     */
+    public TwirpHandler(AccessTokenVerifier verifier, SipStore store, SipCallControl calls, LiveKitProxy proxy) {
+        this(verifier, store, calls, proxy, DEFAULT_CALL_TIMEOUT);
+    }
+
+    public TwirpHandler(AccessTokenVerifier verifier, SipStore store, SipCallControl calls, LiveKitProxy proxy,
+                        Duration callTimeout) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.sip = new SipTwirpService(Objects.requireNonNull(store, "store"), calls, callTimeout);
+        this.proxy = Objects.requireNonNull(proxy, "proxy");
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try {
+            String path = ex.getRequestURI().getPath();
+            String rest = path.startsWith(CONTEXT) ? path.substring(CONTEXT.length()) : "";
+            int slash = rest.indexOf('/');
+            String service = slash < 0 ? rest : rest.substring(0, slash);
+            if (service.equals(SIP_SERVICE) && slash >= 0) {
+                handleSip(ex, rest.substring(slash + 1));
+            } else if (service.startsWith("livekit.") && slash >= 0) {
+                proxy.forward(ex);
+            } else {
+                throw new TwirpException("bad_route", "no handler for path " + path
+                        + " (expected /twirp/livekit.<Service>/<Method>)");
+            }
+        } catch (TwirpException e) {
+            sendError(ex, e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Twirp failure on " + ex.getRequestURI(), e);
+            sendError(ex, new TwirpException("internal", "internal error: " + e));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void handleSip(HttpExchange ex, String methodName) throws IOException {
+        SipTwirpService.Method method = sip.method(methodName);
+        if (!ex.getRequestMethod().equals("POST")) {
+            throw new TwirpException("bad_route", "unsupported method " + ex.getRequestMethod()
+                    + " (only POST is allowed)");
+        }
+        TwirpCodec.Encoding encoding = TwirpCodec.Encoding.of(ex.getRequestHeaders().getFirst("Content-Type"));
+        ApiGrants grants = verifier.verify(ex.getRequestHeaders().getFirst("Authorization"));
+        Message request = TwirpCodec.decode(encoding, body(ex), method.requestPrototype());
+        Message response = sip.invoke(method, request, grants);
+        byte[] bytes = TwirpCodec.encode(encoding, response);
+        ex.getResponseHeaders().set("Content-Type", encoding.contentType());
+        ex.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static byte[] body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) {
+                throw new TwirpException("malformed", "request body larger than " + MAX_BODY + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    private static void sendError(HttpExchange ex, TwirpException e) throws IOException {
+        if (ex.getResponseCode() != -1) {
+            return; // the status line is out already (a relay that broke mid-body): nothing more to say
+        }
+        byte[] bytes = TwirpCodec.errorBody(e);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(e.httpStatus(), bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
