@@ -20,4 +20,17 @@ public record CallInfo(String id, String from, String to, String trunkId, Map<St
     public CallInfo(String id, String from, String to, String trunkId, Map<String, String> headers) {
         this(id, from, to, trunkId, headers, null);
     }
+
+    /** The far end's number as the room shows it: the caller inbound, the callee outbound, the call id if hidden. */
+    public String remoteNumber() {
+        if (room != null && room.hidePhoneNumber()) {
+            return id;
+        }
+        return room != null && room.outbound() ? to : from;
+    }
+
+    /** The phone participant's identity in its room: the target's, or LiveKit's default {@code sip_<number>}. */
+    public String participantIdentity() {
+        return room != null && room.identity() != null ? room.identity() : "sip_" + remoteNumber();
+    }
 }

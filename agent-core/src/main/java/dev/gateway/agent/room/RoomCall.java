@@ -78,7 +78,7 @@ final class RoomCall implements CallAgent {
         this.services = services;
         this.call = call;
         this.target = call.room();
-        this.identity = target.identity() != null ? target.identity() : "sip_" + number();
+        this.identity = call.participantIdentity();
     }
 
     @Override
@@ -266,12 +266,8 @@ final class RoomCall implements CallAgent {
                 t.localCandidate(), ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
     }
 
-    /** The far end's number: the caller for inbound calls, the callee for outbound ones (or the call id if hidden). */
     private String number() {
-        if (target.hidePhoneNumber()) {
-            return call.id();
-        }
-        return target.outbound() ? call.to() : call.from();
+        return call.remoteNumber();
     }
 
     /** The phone participant's attributes, as LiveKit's own SIP service sets them. */

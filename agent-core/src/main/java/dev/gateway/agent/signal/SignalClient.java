@@ -239,11 +239,13 @@ public final class SignalClient {
             return;
         }
         if (p.timedOut(monotonicMs.getAsLong())) {
+            // Report first: cancelling makes OkHttp call onFailure ("Socket closed") on its reader thread, which
+            // must not win the race and hide the real reason.
+            finish("ping timeout: no pong_resp within the server's ping_timeout");
             WebSocket ws = socket;
             if (ws != null) {
                 ws.cancel();
             }
-            finish("ping timeout: no pong_resp within the server's ping_timeout");
             return;
         }
         send(SignalRequests.ping(System.currentTimeMillis(), p.rttMs()));

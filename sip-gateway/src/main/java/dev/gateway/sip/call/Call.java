@@ -113,6 +113,7 @@ public final class Call {
     }
 
     public String id() { return id; }
+    public CallInfo info() { return info; }
     public String sipCallId() { return sipCallId; }
     public CallState state() { return state; }
     EventLoop loop() { return loop; }

@@ -61,6 +61,17 @@ public final class CallRegistry {
         return bySipCallId.get(callId);
     }
 
+    /** The call whose phone participant is {@code identity} in {@code room}, or null. */
+    public Call byRoomParticipant(String room, String identity) {
+        for (Call c : byId.values()) {
+            if (c.info().room() != null && c.info().room().roomName().equals(room)
+                    && c.info().participantIdentity().equals(identity)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     public Collection<Call> all() {
         return List.copyOf(byId.values());
     }

@@ -100,8 +100,13 @@ public final class ConfigLoader {
         }
         List<DispatchRule> rules = DispatchSection.read(root.objects("dispatchRules", "dispatch_rules"), inboundIds);
         LiveKitConfig livekit = livekit(root.object("livekit"), env);
+        String dataDir = root.string(GatewayConfig.DEFAULT_DATA_DIR, "dataDir");
         root.finish();
-        return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit);
+        try {
+            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir);
+        } catch (InvalidConfigException e) {
+            throw at(root, e);
+        }
     }
 
     private static SipConfig sip(ConfigNode n) throws ConfigException {

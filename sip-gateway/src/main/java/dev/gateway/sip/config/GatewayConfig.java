@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param trunks        inbound and outbound trunks
  * @param dispatchRules room selection for inbound calls
  * @param livekit       LiveKit connection, or null to use the embedded local agent
+ * @param dataDir       where the gateway keeps what its API creates (trunks, dispatch rules), default "data"
  */
 public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                             LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
-                            LiveKitConfig livekit) {
+                            LiveKitConfig livekit, String dataDir) {
+
+    public static final String DEFAULT_DATA_DIR = "data";
 
     public GatewayConfig {
         Objects.requireNonNull(sip, "sip");
@@ -27,6 +30,9 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
         Objects.requireNonNull(localAgent, "localAgent");
         Objects.requireNonNull(trunks, "trunks");
         dispatchRules = List.copyOf(dispatchRules);
+        if (dataDir == null || dataDir.isBlank()) {
+            throw new InvalidConfigException("dataDir", "must name a directory");
+        }
     }
 
     /**

@@ -90,7 +90,8 @@ class ConfigLoaderTest {
     void defaultsWithoutFile() throws Exception {
         GatewayConfig c = ConfigLoader.defaults(Map.of());
         assertEquals(new GatewayConfig(SipConfig.DEFAULT, RtpConfig.DEFAULT, HttpConfig.DEFAULT,
-                LimitsConfig.DEFAULT, LocalAgentConfig.DEFAULT, TrunksConfig.EMPTY, List.of(), null), c);
+                LimitsConfig.DEFAULT, LocalAgentConfig.DEFAULT, TrunksConfig.EMPTY, List.of(), null,
+                GatewayConfig.DEFAULT_DATA_DIR), c);
         assertTrue(c.openInbound());
         assertFalse(c.hasLiveKit());
         assertEquals(c, ConfigLoader.parse("", "yaml", Map.of()));
