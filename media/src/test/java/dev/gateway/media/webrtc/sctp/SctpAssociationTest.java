@@ -276,4 +276,32 @@ class SctpAssociationTest {
         assertTrue(link.runUntil(() -> link.b.messages.size() == 16, 60 * SECOND));
         assertTrue(link.a.association.send(0, 53, chunk, 0, chunk.length, true, -1));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "type 0x{0}: delivered={1}, reported={2}")
+    @org.junit.jupiter.params.provider.CsvSource({"3F, false, false", "7F, false, true", "BF, true, false",
+        "FF, true, true"})
+    void unknownChunkHandledPerUpperBits(String hexType, boolean dataDelivered, boolean errorReported) {
+        SctpLink link = new SctpLink(21).established();
+        byte[] fromA = link.a.sent.get(link.a.sent.size() - 1);
+        int bTag = io.netty.buffer.Unpooled.wrappedBuffer(fromA).getInt(4);
+        int tsn = link.a.stats().lastAssignedTsn() + 1;
+        SctpChunk unknown = new SctpUnknownChunk(Integer.parseInt(hexType, 16), 0, new byte[] {1, 2, 3});
+        SctpChunk data = new SctpDataChunk(false, true, true, tsn, 0, 0, 51, new byte[] {42});
+        byte[] packet = SctpPacketCodec.encode(new SctpPacket(5000, 5000, bTag, java.util.List.of(unknown, data)));
+        int sentBefore = link.b.sent.size();
+        link.b.association.onPacket(packet, 0, packet.length, link.now);
+        assertEquals(dataDelivered ? 1 : 0, link.b.messages.size());
+        assertEquals(1, link.b.stats().unknownChunks());
+        boolean sawError = false;
+        for (byte[] out : link.b.sent.subList(sentBefore, link.b.sent.size())) {
+            for (SctpChunk c : SctpPacketCodec.decode(out, 0, out.length).packet().chunks()) {
+                if (c instanceof SctpErrorChunk e) {
+                    sawError = true;
+                    assertEquals(SctpErrorCause.UNRECOGNIZED_CHUNK_TYPE, e.causes().get(0).code());
+                    assertArrayEquals(((SctpUnknownChunk) unknown).wireBytes(), e.causes().get(0).info());
+                }
+            }
+        }
+        assertEquals(errorReported, sawError);
+    }
 }
