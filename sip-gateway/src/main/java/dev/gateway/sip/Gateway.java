@@ -28,6 +28,15 @@ import java.net.SocketException;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Path;
+import java.time.Clock;
+import dev.gateway.sip.store.SipStore;
+import dev.gateway.sip.call.OutboundCalls;
+import dev.gateway.sip.api.twirp.AccessTokenVerifier;
+import dev.gateway.sip.api.twirp.CallControlService;
+import dev.gateway.sip.api.twirp.LiveKitProxy;
+import dev.gateway.sip.api.twirp.TwirpHandler;
 
 /**
  * The whole gateway: media engine, SIP stack, call registry, HTTP API. Owns every thread it starts.
@@ -45,6 +54,8 @@ public final class Gateway {
     private final HttpApi http;
     private final AgentFactory agents;
     private final RoomAgentFactory rooms;
+    private final AtomicReference<InviteAdmission.Routing> routing = new AtomicReference<>();
+    private SipStore store;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -86,13 +97,25 @@ public final class Gateway {
             SipContext sip = signalling.start();
             CallServices services = new CallServices(sip, media, agents, registry,
                     new CallSettings(config.limits().ringSeconds() * 1000L, 32_000));
-            List<InboundTrunk> trunks = config.trunks().inbound().isEmpty()
-                    ? List.of(InboundTrunk.open()) : config.trunks().inbound();
+            store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
+                    config.dispatchRules(), Clock.systemUTC());
+            routing.set(routing(store.snapshot()));
+            store.onChange(snapshot -> {
+                routing.set(routing(snapshot));
+                LOG.log(System.Logger.Level.INFO, "SIP API changed the routing: " + snapshot.inbound().size()
+                        + " inbound trunk(s), " + snapshot.outbound().size() + " outbound, " + snapshot.rules().size() + " rule(s)");
+            });
             RateLimiter limiter = config.limits().invitesPerSecondPerSource() == 0 ? null
                     : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
-            DispatchResolver dispatch = rooms == null ? null : new DispatchResolver(config.dispatchRules());
-            signalling.admission(new InviteAdmission(services, new InboundTrunkMatcher(trunks), limiter, draining::get, dispatch));
+            signalling.admission(new InviteAdmission(services, routing::get, limiter, draining::get));
+            OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
             if (http != null) {
+                if (config.livekit() != null) {
+                    http.mount(TwirpHandler.CONTEXT, new TwirpHandler(
+                            new AccessTokenVerifier(config.livekit().apiKey(), config.livekit().apiSecret(), Clock.systemUTC()),
+                            store, new CallControlService(outbound, registry),
+                            LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient())));
+                }
                 http.start();
             }
         } catch (Exception e) {
@@ -142,6 +165,13 @@ public final class Gateway {
             rooms.stop();
         }
         media.stop();
+    }
+
+    /** Trunk matching and room selection for one snapshot of config + API-created entries. */
+    private InviteAdmission.Routing routing(SipStore.Snapshot snapshot) {
+        List<InboundTrunk> trunks = snapshot.inbound().isEmpty() ? List.of(InboundTrunk.open()) : snapshot.inbound();
+        return new InviteAdmission.Routing(new InboundTrunkMatcher(trunks),
+                rooms == null ? null : new DispatchResolver(snapshot.rules()));
     }
 
     private static String advertisedHost(GatewayConfig config) {

@@ -123,9 +123,91 @@ final class RoomCall implements CallAgent {
         leg.sendAudio(downlinkFrame, 0, downlinkFrame.length); // silence when nobody speaks: comfort for the caller
     }
 
+    /** A key press from the phone: to the room both as {@code sip_dtmf} and as a user packet on topic sip_dtmf. */
     @Override
     public void onDtmf(char digit) {
-        // DTMF to the room is the next capability (data packets); the digit is already logged by the call.
+        if (publisher == null) {
+            return;
+        }
+        for (byte[] packet : RoomMessages.dtmf(identity, digit)) {
+            if (!publisher.sendData("_reliable", packet)) {
+                log("dtmf " + digit + " not sent to the room: data channel not open");
+                return;
+            }
+        }
+    }
+
+    /** A data packet from the room (subscriber connection): DTMF for the phone, or an RPC for this call. */
+    private void onRoomData(byte[] message) {
+        RoomMessages.Incoming in = RoomMessages.parse(message, 0, message.length);
+        if (in instanceof RoomMessages.Dtmf d) {
+            leg.sendDtmf(String.valueOf(d.digit()));
+        } else if (in instanceof RoomMessages.RpcCall rpc) {
+            onRpc(rpc);
+        }
+    }
+
+    /**
+     * LiveKit RPC on the phone participant, so an agent can act on the call from wherever it runs:
+     * {@code sip.hangup}, {@code sip.transfer} (payload: the target URI, or {"to": ...}), {@code sip.dtmf}
+     * (payload: digits, or {"digits": ...}).
+     */
+    private void onRpc(RoomMessages.RpcCall rpc) {
+        reply(RoomMessages.rpcAck(rpc.id(), rpc.callerIdentity()));
+        String arg = rpcArgument(rpc.payload(), rpc.method().equals("sip.transfer") ? "to" : "digits");
+        switch (rpc.method()) {
+            case "sip.hangup" -> {
+                reply(RoomMessages.rpcResult(rpc.id(), rpc.callerIdentity(), "ok"));
+                log("hangup requested over RPC by " + rpc.callerIdentity());
+                leg.hangup("hangup requested by " + rpc.callerIdentity());
+            }
+            case "sip.dtmf" -> {
+                if (arg.isEmpty() || !arg.chars().allMatch(c -> dev.gateway.media.dtmf.DtmfDigit.isValid((char) c))) {
+                    reply(RoomMessages.rpcError(rpc.id(), rpc.callerIdentity(), RoomMessages.RPC_APPLICATION_ERROR,
+                            "digits must be 0-9, *, #, A-D"));
+                    return;
+                }
+                leg.sendDtmf(arg);
+                reply(RoomMessages.rpcResult(rpc.id(), rpc.callerIdentity(), "ok"));
+            }
+            case "sip.transfer" -> {
+                if (!(arg.startsWith("sip:") || arg.startsWith("sips:") || arg.startsWith("tel:"))) {
+                    reply(RoomMessages.rpcError(rpc.id(), rpc.callerIdentity(), RoomMessages.RPC_APPLICATION_ERROR,
+                            "transfer target must be a sip:, sips: or tel: URI"));
+                    return;
+                }
+                log("transfer to " + arg + " requested over RPC by " + rpc.callerIdentity());
+                leg.transfer(arg).whenComplete((result, error) -> loop.execute(() -> {
+                    if (error == null && result.succeeded()) {
+                        reply(RoomMessages.rpcResult(rpc.id(), rpc.callerIdentity(), "transferred"));
+                    } else {
+                        String why = error != null ? error.getMessage() : result.reason() + " (SIP " + result.sipStatus() + ")";
+                        reply(RoomMessages.rpcError(rpc.id(), rpc.callerIdentity(), RoomMessages.RPC_APPLICATION_ERROR, why));
+                    }
+                }));
+            }
+            default -> reply(RoomMessages.rpcError(rpc.id(), rpc.callerIdentity(), RoomMessages.RPC_UNSUPPORTED_METHOD,
+                    "unsupported method " + rpc.method() + " (sip.hangup, sip.transfer, sip.dtmf)"));
+        }
+    }
+
+    private void reply(byte[] packet) {
+        if (publisher == null || !publisher.sendData("_reliable", packet)) {
+            log("RPC reply not sent: data channel not open");
+        }
+    }
+
+    /** An RPC payload is either the bare value or a JSON object holding it under {@code field}. */
+    private static String rpcArgument(String payload, String field) {
+        String p = payload == null ? "" : payload.strip();
+        if (p.startsWith("{")) {
+            try {
+                return JSON.readTree(p).path(field).asText("").strip();
+            } catch (Exception e) {
+                return "";
+            }
+        }
+        return p;
     }
 
     @Override
@@ -160,6 +242,7 @@ final class RoomCall implements CallAgent {
                         return;
                     }
                     publisher = t;
+                    publisher.openDataChannelsWhenReady("_reliable,true,-1", "_lossy,false,0");
                     uplink = new OpusUplink(io.netty.buffer.PooledByteBufAllocator.DEFAULT,
                             services.settings().opusBitrate(), services.settings().opusComplexity(), "gw-" + call.id());
                     signal.addTrack(trackCid, "phone", LivekitModels.TrackSource.MICROPHONE, false);
@@ -352,6 +435,11 @@ final class RoomCall implements CallAgent {
         @Override
         public void onRtp(ByteBuf packet, RtpHeader header) {
             downlink.onRtp(header, packet, subscriberOpusPt, services.media().nanoTime());
+        }
+
+        @Override
+        public void onData(String label, byte[] data) {
+            onRoomData(data);
         }
     }
 

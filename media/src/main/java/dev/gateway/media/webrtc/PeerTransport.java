@@ -13,6 +13,8 @@ import dev.gateway.media.webrtc.ice.IceAgent;
 import dev.gateway.media.webrtc.ice.IceCandidate;
 import dev.gateway.media.webrtc.ice.IceParseException;
 import dev.gateway.media.webrtc.ice.IceRole;
+import dev.gateway.media.webrtc.sctp.DataChannel;
+import dev.gateway.media.webrtc.sctp.DataChannels;
 import dev.gateway.media.webrtc.srtp.SrtpContext;
 import dev.gateway.media.webrtc.srtp.SrtpResult;
 import io.netty.buffer.ByteBuf;
@@ -49,6 +51,14 @@ public final class PeerTransport implements MediaTick {
         /** A decrypted RTCP compound packet (reports, NACKs); released after return. */
         default void onRtcp(ByteBuf packet) {
         }
+
+        /** A data channel message (SCTP over DTLS); {@code data} belongs to the listener. */
+        default void onData(String label, byte[] data) {
+        }
+
+        /** The data channel {@code label} can carry messages. */
+        default void onDataChannelOpen(String label) {
+        }
     }
 
     private static final System.Logger LOG = System.getLogger("webrtc");
@@ -70,6 +80,9 @@ public final class PeerTransport implements MediaTick {
     private InetSocketAddress remote;
     private String remoteFingerprint;
     private boolean ready;
+    private DataChannels data;
+    private final java.util.Map<String, DataChannel> channelsByLabel = new java.util.HashMap<>();
+    private java.util.List<String[]> channelsToOpen = java.util.List.of(); // {label, ordered, maxRetransmits}
     private boolean failed;
     private boolean closed;
     private long srtpFailures;
@@ -172,6 +185,24 @@ public final class PeerTransport implements MediaTick {
         channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
     }
 
+    /**
+     * Opens these data channels ({@code label}, ordered, max retransmits or -1 for reliable) as soon as the
+     * SCTP association is up (WebRTC data channels: SCTP over DTLS, RFC 8261; DCEP, RFC 8832). Call before ready.
+     */
+    public void openDataChannelsWhenReady(String... specs) {
+        java.util.List<String[]> list = new java.util.ArrayList<>();
+        for (String spec : specs) {
+            list.add(spec.split(","));
+        }
+        channelsToOpen = list;
+    }
+
+    /** Sends one message on an open data channel; false when the channel is not open (yet). */
+    public boolean sendData(String label, byte[] message) {
+        DataChannel c = channelsByLabel.get(label);
+        return c != null && c.state() != DataChannel.State.CLOSED && c.send(message);
+    }
+
     public long srtpFailures() {
         return srtpFailures;
     }
@@ -186,6 +217,9 @@ public final class PeerTransport implements MediaTick {
         if (!closed && ice != null) {
             ice.tick(nowNanos);
         }
+        if (!closed && data != null) {
+            data.association().tick(nowNanos);
+        }
     }
 
     public void close() {
@@ -196,6 +230,9 @@ public final class PeerTransport implements MediaTick {
         engine.unregister(this);
         if (ice != null) {
             ice.close();
+        }
+        if (data != null) {
+            data.association().abort("transport closed");
         }
         if (dtls != null) {
             dtls.close();
@@ -315,6 +352,7 @@ public final class PeerTransport implements MediaTick {
                 outbound = new SrtpContext(keys.localKey(), keys.localSalt());
                 inbound = new SrtpContext(keys.remoteKey(), keys.remoteSalt());
                 ready = true;
+                startData();
                 listener.onReady();
             });
         }
@@ -323,5 +361,47 @@ public final class PeerTransport implements MediaTick {
         public void onFailed(String reason) {
             loop.execute(() -> fail("DTLS failed: " + reason));
         }
+
+        @Override
+        public void onApplicationData(byte[] bytes, int off, int len) {
+            byte[] copy = java.util.Arrays.copyOfRange(bytes, off, off + len); // the DTLS drain reuses its buffer
+            loop.execute(() -> {
+                if (!closed && data != null) {
+                    data.association().onPacket(copy, 0, copy.length, engine.nanoTime());
+                }
+            });
+        }
+    }
+
+    /** SCTP over the DTLS association; the DTLS client starts it (both may, collisions are handled). */
+    private void startData() {
+        data = DataChannels.create(dtlsRole == DtlsRole.CLIENT, (bytes, off, len) -> dtls.send(bytes, off, len),
+                new DataChannels.Listener() {
+                    @Override
+                    public void onEstablished() {
+                        for (String[] spec : channelsToOpen) {
+                            DataChannel c = data.open(spec[0], Boolean.parseBoolean(spec[1]), Integer.parseInt(spec[2]));
+                            channelsByLabel.put(spec[0], c);
+                            listener.onDataChannelOpen(spec[0]);
+                        }
+                    }
+
+                    @Override
+                    public void onChannel(DataChannel c) {
+                        channelsByLabel.put(c.label(), c);
+                        listener.onDataChannelOpen(c.label());
+                    }
+
+                    @Override
+                    public void onMessage(DataChannel c, byte[] message, boolean text) {
+                        listener.onData(c.label(), message);
+                    }
+
+                    @Override
+                    public void onClosed(String reason) {
+                        LOG.log(System.Logger.Level.DEBUG, name + ": data channels closed: " + reason);
+                    }
+                });
+        data.association().start(engine.nanoTime());
     }
 }

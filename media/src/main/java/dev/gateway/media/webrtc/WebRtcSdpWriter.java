@@ -26,9 +26,12 @@ public final class WebRtcSdpWriter {
     public record Local(String iceUfrag, String icePwd, String fingerprint, String candidate, long sessionId) {
     }
 
-    /** The publisher offer: one send-only Opus track whose msid track id is LiveKit's {@code cid}. */
+    /**
+     * The publisher offer: one send-only Opus track whose msid track id is LiveKit's {@code cid}, and a data
+     * channel section (mid 1) for the {@code _reliable}/{@code _lossy} channels we open to send to the room.
+     */
     public static String publisherOffer(Local local, long ssrc, String cname, String streamId, String trackId) {
-        StringBuilder b = header(local, List.of("0"));
+        StringBuilder b = header(local, List.of("0", "1"));
         b.append("a=msid-semantic: WMS ").append(streamId).append("\r\n");
         b.append("m=audio 9 UDP/TLS/RTP/SAVPF ").append(OPUS_PT).append("\r\n");
         b.append("c=IN IP4 0.0.0.0\r\n");
@@ -46,6 +49,12 @@ public final class WebRtcSdpWriter {
         b.append("a=ssrc:").append(ssrc).append(" msid:").append(streamId).append(' ').append(trackId).append("\r\n");
         b.append("a=candidate:").append(stripPrefix(local.candidate())).append("\r\n");
         b.append("a=end-of-candidates\r\n");
+        b.append("m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n");
+        b.append("c=IN IP4 0.0.0.0\r\n");
+        transport(b, local, "actpass");
+        b.append("a=mid:1\r\n");
+        b.append("a=sctp-port:5000\r\n");
+        b.append("a=max-message-size:262144\r\n");
         return b.toString();
     }
 

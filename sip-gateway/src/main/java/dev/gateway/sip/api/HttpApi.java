@@ -40,6 +40,7 @@ public final class HttpApi {
     private final ObjectMapper json = new ObjectMapper();
     private HttpServer server;
     private ExecutorService executor;
+    private final java.util.Map<String, com.sun.net.httpserver.HttpHandler> mounts = new java.util.LinkedHashMap<>();
 
     public HttpApi(String bind, int port, CallRegistry registry, BooleanSupplier draining) {
         this.bind = bind;
@@ -50,15 +51,22 @@ public final class HttpApi {
 
     public void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        executor = Executors.newFixedThreadPool(2, r -> {
+        // LiveKit's call-control methods block a thread until the call is answered or transferred: 16 at most.
+        executor = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "http-api");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        mounts.forEach(server::createContext);
         server.start();
         LOG.log(System.Logger.Level.INFO, "HTTP API on http://" + bind + ":" + server.getAddress().getPort());
+    }
+
+    /** Serves {@code handler} under {@code path} too (call before {@link #start()}). */
+    public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        mounts.put(path, handler);
     }
 
     public void stop() {

@@ -514,8 +514,16 @@ public final class Call {
 
     /** Blind transfer via REFER. Any thread. */
     public CompletionStage<TransferResult> transfer(String target) {
+        return transfer(target, java.util.Map.of(), false);
+    }
+
+    /**
+     * Blind transfer via REFER with extra headers on the REFER; {@code ringback} plays ringing to the caller while
+     * the transfer is in progress (LiveKit's play_dialtone). Any thread.
+     */
+    public CompletableFuture<TransferResult> transfer(String target, java.util.Map<String, String> headers, boolean ringback) {
         CompletableFuture<TransferResult> result = new CompletableFuture<>();
-        loop.execute(() -> startTransfer(target, result));
+        loop.execute(() -> startTransfer(target, headers, ringback, result));
         return result;
     }
 
@@ -548,12 +556,40 @@ public final class Call {
     // ---------------------------------------------------------------- loop-confined internals
 
     void sendAudioOnLoop(short[] pcm, int offset, int count) {
-        if (endpoint != null && state != CallState.ENDED) {
-            endpoint.sendAudio(pcm, offset, count);
+        if (endpoint == null || state == CallState.ENDED) {
+            return;
         }
+        if (ringbackFrames > 0 && transfer.pending()) {
+            ringbackFrames--; // the caller hears ringing, not the agent, while the transfer target rings
+            if (ringbackPosition + count > RINGBACK.length) {
+                ringbackPosition = 0;
+            }
+            endpoint.sendAudio(RINGBACK, ringbackPosition, count);
+            ringbackPosition += count;
+            return;
+        }
+        endpoint.sendAudio(pcm, offset, count);
     }
 
-    private void startTransfer(String target, CompletableFuture<TransferResult> result) {
+    /** North American ringback (440 + 480 Hz, 2 s on, 4 s off), 8 kHz, rendered once. */
+    private static final short[] RINGBACK = ringback();
+    private static final int RINGBACK_MAX_FRAMES = 60 * 50; // a transfer rings for at most a minute of ringback
+    private int ringbackFrames;
+    private int ringbackPosition;
+
+    private static short[] ringback() {
+        short[] a = dev.gateway.media.tone.Tones.render(8000, new dev.gateway.media.tone.Tones.Segment(440, 2000, 0.2),
+                new dev.gateway.media.tone.Tones.Segment(0, 4000, 0));
+        short[] b = dev.gateway.media.tone.Tones.render(8000, new dev.gateway.media.tone.Tones.Segment(480, 2000, 0.2),
+                new dev.gateway.media.tone.Tones.Segment(0, 4000, 0));
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (short) (a[i] + b[i]);
+        }
+        return a;
+    }
+
+    private void startTransfer(String target, java.util.Map<String, String> headers, boolean ringback,
+                               CompletableFuture<TransferResult> result) {
         if (state != CallState.ACTIVE && state != CallState.ANSWERED) {
             result.complete(new TransferResult(false, 0, "call is " + state.wireName()));
             return;
@@ -567,10 +603,16 @@ public final class Call {
             refer.setHeader(sip.headers().createReferToHeader(sip.addresses().createAddress(target)));
             refer.setHeader(sip.headers().createHeader("Referred-By", "<sip:gateway@" + sip.advertisedHost() + ">"));
             refer.addHeader(sip.contact(transport));
+            for (var h : headers.entrySet()) {
+                refer.setHeader(sip.headers().createHeader(h.getKey(), h.getValue()));
+            }
             ClientTransaction ct = sip.provider().getNewClientTransaction(refer);
             ct.setApplicationData(this);
             dialog.sendRequest(ct);
             transfer.begin(target, result);
+            if (ringback && endpoint != null) {
+                ringbackFrames = RINGBACK_MAX_FRAMES;
+            }
             log("transfer to " + target + " (REFER sent)");
         } catch (ParseException e) {
             result.complete(new TransferResult(false, 0, "bad transfer target '" + target + "': " + e.getMessage()));

@@ -56,24 +56,29 @@ public final class InviteAdmission {
 
     private final SipContext sip;
     private final CallRegistry registry;
-    private final InboundTrunkMatcher trunks;
+    private final java.util.function.Supplier<Routing> routing;
     private final DigestAuthenticator digest = new DigestAuthenticator();
     private final RateLimiter rateLimiter;
     private final BooleanSupplier draining;
     private final MediaEngine media;
     private final CallServices services;
     private final LongAdder dropped = new LongAdder();
-    private final DispatchResolver dispatch;
 
-    /** @param dispatch room selection when calls go to LiveKit rooms, or null for the local agent */
-    public InviteAdmission(CallServices services, InboundTrunkMatcher trunks, RateLimiter rateLimiter,
-                           BooleanSupplier draining, DispatchResolver dispatch) {
-        this.dispatch = dispatch;
+    /**
+     * Which trunks and rules apply now: swapped as a whole when the SIP API changes them.
+     *
+     * @param dispatch room selection when calls go to LiveKit rooms, or null for the local agent
+     */
+    public record Routing(InboundTrunkMatcher trunks, DispatchResolver dispatch) {
+    }
+
+    public InviteAdmission(CallServices services, java.util.function.Supplier<Routing> routing, RateLimiter rateLimiter,
+                           BooleanSupplier draining) {
+        this.routing = routing;
         this.sip = services.sip();
         this.registry = services.registry();
         this.media = services.media();
         this.services = services;
-        this.trunks = trunks;
         this.rateLimiter = rateLimiter;
         this.draining = draining;
     }
@@ -94,7 +99,8 @@ public final class InviteAdmission {
             unavailable(tx, "Draining, try another node", where);
             return;
         }
-        InboundTrunkMatcher.Match match = trunks.match(source, called, caller);
+        Routing now = routing.get();
+        InboundTrunkMatcher.Match match = now.trunks().match(source, called, caller);
         InboundTrunk trunk;
         if (match instanceof InboundTrunkMatcher.Matched m) {
             trunk = m.trunk();
@@ -112,8 +118,8 @@ public final class InviteAdmission {
             return;
         }
         RoomTarget room = null;
-        if (dispatch != null) {
-            room = dispatch.resolve(trunk.id(), caller, called);
+        if (now.dispatch() != null) {
+            room = now.dispatch().resolve(trunk.id(), caller, called);
             if (room == null) {
                 reject(tx, Response.NOT_FOUND, "No dispatch rule for trunk " + trunk.displayName(), where);
                 return;
