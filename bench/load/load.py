@@ -122,6 +122,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=20, help="steady window measured with all calls up")
     ap.add_argument("--rate", type=int, default=10, help="new calls per second while ramping up")
     ap.add_argument("--livekit", action="store_true")
+    ap.add_argument("--settle", type=int, default=3, help="seconds to wait after the calls end before the last RSS/thread reading")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     a = ap.parse_args()
     if not os.path.exists(a.jar):
@@ -180,7 +181,7 @@ def main():
             packets_in = sum(c.get("packetsIn", 0) for c in calls)
             packets_out = sum(c.get("packetsOut", 0) for c in calls)
         rc = sipp.wait(timeout=hold_ms / 1000 + 120)
-        time.sleep(3)
+        time.sleep(a.settle)
         c3, rss3, thr3 = proc_stat(gw.pid)
         cpu = (c2 - c1) / (t2 - t1)
         stat = open(os.path.join(work, "stat.csv")).read().strip().splitlines()
