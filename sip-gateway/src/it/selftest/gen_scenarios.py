@@ -369,5 +369,5 @@ scenario("uas_lk_auth_reject",
  "(required) -> 403 Forbidden, ACK.",
  UAS_CHALLENGE + UAS_INVITE2 + uas_reply("403 Forbidden") + '  <recv request="ACK"/>\n'
  + '  <pause milliseconds="200"/>\n',
- refs='  <Reference variables="pauth,mline,teline"/>\n')
+ refs='  <Reference variables="pauth,mline,teline,tept"/>\n')
 print("ok")
