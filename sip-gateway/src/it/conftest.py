@@ -37,13 +37,14 @@ _MISSING = _missing_livekit_packages()
 if _MISSING and os.environ.get("GATEWAY_REQUIRE_LIVEKIT_TESTS") == "1":
     # test.sh sets this: in CI a missing package must fail the run, not quietly drop the LiveKit tests
     raise RuntimeError("LiveKit tests required but this python lacks %s; run test.sh (it builds .venv)" % ", ".join(_MISSING))
-collect_ignore = ["test_livekit.py"] if _MISSING else []
+LIVEKIT_TEST_FILES = ["test_livekit.py", "test_livekit_control.py"]
+collect_ignore = list(LIVEKIT_TEST_FILES) if _MISSING else []
 
 
 def pytest_report_header(config):
     if _MISSING:
-        return "LiveKit tests (test_livekit.py) not collected: this python lacks %s " \
-               "(use a venv with sip-gateway/src/it/requirements.txt)" % ", ".join(_MISSING)
+        return "LiveKit tests (%s) not collected: this python lacks %s " \
+               "(use a venv with sip-gateway/src/it/requirements.txt)" % (", ".join(LIVEKIT_TEST_FILES), ", ".join(_MISSING))
     return None
 
 
@@ -127,3 +128,53 @@ def rtp_peer():
     yield make
     for p in peers:
         p.close()
+
+
+# --------------------------------------------------------------------------- LiveKit fixtures (test_livekit*.py)
+@pytest.fixture(scope="session")
+def livekit_server(tmp_path_factory):
+    """One real livekit-server (--dev) for the session."""
+    from it_livekit import LiveKitServer
+    server = LiveKitServer(tmp_path_factory.mktemp("livekit")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def tone_agent(livekit_server, tmp_path_factory):
+    """agents/tone_agent.py registered as Quinn_353 for the session."""
+    from it_livekit import ToneAgent
+    agent = ToneAgent(tmp_path_factory.mktemp("agent"), livekit_server).start()
+    yield agent
+    agent.stop()
+
+
+@pytest.fixture
+def lk(livekit_server, tone_agent, request):
+    """(server, agent) for one test; on failure their logs are printed into the report."""
+    yield livekit_server, tone_agent
+    if _failed(request):
+        print("\n===== tone agent output (last 15000 chars) =====\n%s" % tone_agent.log_text()[-15000:])
+        print("\n===== livekit-server output (last 8000 chars) =====\n%s" % livekit_server.log_text()[-8000:])
+
+
+@pytest.fixture
+def room_probe(request):
+    """room_probe(server, room, identity="agent-probe") -> connected it_livekit.RoomProbe, closed at teardown;
+    its recorded events are printed on failure."""
+    from it_livekit import RoomProbe
+    probes = []
+
+    def make(server, room, identity="agent-probe"):
+        p = RoomProbe(server, room, identity)
+        probes.append(p)
+        return p.connect()
+
+    yield make
+    for p in probes:
+        p.close()
+    if _failed(request):
+        for p in probes:
+            print("\n===== room probe %s in %s: events =====" % (p.identity, p.room_name))
+            for e in p.events():
+                print(e)

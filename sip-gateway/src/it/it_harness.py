@@ -583,6 +583,32 @@ class SippRunner:
         self.runs.append(run)
         return run
 
+    def start_uas(self, scenario, *, keys=None, timeout_s=30, calls=1):
+        """Start sipp as a UAS (UDP on a free port of 127.0.0.1) for the gateway's outbound calls; the SippRun's
+        `sip_port` is where to send them. `-key port_file` receives the port the gateway's INVITE offers."""
+        n = len(self.runs)
+        name = "%s-%d" % (Path(scenario).stem, n)
+        rundir = self.tmp_path / ("sipp-" + name)
+        rundir.mkdir(parents=True, exist_ok=True)
+        port_file = rundir / "rtp_port.txt"
+        scen = Path(scenario)
+        if not scen.is_absolute():
+            scen = SCENARIOS / scen
+        sip_port = free_port()
+        k = {"port_file": str(port_file)}
+        k.update({kk: str(v) for kk, v in (keys or {}).items()})
+        media_port = free_port_block(4, lo=44000, hi=45000)
+        cmd = [SIPP, "-sf", str(scen), "-i", HOST, "-p", str(sip_port), "-t", "u1", "-mi", HOST,
+               "-mp", str(media_port), "-m", str(calls), "-timeout", "%ds" % timeout_s, "-timeout_error", "-nostdin",
+               "-trace_msg", "-message_file", str(rundir / "messages.log"),
+               "-trace_err", "-error_file", str(rundir / "errors.log")]
+        for kk, v in k.items():
+            cmd += ["-key", kk, v]
+        run = SippRun(name, cmd, rundir, port_file)
+        run.sip_port = sip_port
+        self.runs.append(run)
+        return run
+
     def run(self, scenario, gateway, wait_timeout=60.0, **kw):
         r = self.start(scenario, gateway, **kw)
         r.wait(wait_timeout)
@@ -681,3 +707,29 @@ def sip_request(gw, method, *, headers=None, drop=(), body="", request_uri=None,
 def final_status(replies):
     finals = [m.status for m in replies if m.is_response and m.status >= 200]
     return finals[0] if finals else None
+
+
+# --------------------------------------------------------------------------- digest (RFC 2617 / RFC 3261 §22)
+def parse_digest(value):
+    """'Digest a="x", b=y, ...' -> {a: x, b: y} (keys lower-case)."""
+    value = value.strip()
+    if value.lower().startswith("digest"):
+        value = value[6:]
+    out = {}
+    for m in re.finditer(r'([A-Za-z-]+)\s*=\s*("([^"]*)"|[^,\s]+)', value):
+        out[m.group(1).lower()] = m.group(3) if m.group(3) is not None else m.group(2)
+    return out
+
+
+def digest_expected(params, method, password):
+    """The `response` a client must send for these Authorization/Proxy-Authorization params (MD5; qop=auth or none)."""
+    import hashlib
+
+    def h(x):
+        return hashlib.md5(x.encode()).hexdigest()
+    ha1 = h("%s:%s:%s" % (params.get("username", ""), params.get("realm", ""), password))
+    ha2 = h("%s:%s" % (method, params.get("uri", "")))
+    if params.get("qop"):
+        return h(":".join((ha1, params.get("nonce", ""), params.get("nc", ""), params.get("cnonce", ""),
+                           params["qop"], ha2)))
+    return h("%s:%s:%s" % (ha1, params.get("nonce", ""), ha2))

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -190,6 +191,23 @@ def _api_call(server, fn):
     return asyncio.run(go())
 
 
+def api_call(url, fn, timeout=None):
+    """Run `await fn(lk, api)` with a LiveKitAPI on `url` (the LiveKit server's, or the gateway's HTTP URL: the
+    gateway serves livekit.SIP itself and proxies every other livekit.* Twirp service to the server)."""
+    from livekit import api
+
+    async def go():
+        lk = api.LiveKitAPI(url=url, api_key=API_KEY, api_secret=API_SECRET)
+        try:
+            if timeout is None:
+                return await fn(lk, api)
+            return await asyncio.wait_for(fn(lk, api), timeout)
+        finally:
+            await lk.aclose()
+
+    return asyncio.run(go())
+
+
 def list_rooms(server):
     async def fn(lk, api):
         return list((await lk.room.list_rooms(api.ListRoomsRequest())).rooms)
@@ -230,6 +248,117 @@ def livekit_overrides(server, room_prefix, agent_name=AGENT_NAME, url=None):
             "room_config": {"agents": [{"agent_name": agent_name}]},
         }}],
     }
+
+
+def livekit_direct_overrides(server, room, agents=()):
+    """Gateway config: the livekit section plus one direct rule putting every call into `room` (the test's own
+    participant joins it first), dispatching `agents` (none by default)."""
+    rule = {"rule": {"dispatchRuleDirect": {"roomName": room}}}
+    if agents:
+        rule["room_config"] = {"agents": [{"agent_name": a} for a in agents]}
+    return {
+        "livekit": {"url": server.ws_url, "apiKey": API_KEY, "apiSecret": API_SECRET},
+        "dispatchRules": [{"dispatch_rule": rule}],
+    }
+
+
+# --------------------------------------------------------------------------- a plain participant of the test
+class RoomProbe:
+    """A plain livekit rtc participant driven by the test: its own asyncio loop in a thread; records what the
+    room sends it (sip_dtmf packets, user data packets, participants and their attributes) with time.time()
+    stamps, and sends DTMF / performs RPC on request. Always `close()` it (the fixture `room_probe` does)."""
+
+    def __init__(self, server, room, identity="agent-probe"):
+        self.server = server
+        self.room_name = room
+        self.identity = identity
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="room-probe", daemon=True)
+        self._thread.start()
+        self._lock = threading.Lock()
+        self._events = []
+        self.room = None
+
+    # ---- plumbing
+    def run(self, coro, timeout=30.0):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def _record(self, etype, **kw):
+        e = {"t": time.time(), "type": etype}
+        e.update(kw)
+        with self._lock:
+            self._events.append(e)
+
+    def events(self, kind=None):
+        with self._lock:
+            return [dict(e) for e in self._events if kind is None or e["type"] == kind]
+
+    # ---- room
+    def connect(self, timeout=20.0):
+        from livekit import api, rtc
+
+        async def go():
+            token = (api.AccessToken(API_KEY, API_SECRET).with_identity(self.identity).with_name("Test agent")
+                     .with_grants(api.VideoGrants(room_join=True, room=self.room_name, can_publish=True,
+                                                  can_subscribe=True, can_publish_data=True)).to_jwt())
+            room = rtc.Room(loop=self.loop)
+
+            def who(p):
+                return p.identity if p is not None else None
+
+            room.on("sip_dtmf_received", lambda ev: self._record(
+                "sip_dtmf", code=ev.code, digit=ev.digit, sender=who(ev.participant)))
+            room.on("data_received", lambda pkt: self._record(
+                "data", topic=pkt.topic, data=bytes(pkt.data).decode("utf-8", "replace"),
+                kind=rtc.DataPacketKind.Name(pkt.kind),
+                sender=who(pkt.participant)))
+            room.on("participant_connected", lambda p: self._record(
+                "participant_connected", identity=p.identity, kind=rtc.ParticipantKind.Name(p.kind),
+                attributes=dict(p.attributes)))
+            room.on("participant_disconnected", lambda p: self._record(
+                "participant_disconnected", identity=p.identity))
+            room.on("participant_attributes_changed", lambda changed, p: self._record(
+                "attributes", identity=p.identity, changed=dict(changed), attributes=dict(p.attributes)))
+            room.on("disconnected", lambda *a: self._record("disconnected", reason=str(a[0]) if a else None))
+            await room.connect(self.server.ws_url, token, rtc.RoomOptions(auto_subscribe=True))
+            self.room = room
+            for p in room.remote_participants.values():
+                self._record("participant_connected", identity=p.identity, kind=rtc.ParticipantKind.Name(p.kind),
+                             attributes=dict(p.attributes))
+
+        self.run(go(), timeout)
+        return self
+
+    def wait_participant(self, identity, timeout=20.0):
+        from it_harness import wait_until
+        return wait_until(lambda: [e for e in self.events("participant_connected") if e["identity"] == identity],
+                          timeout, 0.05, "participant %s in room %s" % (identity, self.room_name))[0]
+
+    def publish_dtmf(self, code, digit, timeout=10.0):
+        return self.run(self.room.local_participant.publish_dtmf(code=code, digit=digit), timeout)
+
+    def perform_rpc(self, destination, method, payload, response_timeout=15.0):
+        """-> ("ok", response) or ("error", code, message, data)."""
+        from livekit import rtc
+
+        async def go():
+            try:
+                r = await self.room.local_participant.perform_rpc(
+                    destination_identity=destination, method=method, payload=payload,
+                    response_timeout=response_timeout)
+                return ("ok", r)
+            except rtc.RpcError as e:
+                return ("error", e.code, e.message, e.data)
+        return self.run(go(), response_timeout + 15)
+
+    def close(self):
+        try:
+            if self.room is not None:
+                self.run(self.room.disconnect(), 10)
+        except Exception:  # noqa: BLE001 - teardown
+            pass
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
 
 
 # --------------------------------------------------------------------------- signals (numpy)

@@ -310,3 +310,29 @@ def voiced_samples(packets, codec, min_rms=500.0):
         if rms(s) >= min_rms:
             out.extend(s)
     return out
+
+
+def telephone_events(packets, pt):
+    """RFC 4733 packets of payload type `pt`, grouped into events by RTP timestamp (arrival order) ->
+    [{"ts", "event", "events" (codes seen), "marker" (of the first packet), "markers", "ends" (E-bit packets),
+      "durations", "count", "first_arrival", "last_arrival", "ssrc"}]."""
+    out = []
+    by_ts = {}
+    for p in packets:
+        if p.pt != pt or len(p.payload) < 4:
+            continue
+        ev, flags, dur = struct.unpack("!BBH", p.payload[:4])
+        e = by_ts.get((p.ssrc, p.ts))
+        if e is None:
+            e = {"ts": p.ts, "ssrc": p.ssrc, "event": ev, "events": [], "marker": p.marker, "markers": 0, "ends": 0,
+                 "durations": [], "count": 0, "first_arrival": p.arrival, "last_arrival": p.arrival}
+            by_ts[(p.ssrc, p.ts)] = e
+            out.append(e)
+        if ev not in e["events"]:
+            e["events"].append(ev)
+        e["markers"] += 1 if p.marker else 0
+        e["ends"] += 1 if flags & 0x80 else 0
+        e["durations"].append(dur)
+        e["count"] += 1
+        e["last_arrival"] = p.arrival
+    return out

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from it_harness import HOST, assert_sipp_ok, start_media_call, wait_until, sip_request, final_status
-from it_livekit import (AGENT_NAME, AGENT_TONE_HZ, LiveKitServer, ToneAgent, best_correlation, chirp, delete_room,
+from it_livekit import (AGENT_NAME, AGENT_TONE_HZ, best_correlation, chirp, delete_room,
                         free_port, list_dispatch, list_rooms, livekit_overrides, tone_sequence)
 from it_media import analyse_audio, voiced_samples
 
@@ -18,30 +18,7 @@ SIP_ATTRIBUTES = ("sip.callID", "sip.trunkID", "sip.ruleID", "sip.phoneNumber", 
                   "sip.hostname", "sip.callStatus")
 
 
-# --------------------------------------------------------------------------- session fixtures
-@pytest.fixture(scope="session")
-def livekit_server(tmp_path_factory):
-    server = LiveKitServer(tmp_path_factory.mktemp("livekit")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def tone_agent(livekit_server, tmp_path_factory):
-    agent = ToneAgent(tmp_path_factory.mktemp("agent"), livekit_server).start()
-    yield agent
-    agent.stop()
-
-
-@pytest.fixture
-def lk(livekit_server, tone_agent, request):
-    """(server, agent) for one test; on failure their logs are printed into the report."""
-    yield livekit_server, tone_agent
-    failed = any(getattr(request.node, "rep_" + w, None) is not None and getattr(request.node, "rep_" + w).failed
-                 for w in ("setup", "call"))
-    if failed:
-        print("\n===== tone agent output (last 15000 chars) =====\n%s" % tone_agent.log_text()[-15000:])
-        print("\n===== livekit-server output (last 8000 chars) =====\n%s" % livekit_server.log_text()[-8000:])
+# session fixtures livekit_server / tone_agent / lk: conftest.py
 
 
 def _prefix(tag):

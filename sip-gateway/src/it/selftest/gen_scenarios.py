@@ -262,4 +262,112 @@ scenario("uac_pcap_alaw",
  + ack()
  + '  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/>\n    </action>\n  </nop>\n'
  + "  <pause/>\n" + bye())
+# ---------------------------------------------------------------- LiveKit control tests (test_livekit_control.py)
+# UAC variants whose caller number comes from -key caller (the room identity is sip_<caller>) and whose offered
+# telephone-event payload type comes from -key dtmf_pt (so a test can prove the gateway takes it from the offer).
+LK_FROM = 'From: "Caller" <sip:[caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]'
+LK_CONTACT = "Contact: <sip:[caller]@[local_ip]:[local_port]>"
+
+def lk_variant(text):
+    return (text.replace(FROM, LK_FROM).replace(CONTACT, LK_CONTACT)
+            .replace("RTP/AVP [codec_pt] 101", "RTP/AVP [codec_pt] [dtmf_pt]")
+            .replace("a=rtpmap:101 ", "a=rtpmap:[dtmf_pt] ").replace("a=fmtp:101 ", "a=fmtp:[dtmf_pt] "))
+
+LK_KEYS = " Keys: -key caller (From user), -key dtmf_pt (offered telephone-event PT)."
+LK_INV = lk_variant(INV)
+
+scenario("uac_lk_dtmf_call",
+ "LiveKit call: answered, pause -d ms (a BYE from the gateway meanwhile fails the call), then BYE." + LK_KEYS,
+ LK_INV + answer() + lk_variant(ack()) + "  <pause/>\n" + lk_variant(bye()))
+
+scenario("uac_lk_dtmf_wait_bye",
+ "LiveKit call: answered, then wait (up to -timeout) for the gateway's BYE and answer it 200." + LK_KEYS,
+ LK_INV + answer() + lk_variant(ack()) + lk_variant(recv_bye()))
+
+scenario("uac_lk_transfer_ok",
+ "LiveKit call; receive REFER, 202; NOTIFY sipfrag 100 Trying (active), NOTIFY sipfrag 200 OK "
+ "(terminated;reason=noresource) like Twilio; then the gateway must BYE." + LK_KEYS,
+ LK_INV + answer() + lk_variant(ack()) + lk_variant(REFER_RECV)
+ + lk_variant(notify(2, "SIP/2.0 100 Trying", "active;expires=60"))
+ + lk_variant(notify(3, "SIP/2.0 200 OK", "terminated;reason=noresource"))
+ + lk_variant(recv_bye()),
+ refs='  <Reference variables="mline,totag,referto"/>\n')
+
+scenario("uac_lk_transfer_fail",
+ "LiveKit call; receive REFER, 202; NOTIFY 100 Trying, NOTIFY sipfrag 603 Declined (terminated). The gateway "
+ "must NOT hang up: pause -d ms (a BYE then fails the call), then sipp sends BYE." + LK_KEYS,
+ LK_INV + answer() + lk_variant(ack()) + lk_variant(REFER_RECV)
+ + lk_variant(notify(2, "SIP/2.0 100 Trying", "active;expires=60"))
+ + lk_variant(notify(3, "SIP/2.0 603 Declined", "terminated;reason=noresource"))
+ + "  <pause/>\n" + lk_variant(bye(4)),
+ refs='  <Reference variables="mline,totag,referto"/>\n')
+
+# UAS stand-ins of Twilio's termination (outbound calls from the gateway, CreateSIPParticipant). Keys: realm,
+# nonce (the digest challenge), rtp_port (the test's RTP socket, answered in the SDP), port_file (the gateway's
+# offered RTP port is written there).
+UAS_CONTACT = "Contact: <sip:twilio@[local_ip]:[local_port]>"
+
+def uas_reply(code_reason, extra="", body=None, totag=True):
+    to = "[last_To:];tag=[pid]SIPpTag01[call_number]" if totag else "[last_To:]"
+    if body is None:
+        tail = "Content-Length: 0\n"
+    else:
+        tail = f"Content-Type: application/sdp\nContent-Length: [len]\n\n{body}"
+    return f"""  <send><![CDATA[
+SIP/2.0 {code_reason}
+[last_Via:]
+[last_From:]
+{to}
+[last_Call-ID:]
+[last_CSeq:]
+{UAS_CONTACT}
+{extra}{tail}
+]]></send>
+"""
+
+UAS_SDP = """v=0
+o=twilio 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [local_ip]
+t=0 0
+m=audio [rtp_port] RTP/AVP 0 [$tept]
+a=rtpmap:0 PCMU/8000
+a=rtpmap:[$tept] telephone-event/8000
+a=fmtp:[$tept] 0-16
+a=ptime:20
+a=sendrecv
+"""
+
+UAS_CHALLENGE = ('  <recv request="INVITE"/>\n'
+ + uas_reply("407 Proxy Authentication Required",
+             'Proxy-Authenticate: Digest realm="[realm]", nonce="[nonce]", qop="auth", algorithm=MD5\n')
+ + '  <recv request="ACK"/>\n')
+
+UAS_INVITE2 = """  <recv request="INVITE">
+    <action>
+      <ereg regexp="Digest .*" search_in="hdr" header="Proxy-Authorization:" check_it="true" assign_to="pauth"/>
+      <ereg regexp="m=audio ([0-9]+)" search_in="body" check_it="true" assign_to="mline,rport"/>
+      <ereg regexp="a=rtpmap:([0-9]+) telephone-event" search_in="body" check_it="true" assign_to="teline,tept"/>
+      <exec command="echo [$rport] > [port_file].tmp; mv [port_file].tmp [port_file]"/>
+    </action>
+  </recv>
+"""
+
+scenario("uas_lk_auth_answer",
+ "Twilio termination stand-in: INVITE -> 407 (Proxy-Authenticate Digest, qop=auth, MD5), ACK; INVITE with "
+ "Proxy-Authorization (required; the test verifies the digest from the message log) -> 180, 200 with SDP "
+ "(PCMU + the offered telephone-event PT, m=audio -key rtp_port), ACK; then wait for the gateway's BYE.",
+ UAS_CHALLENGE + UAS_INVITE2
+ + uas_reply("180 Ringing") + '  <pause milliseconds="300"/>\n'
+ + uas_reply("200 OK", body=UAS_SDP).replace("<send>", '<send retrans="500">')
+ + '  <recv request="ACK"/>\n'
+ + '  <recv request="BYE"/>\n' + uas_reply("200 OK", totag=False),
+ refs='  <Reference variables="pauth,mline,teline"/>\n')
+
+scenario("uas_lk_auth_reject",
+ "Twilio termination stand-in refusing the credentials: INVITE -> 407, ACK; INVITE with Proxy-Authorization "
+ "(required) -> 403 Forbidden, ACK.",
+ UAS_CHALLENGE + UAS_INVITE2 + uas_reply("403 Forbidden") + '  <recv request="ACK"/>\n'
+ + '  <pause milliseconds="200"/>\n',
+ refs='  <Reference variables="pauth,mline,teline,tept"/>\n')
 print("ok")
