@@ -9,7 +9,10 @@ Measured:
   * gateway CPU per call: CPU seconds the gateway process used during a steady window (all calls up), divided
     by wall time and call count (from /proc/<pid>/stat; utime+stime in clock ticks);
   * INVITE -> 200 OK: sipp's response-time measure (rtd), mean and max over all calls;
-  * RSS and thread count of the gateway before, during and after.
+  * RSS and thread count of the gateway before, during and after;
+  * with --pacing (needs tshark): the gateway's send pacing, from kernel timestamps of every RTP packet it sends
+    to the phones during 5 s of the steady window: per stream, the deviation of each inter-packet gap from 20 ms,
+    reported as p50/p99/max over all streams.
 
 Usage: bench/load/load.py --calls 50 --seconds 20 [--livekit] [--jar sip-gateway/target/gateway.jar]
 Needs: sipp (sip-tester), java; with --livekit the livekit-server binary (LIVEKIT_SERVER_BIN or ~/go/bin/server).
@@ -122,6 +125,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=20, help="steady window measured with all calls up")
     ap.add_argument("--rate", type=int, default=10, help="new calls per second while ramping up")
     ap.add_argument("--livekit", action="store_true")
+    ap.add_argument("--pacing", action="store_true", help="capture the gateway's RTP with tshark and report pacing jitter")
     ap.add_argument("--settle", type=int, default=3, help="seconds to wait after the calls end before the last RSS/thread reading")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     a = ap.parse_args()
@@ -139,6 +143,7 @@ def main():
         f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
     sip_port, http_port = free_port(), free_port(socket.SOCK_STREAM)
     procs = []
+    lk_udp = None
     cfg = [f"sip: {{bind: 127.0.0.1, port: {sip_port}}}",
            "rtp: {bind: 127.0.0.1, portMin: 40000, portMax: 44000, timeoutSeconds: 30}",
            f"http: {{bind: 127.0.0.1, port: {http_port}}}",
@@ -148,9 +153,10 @@ def main():
         if a.livekit:
             lk_bin = os.environ.get("LIVEKIT_SERVER_BIN", os.path.expanduser("~/go/bin/server"))
             lk_port = free_port(socket.SOCK_STREAM)
+            lk_udp = free_port()
             procs.append(subprocess.Popen([lk_bin, "--dev", "--bind", "127.0.0.1", "--node-ip", "127.0.0.1",
                                            "--port", str(lk_port), "--rtc.tcp_port", str(free_port(socket.SOCK_STREAM)),
-                                           "--udp-port", str(free_port())],
+                                           "--udp-port", str(lk_udp)],
                                           stdout=open(os.path.join(work, "livekit.log"), "w"), stderr=subprocess.STDOUT))
             wait_http(lk_port)
             cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret}}')
@@ -173,7 +179,8 @@ def main():
         time.sleep(ramp)
         c1, rss1, thr1 = proc_stat(gw.pid)
         t1 = time.time()
-        time.sleep(a.seconds)
+        pacing = measure_pacing(work, exclude_dst=lk_udp) if a.pacing else None
+        time.sleep(max(0, a.seconds - (time.time() - t1)))
         c2, rss2, thr2 = proc_stat(gw.pid)
         t2 = time.time()
         with urlopen_json(http_port) as calls:
@@ -195,6 +202,7 @@ def main():
             "invite_to_200_ms_mean": row.get("ResponseTime1(C)"),
             "successful_calls": row.get("SuccessfulCall(C)"), "failed_calls": row.get("FailedCall(C)"),
             "rtp_packets_in_out_so_far": [packets_in, packets_out],
+            "pacing_jitter_ms": pacing,
             "rss_mb": [rss0, rss2, rss3], "threads": [thr0, thr2, thr3], "sipp_exit": rc, "logs": work,
             "machine": f"{os.cpu_count()} cores, " + open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t"),
             "load_average_at_end": os.getloadavg()[0],
@@ -209,6 +217,33 @@ def main():
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def measure_pacing(work, seconds=5, exclude_dst=None):
+    """Kernel timestamps of the gateway's RTP to the phones (source ports 40000-44000 on loopback; the WebRTC
+    sockets share that range, so traffic to LiveKit's UDP port is left out)."""
+    out = os.path.join(work, "pacing.txt")
+    bpf = "udp src portrange 40000-44000" + (f" and not dst port {exclude_dst}" if exclude_dst else "")
+    with open(out, "w") as f:
+        subprocess.run(["tshark", "-i", "lo", "-a", f"duration:{seconds}", "-f", bpf,
+                        "-T", "fields", "-e", "frame.time_epoch", "-e", "udp.srcport"],
+                       stdout=f, stderr=subprocess.DEVNULL, timeout=seconds + 30)
+    last, deviations = {}, []
+    for line in open(out):
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        t, port = float(parts[0]), parts[1]
+        if int(port) % 2:
+            continue  # RTCP (odd port), every 5 s
+        if port in last:
+            deviations.append(abs((t - last[port]) * 1000 - 20.0))
+        last[port] = t
+    if not deviations:
+        return None
+    deviations.sort()
+    pick = lambda q: round(deviations[min(len(deviations) - 1, int(q * len(deviations)))], 3)
+    return {"streams": len(last), "gaps": len(deviations), "p50": pick(0.50), "p99": pick(0.99), "max": round(deviations[-1], 3)}
 
 
 class urlopen_json:

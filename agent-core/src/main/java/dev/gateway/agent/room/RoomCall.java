@@ -42,6 +42,9 @@ import livekit.LivekitRtc;
 final class RoomCall implements CallAgent {
     private static final System.Logger LOG = System.getLogger("room");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long LEAVE_DELAY_MILLIS = 300;
+    /** How long a ready publisher may wait for its data channel before the call is answered anyway. */
+    private static final long DATA_CHANNEL_GRACE_MILLIS = 2000;
 
     private final RoomAgentFactory services;
     private final CallInfo call;
@@ -219,12 +222,18 @@ final class RoomCall implements CallAgent {
         if (joinTimeout != null) {
             joinTimeout.cancel(false);
         }
+        ready.completeExceptionally(new IllegalStateException("call ended: " + reason));
         if (signal != null) {
             signal.updateAttributes(Map.of("sip.callStatus", "hangup"));
-            signal.leave();
         }
-        closeMedia();
-        ready.completeExceptionally(new IllegalStateException("call ended: " + reason));
+        // Leave a moment later: what was just queued on the data channel (an RPC reply, the last DTMF) must reach
+        // the room before our participant disappears from it, or the agent sees "recipient disconnected".
+        loop.schedule(() -> {
+            if (signal != null) {
+                signal.leave();
+            }
+            closeMedia();
+        }, LEAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ signalling, on the loop
@@ -344,6 +353,15 @@ final class RoomCall implements CallAgent {
         leg.hangup(reason);
     }
 
+    private void markReady(String warning) {
+        if (!ready.isDone() && publisher != null && publisher.isReady()) {
+            if (warning != null) {
+                log(warning + ": answering anyway (DTMF and RPC wait for it)");
+            }
+            ready.complete(null);
+        }
+    }
+
     private WebRtcSdpWriter.Local local(PeerTransport t) {
         return new WebRtcSdpWriter.Local(t.iceUfrag(), t.icePwd(), DtlsCertificate.shared().sha256Fingerprint(),
                 t.localCandidate(), ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -400,7 +418,17 @@ final class RoomCall implements CallAgent {
                 joinTimeout.cancel(false);
             }
             log("caller's track published in " + target.roomName());
-            ready.complete(null);
+            // Answer once the data channel is open too, so DTMF and RPC work from the first moment; but never
+            // keep a caller waiting on data channels alone.
+            loop.schedule(() -> markReady("data channel not open after " + DATA_CHANNEL_GRACE_MILLIS + " ms"),
+                    DATA_CHANNEL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void onDataChannelOpen(String label) {
+            if (label.equals("_reliable")) {
+                markReady(null);
+            }
         }
 
         @Override

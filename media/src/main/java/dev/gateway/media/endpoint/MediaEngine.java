@@ -219,6 +219,13 @@ public final class MediaEngine {
         long now = nanoClock.getAsLong();
         for (int i = 0; i < participants.size(); i++) {
             try {
+                participants.get(i).pace(now);
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.ERROR, "media pacing failed for " + participants.get(i), e);
+            }
+        }
+        for (int i = 0; i < participants.size(); i++) {
+            try {
                 participants.get(i).tick(now);
             } catch (RuntimeException e) {
                 log.log(System.Logger.Level.ERROR, "media tick failed for " + participants.get(i), e);

@@ -9,5 +9,13 @@ import io.netty.channel.EventLoop;
 public interface MediaTick {
     EventLoop eventLoop();
 
+    /**
+     * First phase of a tick, for every participant on the loop before any {@link #tick}: send what is due (cheap),
+     * so pacing does not depend on how much work the loop's other calls do in their ticks.
+     */
+    default void pace(long nowNanos) {
+    }
+
+    /** Second phase: the tick's work (play-out, agents, encoders, timers). */
     void tick(long nowNanos);
 }

@@ -232,6 +232,7 @@ public final class PeerTransport implements MediaTick {
             ice.close();
         }
         if (data != null) {
+            LOG.log(System.Logger.Level.INFO, name + ": sctp " + data.association().stats());
             data.association().abort("transport closed");
         }
         if (dtls != null) {

@@ -244,7 +244,12 @@ public final class SctpAssociation {
             if (sendQueue == null) {
                 createQueues(cookie.peerInitialTsn(), cookie.peerWindow());
             }
+            // COOKIE ACK goes first: onEstablished() may send DATA at once (DCEP OPEN), and a peer still in
+            // COOKIE-ECHOED discards DATA that does not follow the COOKIE ACK (RFC 4960 §5.1, seen with pion,
+            // whose first two messages then waited for a 1 s retransmission).
+            control.add(new SctpCookieAckChunk());
             establish();
+            return;
         } else if (cookie.peerTag() != peerTag) {
             return; // a restart: unsupported
         }

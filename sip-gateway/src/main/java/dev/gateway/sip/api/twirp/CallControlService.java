@@ -87,8 +87,11 @@ public final class CallControlService implements SipCallControl {
         }
         return call.transfer(to, r.getHeadersMap(), r.getPlayDialtone()).thenAccept(result -> {
             if (!result.succeeded()) {
+                // livekit-api turns an error into SipCallError when meta has sip_status_code (the number);
+                // sip_status carries the reason, as for CreateSIPParticipant.
                 throw new TwirpException(result.sipStatus() == 0 ? "unavailable" : "failed_precondition",
-                        "transfer failed: " + result.reason(), Map.of("sip_status", String.valueOf(result.sipStatus())));
+                        "transfer failed: " + result.reason(), Map.of("sip_status_code", String.valueOf(result.sipStatus()),
+                                "sip_status", result.reason()));
             }
         });
     }

@@ -1,6 +1,5 @@
 package dev.gateway.sip.api.twirp;
 
-import com.google.protobuf.Empty;
 import com.google.protobuf.Message;
 import dev.gateway.sip.store.SipStore;
 import dev.gateway.sip.store.SipStoreException;
@@ -186,7 +185,7 @@ final class SipTwirpService {
                     + "with room '" + room + "' in the access token");
         }
         await(callControl().transfer(r).toCompletableFuture(), "TransferSIPParticipant");
-        return Empty.getDefaultInstance();
+        return TransferResponse.successful(200, "OK");
     }
 
     private SipCallControl callControl() {
