@@ -226,14 +226,20 @@ final class RoomCall implements CallAgent {
         if (signal != null) {
             signal.updateAttributes(Map.of("sip.callStatus", "hangup"));
         }
-        // Leave a moment later: what was just queued on the data channel (an RPC reply, the last DTMF) must reach
-        // the room before our participant disappears from it, or the agent sees "recipient disconnected".
-        loop.schedule(() -> {
+        // After a conversation, leave a moment later: what was just queued on the data channel (an RPC reply, the
+        // last DTMF) must reach the room before our participant disappears from it, or the agent sees "recipient
+        // disconnected". A call that never started (failed dial, refused) leaves at once.
+        Runnable leave = () -> {
             if (signal != null) {
                 signal.leave();
             }
             closeMedia();
-        }, LEAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        };
+        if (started) {
+            loop.schedule(leave, LEAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            leave.run();
+        }
     }
 
     // ------------------------------------------------------------------ signalling, on the loop
