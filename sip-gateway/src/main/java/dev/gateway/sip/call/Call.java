@@ -56,11 +56,7 @@ public final class Call {
 
     private final ServerTransaction invite;       // inbound: the INVITE we answer; null for outbound calls
     private final OutboundDial dial;              // outbound: what to dial; null for inbound calls
-    private ClientTransaction outboundInvite;
-    private long outboundCSeq = 1;
-    private boolean authAnswered;
-    private boolean provisionalSeen;
-    private boolean cancelWanted;
+    private OutboundInvite outboundInvite;
     private final String transport;
     private SessionDescription offer;
     private OfferAnswer.Negotiation negotiation;
@@ -110,6 +106,7 @@ public final class Call {
         this.settings = services.settings();
         this.transport = dial.trunk().transport().name().toLowerCase(java.util.Locale.ROOT);
         this.state = CallState.DIALING;
+        this.outboundInvite = new OutboundInvite(sip, dial, sipCallId, toTag, transport, this);
     }
 
     public String id() { return id; }
@@ -189,39 +186,9 @@ public final class Call {
         }));
     }
 
-    /** Builds and sends our INVITE; {@code authHeader} is null first, then the answer to a 401/407 challenge. */
-    private void sendInvite(String authHeaderName, String authHeaderValue) {
+    private void sendInvite(String authName, String authValue) {
         try {
-            javax.sip.address.SipURI target = sip.addresses().createSipURI(dial.to(), dial.trunk().host());
-            target.setPort(dial.trunk().port());
-            if (!transport.equals("udp")) {
-                target.setTransportParam(transport);
-            }
-            javax.sip.address.SipURI fromUri = sip.addresses().createSipURI(dial.from(), sip.advertisedHost());
-            javax.sip.header.FromHeader from = sip.headers().createFromHeader(sip.addresses().createAddress(fromUri), toTag);
-            javax.sip.header.ToHeader to = sip.headers().createToHeader(sip.addresses().createAddress(target), null);
-            javax.sip.header.ViaHeader via = sip.headers().createViaHeader(sip.advertisedHost(), sip.port(), transport, null);
-            Request request = sip.messages().createRequest(target, Request.INVITE,
-                    sip.headers().createCallIdHeader(sipCallId),
-                    sip.headers().createCSeqHeader(outboundCSeq++, Request.INVITE), from, to, java.util.List.of(via),
-                    sip.headers().createMaxForwardsHeader(70));
-            request.addHeader(sip.contact(transport));
-            request.setHeader(sip.headers().createUserAgentHeader(java.util.List.of(sip.userAgent())));
-            for (var h : dial.trunk().headers().entrySet()) {
-                request.setHeader(sip.headers().createHeader(h.getKey(), h.getValue()));
-            }
-            for (var h : dial.headers().entrySet()) {
-                request.setHeader(sip.headers().createHeader(h.getKey(), h.getValue()));
-            }
-            if (authHeaderName != null) {
-                request.setHeader(sip.headers().createHeader(authHeaderName, authHeaderValue));
-            }
-            String sdp = OfferAnswer.offer(java.util.List.of("PCMU", "PCMA"), 101, 20, sip.advertisedHost(),
-                    endpoint.localPort(), sdpSessionId, sdpVersion, MediaDirection.SENDRECV);
-            request.setContent(sdp, sip.headers().createContentTypeHeader("application", "sdp"));
-            outboundInvite = sip.provider().getNewClientTransaction(request);
-            outboundInvite.setApplicationData(this);
-            outboundInvite.sendRequest();
+            outboundInvite.send(endpoint.localPort(), sdpSessionId, sdpVersion, authName, authValue);
         } catch (ParseException | javax.sip.InvalidArgumentException | SipException e) {
             failOutbound(500, "INVITE could not be sent: " + e.getMessage());
         }
@@ -239,15 +206,22 @@ public final class Call {
 
     private void handleInviteResponse(Response response, ClientTransaction tx) {
         int status = response.getStatusCode();
+        try {
+            if (status < 200) {
+                if (outboundInvite.provisional()) {
+                    return; // the CANCEL we owed went out with this 1xx
+                }
+            } else if (status < 300 && (state == CallState.ENDED || state == CallState.ENDING)) {
+                outboundInvite.hangUpLateAnswer(response, tx);
+                return;
+            }
+        } catch (SipException | javax.sip.InvalidArgumentException e) {
+            log("could not finish the abandoned INVITE: " + e.getMessage());
+        }
         if (state == CallState.ENDED || state == CallState.ENDING) {
             return;
         }
         if (status < 200) {
-            provisionalSeen = true;
-            if (cancelWanted) {
-                cancelOutbound(487, "cancelled");
-                return;
-            }
             if ((status == 180 || status == 183) && state == CallState.DIALING) {
                 state = CallState.RINGING;
                 log("ringing (" + status + ")");
@@ -255,22 +229,15 @@ public final class Call {
             }
             return;
         }
-        if ((status == 401 || status == 407) && !authAnswered && dial.trunk().authUsername() != null
-                && !dial.trunk().authUsername().isEmpty()) {
-            authAnswered = true;
-            String challengeName = status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
-            String answerName = status == 401 ? "Authorization" : "Proxy-Authorization";
-            String challenge = SipContext.headerValue(response.getHeader(challengeName));
-            try {
-                String uri = tx.getRequest().getRequestURI().toString();
-                String value = dev.gateway.sip.trunk.DigestAuthenticator.authorization(Request.INVITE, uri, challenge,
-                        dial.trunk().authUsername(), dial.trunk().authPassword(),
-                        Long.toHexString(ThreadLocalRandom.current().nextLong()), 1);
-                log("challenged (" + status + "), retrying with credentials of trunk " + dial.trunk().name());
-                sendInvite(answerName, value);
-            } catch (IllegalArgumentException e) {
-                failOutbound(status, "cannot answer the challenge: " + e.getMessage());
+        try {
+            String[] answer = outboundInvite.challengeAnswer(response, tx);
+            if (answer != null) {
+                log("challenged (" + status + "), retrying with the credentials of trunk " + dial.trunk().name());
+                sendInvite(answer[0], answer[1]);
+                return;
             }
+        } catch (IllegalArgumentException e) {
+            failOutbound(status, "cannot answer the challenge: " + e.getMessage());
             return;
         }
         if (status >= 300) {
@@ -310,20 +277,15 @@ public final class Call {
         }
     }
 
-    /** CANCEL our INVITE (RFC 3261 §9.1: only once a provisional response arrived; else at the first one). */
+    /** Gives up dialing: CANCEL (now, or at the first 1xx) and report {@code status}. */
     private void cancelOutbound(int status, String reason) {
         if (state != CallState.DIALING && state != CallState.RINGING) {
             return;
         }
-        if (outboundInvite != null && provisionalSeen) {
-            try {
-                Request cancel = outboundInvite.createCancel();
-                sip.provider().getNewClientTransaction(cancel).sendRequest();
-            } catch (SipException e) {
-                log("CANCEL could not be sent: " + e.getMessage());
-            }
-        } else if (outboundInvite != null && !cancelWanted) {
-            cancelWanted = true; // sent when the first 1xx arrives; the INVITE transaction times out otherwise
+        try {
+            outboundInvite.cancel();
+        } catch (SipException e) {
+            log("CANCEL could not be sent: " + e.getMessage());
         }
         failOutbound(status, reason);
     }
