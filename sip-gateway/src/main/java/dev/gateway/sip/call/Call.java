@@ -68,13 +68,11 @@ public final class Call {
     private final StringBuilder dtmf = new StringBuilder();
     private final TransferInProgress transfer = new TransferInProgress();
     private ScheduledFuture<?> pendingTimer;
-    private SessionTimer sessionTimer;
-    private ScheduledFuture<?> sessionTimerFuture;
-    private long packetsAtLastRefresh;
+    private final Ringback ringback = new Ringback();
+    private final SessionRefresh sessionRefresh;
 
     Call(String sipCallId, ServerTransaction invite, CallInfo info, SessionDescription offer,
          OfferAnswer.Negotiation negotiation, SessionTimer timer, EventLoop loop, CallServices services) {
-        this.sessionTimer = timer;
         this.id = info.id();
         this.invite = invite;
         this.sipCallId = sipCallId;
@@ -89,6 +87,7 @@ public final class Call {
         this.settings = services.settings();
         this.transport = ((ViaHeader) invite.getRequest().getHeader(ViaHeader.NAME)).getTransport();
         this.dial = null;
+        this.sessionRefresh = newSessionRefresh(timer);
     }
 
     /** An outbound call (CreateSIPParticipant): the gateway is the UAC. */
@@ -107,6 +106,7 @@ public final class Call {
         this.transport = dial.trunk().transport().name().toLowerCase(java.util.Locale.ROOT);
         this.state = CallState.DIALING;
         this.outboundInvite = new OutboundInvite(sip, dial, sipCallId, toTag, transport, this);
+        this.sessionRefresh = newSessionRefresh(null);
     }
 
     public String id() { return id; }
@@ -327,7 +327,7 @@ public final class Call {
             ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
             ok.addHeader(sip.contact(transport));
             sip.addAllow(ok);
-            addSessionExpires(ok, invite.getRequest());
+            sessionRefresh.addTo(ok, invite.getRequest());
             setSdp(ok, OfferAnswer.answer(negotiation, offer, sip.advertisedHost(), endpoint.localPort(), sdpSessionId, sdpVersion));
             sip.send(invite, ok);
             dialog = invite.getDialog();
@@ -340,7 +340,7 @@ public final class Call {
         log("answered rtp=" + sip.advertisedHost() + ":" + endpoint.localPort());
         endpoint.start(mediaParams(negotiation), new Media());
         agent.onStart(leg);
-        scheduleSessionTimer();
+        sessionRefresh.arm(dialog, this);
         pendingTimer = loop.schedule(() -> {
             if (state == CallState.ANSWERED) {
                 log("no ACK for our 200 OK");
@@ -411,12 +411,9 @@ public final class Call {
                         log((next.hold() ? "held" : "resumed") + " by caller (" + next.remoteDirection().attribute() + ")");
                     }
                 }
-                SessionTimer asked = SessionTimer.parse(SipContext.headerValue(tx.getRequest().getHeader("Session-Expires")));
-                if (asked != null && !asked.tooSmall()) {
-                    sessionTimer = asked;
-                }
-                addSessionExpires(ok, tx.getRequest());
-                scheduleSessionTimer();
+                sessionRefresh.refreshedBy(tx.getRequest());
+                sessionRefresh.addTo(ok, tx.getRequest());
+                sessionRefresh.arm(dialog, this);
                 if (tx.getRequest().getMethod().equals(Request.INVITE) || newOffer != null) {
                     setSdp(ok, OfferAnswer.answer(negotiation, offer, sip.advertisedHost(), endpoint.localPort(), sdpSessionId, sdpVersion));
                 }
@@ -521,33 +518,11 @@ public final class Call {
         if (endpoint == null || state == CallState.ENDED) {
             return;
         }
-        if (ringbackFrames > 0 && transfer.pending()) {
-            ringbackFrames--; // the caller hears ringing, not the agent, while the transfer target rings
-            if (ringbackPosition + count > RINGBACK.length) {
-                ringbackPosition = 0;
-            }
-            endpoint.sendAudio(RINGBACK, ringbackPosition, count);
-            ringbackPosition += count;
+        if (ringback.playing() && transfer.pending()) {
+            ringback.playTo(endpoint, count); // the caller hears ringing, not the agent, while the target rings
             return;
         }
         endpoint.sendAudio(pcm, offset, count);
-    }
-
-    /** North American ringback (440 + 480 Hz, 2 s on, 4 s off), 8 kHz, rendered once. */
-    private static final short[] RINGBACK = ringback();
-    private static final int RINGBACK_MAX_FRAMES = 60 * 50; // a transfer rings for at most a minute of ringback
-    private int ringbackFrames;
-    private int ringbackPosition;
-
-    private static short[] ringback() {
-        short[] a = dev.gateway.media.tone.Tones.render(8000, new dev.gateway.media.tone.Tones.Segment(440, 2000, 0.2),
-                new dev.gateway.media.tone.Tones.Segment(0, 4000, 0));
-        short[] b = dev.gateway.media.tone.Tones.render(8000, new dev.gateway.media.tone.Tones.Segment(480, 2000, 0.2),
-                new dev.gateway.media.tone.Tones.Segment(0, 4000, 0));
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (short) (a[i] + b[i]);
-        }
-        return a;
     }
 
     private void startTransfer(String target, java.util.Map<String, String> headers, boolean ringback,
@@ -572,8 +547,8 @@ public final class Call {
             ct.setApplicationData(this);
             dialog.sendRequest(ct);
             transfer.begin(target, result);
-            if (ringback && endpoint != null) {
-                ringbackFrames = RINGBACK_MAX_FRAMES;
+            if (ringback) {
+                this.ringback.start();
             }
             log("transfer to " + target + " (REFER sent)");
         } catch (ParseException e) {
@@ -663,9 +638,7 @@ public final class Call {
             dial.outcome().complete(new OutboundDial.DialOutcome(false, 0, "call ended: " + reason));
         }
         cancelTimer();
-        if (sessionTimerFuture != null) {
-            sessionTimerFuture.cancel(false);
-        }
+        sessionRefresh.cancel();
         transferDone(false, 0, "call ended: " + reason);
         if (endpoint != null) {
             endpoint.close();
@@ -678,55 +651,19 @@ public final class Call {
         log("ended reason=\"" + reason + "\" duration=" + (System.currentTimeMillis() - startedAtMillis) / 1000.0 + "s dtmf=" + dtmf);
     }
 
-    private void addSessionExpires(Response ok, Request request) throws ParseException {
-        if (sessionTimer == null) {
-            return;
-        }
-        ok.setHeader(sip.headers().createHeader("Session-Expires", sessionTimer.headerValue()));
-        if (SipContext.supports(request, "timer")) {
-            ok.setHeader(sip.headers().createRequireHeader("timer"));
-        }
-    }
+    private SessionRefresh newSessionRefresh(SessionTimer timer) {
+        return new SessionRefresh(timer, sip, loop, transport,
+                () -> endpoint == null ? 0 : endpoint.stats().packetsIn(), new SessionRefresh.Expiry() {
+                    @Override
+                    public void expired(String reason) {
+                        end(reason, true);
+                    }
 
-    /** (Re)arms the RFC 4028 timer after the answer or a refresh. */
-    private void scheduleSessionTimer() {
-        if (sessionTimerFuture != null) {
-            sessionTimerFuture.cancel(false);
-            sessionTimerFuture = null;
-        }
-        if (sessionTimer == null || state == CallState.ENDING || state == CallState.ENDED) {
-            return;
-        }
-        packetsAtLastRefresh = endpoint.stats().packetsIn();
-        if (sessionTimer.weRefresh()) {
-            sessionTimerFuture = loop.schedule(this::sendRefresh, sessionTimer.refreshMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            sessionTimerFuture = loop.schedule(this::refreshMissed, sessionTimer.expiryMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void sendRefresh() {
-        try {
-            Request update = dialog.createRequest(Request.UPDATE);
-            update.setHeader(sip.headers().createHeader("Session-Expires", sessionTimer.headerValue()));
-            update.addHeader(sip.contact(transport));
-            ClientTransaction ct = sip.provider().getNewClientTransaction(update);
-            ct.setApplicationData(this);
-            dialog.sendRequest(ct);
-        } catch (ParseException | SipException e) {
-            log("session refresh could not be sent: " + e.getMessage());
-        }
-        scheduleSessionTimer();
-    }
-
-    private void refreshMissed() {
-        long packets = endpoint.stats().packetsIn();
-        if (packets > packetsAtLastRefresh) {
-            log("caller missed its session refresh (" + sessionTimer.seconds() + " s) but RTP still flows: keeping the call");
-            scheduleSessionTimer();
-        } else {
-            end("session expired (no refresh, no RTP)", true);
-        }
+                    @Override
+                    public void log(String event) {
+                        Call.this.log(event);
+                    }
+                });
     }
 
     private void cancelTimer() {
