@@ -91,7 +91,7 @@ final class RoomCall implements CallAgent {
         LiveKitSettings s = services.settings();
         downlink = new RoomDownlink(call.id(), s.jitterMinMs(), s.jitterMaxMs());
         Tokens.Builder token = services.tokens().participant(identity, target.roomName()).kind("sip")
-                .name(target.name() != null ? target.name() : "Phone " + number())
+                .name(target.name() != null ? target.name() : "Phone " + call.remoteNumber())
                 .attributes(attributes(target.outbound() ? "dialing" : "ringing"))
                 .metadata(target.metadata());
         for (RoomTarget.AgentDispatch a : target.agents()) {
@@ -257,7 +257,8 @@ final class RoomCall implements CallAgent {
                         return;
                     }
                     publisher = t;
-                    publisher.openDataChannelsWhenReady("_reliable,true,-1", "_lossy,false,0");
+                    publisher.openDataChannelsWhenReady(List.of(new PeerTransport.DataChannelSpec("_reliable", true, -1),
+                            new PeerTransport.DataChannelSpec("_lossy", false, 0)));
                     uplink = new OpusUplink(io.netty.buffer.PooledByteBufAllocator.DEFAULT,
                             services.settings().opusBitrate(), services.settings().opusComplexity(), "gw-" + call.id());
                     signal.addTrack(trackCid, "phone", LivekitModels.TrackSource.MICROPHONE, false);
@@ -373,9 +374,6 @@ final class RoomCall implements CallAgent {
                 t.localCandidate(), ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
     }
 
-    private String number() {
-        return call.remoteNumber();
-    }
 
     /** The phone participant's attributes, as LiveKit's own SIP service sets them. */
     private Map<String, String> attributes(String status) {
@@ -387,11 +385,7 @@ final class RoomCall implements CallAgent {
         a.put("sip.trunkPhoneNumber", target.outbound() ? call.from() : call.to());
         a.put("sip.hostname", services.hostname());
         a.put("sip.callStatus", status);
-        call.headers().forEach((name, value) -> {
-            if (!name.equalsIgnoreCase("Call-ID")) {
-                a.put("sip.h." + name.toLowerCase(Locale.ROOT), value);
-            }
-        });
+        call.headers().forEach((name, value) -> a.put("sip.h." + name.toLowerCase(Locale.ROOT), value));
         a.putAll(target.attributes());
         return a;
     }

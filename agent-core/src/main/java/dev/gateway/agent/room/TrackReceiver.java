@@ -67,11 +67,11 @@ final class TrackReceiver implements AutoCloseable {
         if (pcm.size() == 0) {
             return false;
         }
-        int n = pcm.read(scratch, 0, FRAME_SAMPLES_8K);
+        pcm.read(scratch, 0, FRAME_SAMPLES_8K); // zero-padded when less than a frame is left
         for (int i = 0; i < FRAME_SAMPLES_8K; i++) {
             mix[i] += scratch[i];
         }
-        return n > 0;
+        return true;
     }
 
     @Override

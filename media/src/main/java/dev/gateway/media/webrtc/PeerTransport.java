@@ -82,7 +82,7 @@ public final class PeerTransport implements MediaTick {
     private boolean ready;
     private DataChannels data;
     private final java.util.Map<String, DataChannel> channelsByLabel = new java.util.HashMap<>();
-    private java.util.List<String[]> channelsToOpen = java.util.List.of(); // {label, ordered, maxRetransmits}
+    private java.util.List<DataChannelSpec> channelsToOpen = java.util.List.of();
     private boolean failed;
     private boolean closed;
     private long srtpFailures;
@@ -186,15 +186,15 @@ public final class PeerTransport implements MediaTick {
     }
 
     /**
-     * Opens these data channels ({@code label}, ordered, max retransmits or -1 for reliable) as soon as the
+     * Opens these data channels as soon as the
      * SCTP association is up (WebRTC data channels: SCTP over DTLS, RFC 8261; DCEP, RFC 8832). Call before ready.
      */
-    public void openDataChannelsWhenReady(String... specs) {
-        java.util.List<String[]> list = new java.util.ArrayList<>();
-        for (String spec : specs) {
-            list.add(spec.split(","));
-        }
-        channelsToOpen = list;
+    public void openDataChannelsWhenReady(java.util.List<DataChannelSpec> specs) {
+        channelsToOpen = java.util.List.copyOf(specs);
+    }
+
+    /** A data channel we open: {@code maxRetransmits} -1 means reliable. */
+    public record DataChannelSpec(String label, boolean ordered, int maxRetransmits) {
     }
 
     /** Sends one message on an open data channel; false when the channel is not open (yet). */
@@ -380,10 +380,9 @@ public final class PeerTransport implements MediaTick {
                 new DataChannels.Listener() {
                     @Override
                     public void onEstablished() {
-                        for (String[] spec : channelsToOpen) {
-                            DataChannel c = data.open(spec[0], Boolean.parseBoolean(spec[1]), Integer.parseInt(spec[2]));
-                            channelsByLabel.put(spec[0], c);
-                            listener.onDataChannelOpen(spec[0]);
+                        for (DataChannelSpec spec : channelsToOpen) {
+                            channelsByLabel.put(spec.label(), data.open(spec.label(), spec.ordered(), spec.maxRetransmits()));
+                            listener.onDataChannelOpen(spec.label());
                         }
                     }
 

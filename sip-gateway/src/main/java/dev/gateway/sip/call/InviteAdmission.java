@@ -134,7 +134,7 @@ public final class InviteAdmission {
             rejectSdp(tx, e, where);
             return;
         }
-        SessionTimer timer = SessionTimer.parse(headerValue(request.getHeader("Session-Expires")));
+        SessionTimer timer = SessionTimer.parse(SipContext.headerValue(request.getHeader("Session-Expires")));
         if (timer != null && timer.tooSmall()) {
             try {
                 Response r = sip.response(422, request);
@@ -152,7 +152,7 @@ public final class InviteAdmission {
         }
         sip.reply100(tx);
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
-        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk, callId), room);
+        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk), room);
         Call call = new Call(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
         registry.add(call);
         call.begin();
@@ -197,7 +197,7 @@ public final class InviteAdmission {
     private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String where) {
         Header authorization = tx.getRequest().getHeader("Authorization");
         DigestAuthenticator.Verdict verdict = digest.verify(Request.INVITE,
-                authorization == null ? null : headerValue(authorization), trunk.authUsername(), trunk.authPassword(),
+                authorization == null ? null : SipContext.headerValue(authorization), trunk.authUsername(), trunk.authPassword(),
                 System.currentTimeMillis());
         switch (verdict) {
             case OK:
@@ -259,7 +259,7 @@ public final class InviteAdmission {
         if (ua == null) {
             return false;
         }
-        String agent = headerValue(ua).toLowerCase(Locale.ROOT);
+        String agent = SipContext.headerValue(ua).toLowerCase(Locale.ROOT);
         for (String s : SCANNERS) {
             if (agent.contains(s)) {
                 return true;
@@ -268,27 +268,23 @@ public final class InviteAdmission {
         return false;
     }
 
-    private static Map<String, String> mappedHeaders(Request request, InboundTrunk trunk, String callId) {
+    private static Map<String, String> mappedHeaders(Request request, InboundTrunk trunk) {
         Map<String, String> out = new HashMap<>();
-        out.put("Call-ID", callId);
         for (String name : List.of("X-Twilio-CallSid", "X-Twilio-AccountSid")) {
             Header h = request.getHeader(name);
             if (h != null) {
-                out.put(name, headerValue(h));
+                out.put(name, SipContext.headerValue(h));
             }
         }
         for (String name : trunk.headersToAttributes().keySet()) {
             Header h = request.getHeader(name);
             if (h != null) {
-                out.put(name, headerValue(h));
+                out.put(name, SipContext.headerValue(h));
             }
         }
         return out;
     }
 
-    private static String headerValue(Header h) {
-        return SipContext.headerValue(h);
-    }
 
     static String user(URI uri) {
         if (uri instanceof SipURI s) {
