@@ -42,7 +42,8 @@ import livekit.LivekitRtc;
 final class RoomCall implements CallAgent {
     private static final System.Logger LOG = System.getLogger("room");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long LEAVE_DELAY_MILLIS = 300;
+    private static final long FLUSH_POLL_MILLIS = 20;
+    private static final long FLUSH_LIMIT_NANOS = 1_000_000_000L;
     /** How long a ready publisher may wait for its data channel before the call is answered anyway. */
     private static final long DATA_CHANNEL_GRACE_MILLIS = 2000;
 
@@ -226,20 +227,30 @@ final class RoomCall implements CallAgent {
         if (signal != null) {
             signal.updateAttributes(Map.of("sip.callStatus", "hangup"));
         }
-        // After a conversation, leave a moment later: what was just queued on the data channel (an RPC reply, the
-        // last DTMF) must reach the room before our participant disappears from it, or the agent sees "recipient
-        // disconnected". A call that never started (failed dial, refused) leaves at once.
-        Runnable leave = () -> {
-            if (signal != null) {
-                signal.leave();
-            }
-            closeMedia();
-        };
+        // After a conversation, leave only once what was queued on the data channel (an RPC reply, the last DTMF)
+        // has been acknowledged by the room, or the agent sees "recipient disconnected"; at most a second. A call
+        // that never started (failed dial, refused) leaves at once.
         if (started) {
-            loop.schedule(leave, LEAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + FLUSH_LIMIT_NANOS;
+            loop.schedule(() -> leaveWhenFlushed(deadline), FLUSH_POLL_MILLIS, TimeUnit.MILLISECONDS);
         } else {
-            leave.run();
+            leaveNow();
         }
+    }
+
+    private void leaveWhenFlushed(long deadline) {
+        if (publisher != null && publisher.dataPending() && System.nanoTime() - deadline < 0) {
+            loop.schedule(() -> leaveWhenFlushed(deadline), FLUSH_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        leaveNow();
+    }
+
+    private void leaveNow() {
+        if (signal != null) {
+            signal.leave();
+        }
+        closeMedia();
     }
 
     // ------------------------------------------------------------------ signalling, on the loop

@@ -203,6 +203,11 @@ public final class PeerTransport implements MediaTick {
         return c != null && c.state() != DataChannel.State.CLOSED && c.send(message);
     }
 
+    /** True while data channel messages wait for the peer's acknowledgement. */
+    public boolean dataPending() {
+        return data != null && !closed && data.association().stats().bufferedBytes() > 0;
+    }
+
     public long srtpFailures() {
         return srtpFailures;
     }
