@@ -83,7 +83,8 @@ public final class Gateway {
         } else {
             this.rooms = new RoomAgentFactory(new LiveKitSettings(config.livekit().websocketUrl(), config.livekit().apiKey(),
                     config.livekit().apiSecret(), ROOM_JOIN_TIMEOUT_MILLIS, OPUS_BITRATE, OPUS_COMPLEXITY,
-                    config.rtp().jitterMinMs(), config.rtp().jitterMaxMs()), media);
+                    config.rtp().jitterMinMs(), config.rtp().jitterMaxMs(),
+                    config.livekit().ringingTimeoutSeconds() * 1000L, config.livekit().ringingTimeoutAction()), media);
             this.agents = rooms;
         }
     }
