@@ -116,7 +116,7 @@ public final class SctpAssociation {
                 onControl(chunk);
             }
         }
-        if (sawData) {
+        if (sawData && tcb.receiveQueue != null) {   // DATA before the cookie: counted and dropped in onData
             bundler.onDataPacket();
         }
         bundler.flush();
