@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Shows each frame to a few observers (a level meter now; a voicemail detector and a recorder later), then passes
  * it on unchanged. Observers get the caller's array and must not keep or change it. Prints as
- * {@code tap[level,vm] -> next}.
+ * {@code tap[level,vm] -> next} (only {@code next} while it has no observer).
  *
  * <p>Loop-confined. Adding an observer allocates (once per attachment); writing does not.
  */
@@ -44,8 +44,12 @@ public final class TapWriter extends AudioStage {
         }
     }
 
+    /** {@code tap[a,b] -> next}; just {@code next} while nobody observes. */
     @Override
     public String toString() {
+        if (observers.length == 0) {
+            return next.toString();
+        }
         StringBuilder s = new StringBuilder("tap[");
         for (int i = 0; i < observers.length; i++) {
             s.append(i == 0 ? "" : ",").append(observers[i] instanceof AudioStage st ? st.name() : observers[i].toString());

@@ -94,6 +94,13 @@ public final class Mixer implements FrameSource {
 
     @Override
     public String toString() {
-        return "mix(" + size() + ")";
+        StringBuilder s = new StringBuilder("mix(");
+        int n = 0;
+        for (FrameSource f : sources) {
+            if (f != null) {
+                s.append(n++ == 0 ? "" : " + ").append(f);
+            }
+        }
+        return s.append(')').toString();
     }
 }

@@ -29,7 +29,7 @@ class MixerTest {
         assertEquals(700, out[10]);
         assertEquals(700, out[169]);
         assertEquals(1, mixer.framesMixed());
-        assertEquals("mix(3)", mixer.toString());
+        assertEquals(3, mixer.size());
     }
 
     @Test
