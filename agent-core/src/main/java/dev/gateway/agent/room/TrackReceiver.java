@@ -10,10 +10,16 @@ import io.netty.buffer.ByteBuf;
  * One remote audio track (one SSRC) from the room: media's {@link JitterPlayout} with an Opus decoder giving 8 kHz
  * directly, plus what the room side needs to expire idle tracks.
  *
+ * <p>Delay: the play-out starts at most {@value #START_DELAY_MS} ms behind the first packet's arrival (the
+ * configured minimum when lower) and grows only on measured jitter, up to the configured maximum. With the call's
+ * tick sending the mix at once, the gateway adds 10-30 ms on a clean path (the tick is 20 ms) instead of the
+ * configured minimum plus a second buffer plus a tick.
+ *
  * <p>Threading: loop-confined. Owns a native decoder: {@link #close()} it.
  */
 final class TrackReceiver implements FrameSource, AutoCloseable {
     static final int FRAME_SAMPLES_8K = AudioFrames.SAMPLES_8K;
+    static final int START_DELAY_MS = 10;
     private final long ssrc;
     private final JitterPlayout playout;
     private long lastPacketNanos;
@@ -21,7 +27,8 @@ final class TrackReceiver implements FrameSource, AutoCloseable {
 
     TrackReceiver(long ssrc, int jitterMinMs, int jitterMaxMs) {
         this.ssrc = ssrc;
-        this.playout = new JitterPlayout(new OpusPayloadDecoder(8000), jitterMinMs, jitterMaxMs, 1500);
+        this.playout = new JitterPlayout(new OpusPayloadDecoder(8000), Math.min(jitterMinMs, START_DELAY_MS),
+                Math.max(jitterMaxMs, START_DELAY_MS), 1500);
     }
 
     long ssrc() {
