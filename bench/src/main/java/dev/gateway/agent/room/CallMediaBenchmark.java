@@ -99,6 +99,7 @@ public class CallMediaBenchmark {
     private long upFrames;
     private long paceFrames;
     private long phoneSends;
+    private long mixes;
     private long srtpFailures;
     private final CpuClock cpu = new CpuClock();
 
@@ -232,6 +233,7 @@ public class CallMediaBenchmark {
         upFrames = 0;
         paceFrames = 0;
         phoneSends = 0;
+        mixes = 0;
         srtpFailures = 0;
         protectedBefore = outbound.stats().protectedPackets();
         audioBefore = media.stats().downlinkAudio();
@@ -241,7 +243,7 @@ public class CallMediaBenchmark {
 
     @TearDown(Level.Iteration)
     public void check() {
-        cpu.report("call media", Math.max(1, Math.max(upFrames, paceFrames + phoneSends)));
+        cpu.report("call media", Math.max(1, Math.max(upFrames, paceFrames + phoneSends + mixes)));
         long protectedNow = outbound.stats().protectedPackets() - protectedBefore;
         if (protectedNow < upFrames) {
             throw new IllegalStateException(upFrames + " uplink frames but " + protectedNow + " protected");
@@ -296,6 +298,7 @@ public class CallMediaBenchmark {
         long now = T0 + slot * FRAME_NANOS;
         roomIn(now, slot++);
         downlink.read(now, frame, 0);
+        mixes++;
         return frame[80];
     }
 
