@@ -3,7 +3,7 @@ package dev.gateway.media.audio;
 /**
  * Where an encoding stage ({@code g711}, {@code opus}) hands its payloads: usually an RTP packetiser. Like
  * {@link AudioWriter}, it never keeps the caller's array and allocates nothing per payload beyond the packet it
- * sends; {@link #toString()} prints {@code name -> next}.
+ * sends; {@link #toString()} prints {@code name -> next}. Implementations are loop-confined, called on the call's event loop.
  */
 public interface EncodedWriter {
 

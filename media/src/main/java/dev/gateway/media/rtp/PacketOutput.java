@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Where a packetiser's packets go: the phone's UDP socket, or a WebRTC transport (SRTP, then ICE). Each call
- * hands over one reference: the output sends and releases it.
+ * hands over one reference: the output sends and releases it. Called on the owner's event loop (the socket's).
  */
 public interface PacketOutput {
 
