@@ -40,7 +40,8 @@ import javax.sip.message.Response;
 
 /**
  * Decides what happens to a new INVITE, in this order, each rejection saying why: scanner traffic and sources
- * over their rate are dropped silently; 503 + Retry-After while draining or at {@code limits.maxCalls}; 404 when no
+ * over their rate are dropped silently; 400 for a Contact that is not one SIP/SIPS URI with a host (see
+ * {@link ContactCheck}); 503 + Retry-After while draining or at {@code limits.maxCalls}; 404 when no
  * trunk serves the called number; 403 for a source or caller the trunk does not allow; 401 challenge / 403 on bad
  * credentials when the trunk has them; 400 for a malformed SDP offer; 488 when no codec is common. Otherwise the
  * call is created and handed to its event loop.
@@ -95,6 +96,11 @@ public final class InviteAdmission {
         String called = user(request.getRequestURI());
         String caller = user(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI());
         String where = "INVITE " + callId + " from " + event.getRemoteIpAddress() + " (" + caller + " -> " + called + ")";
+        String contactProblem = ContactCheck.problem(request);
+        if (contactProblem != null) {
+            reject(tx, Response.BAD_REQUEST, contactProblem, where); // a call we could never send a BYE to
+            return;
+        }
         if (draining.getAsBoolean()) {
             unavailable(tx, "Draining, try another node", where);
             return;
