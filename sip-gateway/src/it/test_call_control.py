@@ -23,6 +23,9 @@ def test_hangup_via_http(gateway, sipp):
     call = only_call(gateway)
     status, body, _ = gateway.post("/calls/%s/hangup" % call["id"])
     assert status == 200, (status, body)
+    # the answer comes once the call is gone: no waiting needed
+    assert body["state"] == "ended" and body["reason"], body
+    assert gateway.calls() == [], "hangup answered before the call left /calls"
     run.wait(20)
     assert_sipp_ok(run)
     assert run.received("BYE")

@@ -9,13 +9,11 @@ import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipCallEvents;
 import dev.gateway.sip.signalling.SipContext;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -50,6 +48,7 @@ public abstract class Call implements SipCallEvents {
     final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     final CallStateMachine machine;
     final CallGuard guard;
+    final CallTimers timers;
     final CallMediaBinding media;
     final CallTransfer transfer;
     final SessionRefresh sessionRefresh;
@@ -66,7 +65,6 @@ public abstract class Call implements SipCallEvents {
     OfferAnswer.Negotiation negotiation;
     SessionDescription remoteSdp;
     long sdpVersion = 1;
-    private ScheduledFuture<?> pendingTimer;
 
     Call(String sipCallId, CallInfo info, CallState initial, String transport, SessionTimer timer, EventLoop loop,
          CallServices services) {
@@ -83,65 +81,12 @@ public abstract class Call implements SipCallEvents {
         this.startedAtMillis = clock.getAsLong();
         this.machine = new CallStateMachine(initial, clock);
         this.guard = new CallGuard(id, this::endLocally);
-        this.sipQueue = new SipQueue(services.sipExecutor(), new SipQueue.Failures() {
-            @Override
-            public void sendFailed(String what, RuntimeException e) {
-                onLoop("after " + what, () -> guard.failed("sending " + what, e));
-            }
-
-            @Override
-            public void refused(String what, String why) {
-                log(what + " not sent: " + why);
-                onLoop("after " + what, () -> endLocally(what + " not sent (" + why + ")"));
-            }
-        });
-        this.media = new CallMediaBinding(services.media(), loop, new CallMediaBinding.Events() {
-            @Override
-            public void digit(char digit) {
-                if (dtmf.length() < 256) {
-                    dtmf.append(digit);
-                }
-                log("dtmf in " + digit);
-            }
-
-            @Override
-            public void mediaTimeout(long silentMillis) {
-                log("no RTP from the phone for " + silentMillis / 1000 + " s");
-                end("media timeout", true);
-            }
-
-            @Override
-            public void failed(String event, RuntimeException e) {
-                guard.failed(event, e);
-            }
-        });
+        this.timers = new CallTimers(loop, guard);
+        CallHooks hooks = new CallHooks(this);
+        this.sipQueue = new SipQueue(services.sipExecutor(), hooks);
+        this.media = new CallMediaBinding(services.media(), loop, hooks);
         this.transfer = new CallTransfer(this);
-        this.sessionRefresh = new SessionRefresh(timer, sip, transport, media::packetsIn, new SessionRefresh.Owner() {
-            @Override
-            public void expired(String reason) {
-                end(reason, true);
-            }
-
-            @Override
-            public void log(String event) {
-                Call.this.log(event);
-            }
-
-            @Override
-            public ScheduledFuture<?> schedule(String event, Runnable task, long millis) {
-                return Call.this.schedule(event, task, millis);
-            }
-
-            @Override
-            public void send(String what, Runnable action) {
-                sip(what, action);
-            }
-
-            @Override
-            public Object transactionOwner() {
-                return Call.this;
-            }
-        });
+        this.sessionRefresh = new SessionRefresh(timer, sip, transport, media::packetsIn, hooks);
     }
 
     public String id() { return id; }
@@ -311,6 +256,14 @@ public abstract class Call implements SipCallEvents {
 
     // ---------------------------------------------------------------- loop-confined internals
 
+    /** A digit from the phone, for the snapshot and the log (the binding relays it to the agent). */
+    final void recordDigit(char digit) {
+        if (dtmf.length() < 256) {
+            dtmf.append(digit);
+        }
+        log("dtmf in " + digit);
+    }
+
     /** The agent's audio towards the phone (via {@link CallLeg}); on the loop. */
     void sendAudioOnLoop(short[] pcm, int offset, int count) {
         if (!machine.is(CallState.ENDED)) {
@@ -371,7 +324,7 @@ public abstract class Call implements SipCallEvents {
     }
 
     /** A contained failure: end with whatever SIP can still be attempted, and leave the registry regardless. */
-    private void endLocally(String reason) {
+    final void endLocally(String reason) {
         if (machine.is(CallState.ENDED)) {
             return;
         }
@@ -392,7 +345,7 @@ public abstract class Call implements SipCallEvents {
         }
         registry.remove(this);
         quietly("cancelling timers", () -> {
-            cancelTimer();
+            timers.cancel();
             sessionRefresh.cancel();
         });
         quietly("settling the transfer", () -> transfer.done(false, 0, "call ended: " + reason));
@@ -433,24 +386,6 @@ public abstract class Call implements SipCallEvents {
         }
     }
 
-    /** Runs {@code task} on the loop after {@code millis}, contained. */
-    final ScheduledFuture<?> schedule(String event, Runnable task, long millis) {
-        return loop.schedule(() -> guard.run(event, task), millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** The single pending call timer (ringing delay, no-answer, no-ACK, max duration). */
-    final void setTimer(String event, Runnable task, long millis) {
-        cancelTimer();
-        pendingTimer = schedule(event, task, millis);
-    }
-
-    final void cancelTimer() {
-        if (pendingTimer != null) {
-            pendingTimer.cancel(false);
-            pendingTimer = null;
-        }
-    }
-
     /** Hands a SIP send to the SIP side's executor, after the ones handed over before. */
     final void sip(String what, Runnable action) {
         sipQueue.submit(what, action);
@@ -458,13 +393,5 @@ public abstract class Call implements SipCallEvents {
 
     final void log(String event) {
         LOG.log(System.Logger.Level.INFO, "[" + id + "] " + event);
-    }
-
-    static String rootMessage(Throwable t) {
-        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException)) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

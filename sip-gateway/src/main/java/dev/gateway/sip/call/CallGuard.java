@@ -53,4 +53,13 @@ final class CallGuard {
     static String describe(Throwable e) {
         return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
+
+    /** The message of what really failed, under CompletionException/ExecutionException wrappers. */
+    static String rootMessage(Throwable t) {
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
 }

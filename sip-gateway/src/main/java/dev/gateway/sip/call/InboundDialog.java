@@ -39,7 +39,7 @@ final class InboundDialog extends Call {
         media.open().whenComplete((ok, error) -> onLoop("media open", () -> {
             if (error != null) {
                 if (machine.is(CallState.RINGING)) {
-                    log("media unavailable: " + rootMessage(error));
+                    log("media unavailable: " + CallGuard.rootMessage(error));
                     reject(503, "No media ports available");
                 }
                 return;
@@ -52,13 +52,13 @@ final class InboundDialog extends Call {
             CallLeg leg = new CallLeg(this);
             prepareAgent(leg).whenComplete((done, failure) -> onLoop("agent ready", () -> {
                 if (failure != null) {
-                    log("agent not ready: " + rootMessage(failure));
+                    log("agent not ready: " + CallGuard.rootMessage(failure));
                     reject(Response.TEMPORARILY_UNAVAILABLE, "Agent unavailable");
                     return;
                 }
                 long wait = Math.max(0, readyBy - nowMillis());
                 if (wait > 0) {
-                    setTimer("answer", () -> answer(leg), wait);
+                    timers.set("answer", () -> answer(leg), wait);
                 } else {
                     answer(leg);
                 }
@@ -72,12 +72,12 @@ final class InboundDialog extends Call {
         dialog = invite.getDialog();
         sip("180", () -> sip.send(invite, ringing));
         if (settings.ringingResendMillis() > 0) {
-            ringingResend = loop.scheduleAtFixedRate(() -> guard.run("180 re-send", () -> {
+            ringingResend = timers.every("180 re-send", () -> {
                 if (machine.is(CallState.RINGING)) {
                     Response again = response(Response.RINGING);
                     sip("180", () -> sip.send(invite, again));
                 }
-            }), settings.ringingResendMillis(), settings.ringingResendMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, settings.ringingResendMillis());
         }
     }
 
@@ -103,7 +103,7 @@ final class InboundDialog extends Call {
         media.start(negotiation, agent);
         agent.onStart(leg);
         sessionRefresh.arm(dialog);
-        setTimer("no-ACK timer", () -> {
+        timers.set("no-ACK timer", () -> {
             if (machine.is(CallState.ANSWERED)) {
                 log("no ACK for our 200 OK");
                 end("no ACK", true);
@@ -116,10 +116,10 @@ final class InboundDialog extends Call {
         onLoop("ACK", () -> {
             if (machine.is(CallState.ANSWERED)) {
                 machine.to(CallState.ACTIVE);
-                cancelTimer();
+                timers.cancel();
                 log("active");
                 if (settings.maxCallMillis() > 0) {
-                    setTimer("max call duration", () -> end("maximum call duration reached", true), settings.maxCallMillis());
+                    timers.set("max call duration", () -> end("maximum call duration reached", true), settings.maxCallMillis());
                 }
             }
         });

@@ -35,7 +35,7 @@ final class OutboundDialog extends Call {
                 + dial.trunk().address() + ", " + transport + ")");
         media.open().whenComplete((ok, error) -> onLoop("media open", () -> {
             if (error != null) {
-                failOutbound(503, "no media ports: " + rootMessage(error));
+                failOutbound(503, "no media ports: " + CallGuard.rootMessage(error));
                 return;
             }
             if (!machine.is(CallState.DIALING)) {
@@ -43,10 +43,10 @@ final class OutboundDialog extends Call {
             }
             prepareAgent(new CallLeg(this)).whenComplete((done, failure) -> onLoop("agent ready", () -> {
                 if (failure != null) {
-                    failOutbound(480, "agent not ready: " + rootMessage(failure));
+                    failOutbound(480, "agent not ready: " + CallGuard.rootMessage(failure));
                 } else if (machine.is(CallState.DIALING)) {
                     outboundInvite.send(media.localPort(), sdpSessionId, sdpVersion, null, null);
-                    setTimer("no-answer timer", () -> {
+                    timers.set("no-answer timer", () -> {
                         log("no answer within " + dial.ringingMillis() / 1000 + " s");
                         cancelOutbound(408, "no answer");
                     }, dial.ringingMillis());
@@ -96,7 +96,7 @@ final class OutboundDialog extends Call {
 
     /** 2xx: ACK, then media and the agent. */
     private void answered(Response response, ClientTransaction tx) {
-        cancelTimer();
+        timers.cancel();
         dialog = tx.getDialog();
         outboundInvite.ack(dialog, response);
         byte[] body = response.getRawContent();
@@ -120,7 +120,7 @@ final class OutboundDialog extends Call {
         }
         long max = maxActiveMillis();
         if (max > 0) {
-            setTimer("max call duration", () -> end("maximum call duration reached", true), max);
+            timers.set("max call duration", () -> end("maximum call duration reached", true), max);
         }
     }
 
