@@ -163,8 +163,15 @@ public final class InviteAdmission implements SipCalls {
         }
         sip.reply100(tx);
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
-        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk), room);
-        Call call = new InboundDialog(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
+        Call call;
+        try {
+            CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk), room);
+            call = new InboundDialog(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
+        } catch (RuntimeException e) { // a request we could not make a call of: the slot goes back, the caller hears why
+            registry.unreserve();
+            reject(tx, Response.SERVER_INTERNAL_ERROR, "Call could not be created", where + " [" + CallGuard.describe(e) + "]");
+            return;
+        }
         registry.add(call);
         call.begin();
     }
