@@ -13,6 +13,7 @@ import dev.gateway.sip.call.Call;
 import dev.gateway.sip.call.CallRegistry;
 import dev.gateway.sip.call.CallServices;
 import dev.gateway.sip.call.CallSettings;
+import dev.gateway.sip.call.CallSweeper;
 import dev.gateway.sip.call.InviteAdmission;
 import dev.gateway.sip.config.GatewayConfig;
 import dev.gateway.sip.signalling.SignallingSettings;
@@ -52,12 +53,19 @@ public final class Gateway {
      * calls, 3 measured 0.59 % of a core per call against 0.67 % for 5, at no audible cost for 8 kHz telephone input.
      */
     private static final int OPUS_COMPLEXITY = 3;
+    /** 64*T1 (RFC 3261 §13.3.1.4): no ACK for our 2xx this long ends the call. */
+    private static final long NO_ACK_MILLIS = 32_000;
+    /** An inbound call whose agent is not ready after ringSeconds + this long is swept (room join is 10 s). */
+    private static final long AGENT_READY_LIMIT_MILLIS = 30_000;
+    /** 180 re-sent this often while the agent gets ready: LiveKit SIP's sip_ringing_interval default (1 s). */
+    private static final long RINGING_RESEND_MILLIS = 1_000;
 
     private final GatewayConfig config;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final CallRegistry registry;
     private final MediaEngine media;
     private final SipSignalling signalling;
+    private final CallSweeper sweeper;
     private final HttpApi http;
     private final AgentFactory agents;
     private final RoomAgentFactory rooms;
@@ -72,7 +80,8 @@ public final class Gateway {
                 config.rtp().jitterMaxMs(), 0), System::nanoTime);
         String advertised = advertisedHost(config);
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
-                advertised, config.sip().userAgent()), registry);
+                advertised, config.sip().userAgent()));
+        this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
         this.http = config.http().port() == 0 ? null
                 : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);
         if (config.livekit() == null) {
@@ -104,8 +113,11 @@ public final class Gateway {
                 rooms.start();
             }
             SipContext sip = signalling.start();
-            CallServices services = new CallServices(sip, media, agents, registry,
-                    new CallSettings(config.limits().ringSeconds() * 1000L, 32_000));
+            CallServices services = new CallServices(sip, media, agents, registry, new CallSettings(
+                    config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
+                    config.limits().ringSeconds() * 1000L + AGENT_READY_LIMIT_MILLIS,
+                    config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
+                    signalling.executor(), System::currentTimeMillis);
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
                     config.dispatchRules(), Clock.systemUTC());
             routing.set(routing(store.snapshot()));
@@ -116,7 +128,8 @@ public final class Gateway {
             });
             RateLimiter limiter = config.limits().invitesPerSecondPerSource() == 0 ? null
                     : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
-            signalling.admission(new InviteAdmission(services, routing::get, limiter, draining::get));
+            signalling.calls(new InviteAdmission(services, routing::get, limiter, draining::get));
+            sweeper.start();
             OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
             if (http != null) {
                 if (config.livekit() != null) {
@@ -169,6 +182,7 @@ public final class Gateway {
         if (http != null) {
             http.stop();
         }
+        sweeper.stop();
         signalling.stop();
         if (rooms != null) {
             rooms.stop();

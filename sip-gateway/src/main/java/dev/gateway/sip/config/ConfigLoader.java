@@ -158,9 +158,10 @@ public final class ConfigLoader {
         int drain = n.integer(d.drainSeconds(), "drainSeconds");
         int ring = n.integer(d.ringSeconds(), "ringSeconds");
         int invites = n.integer(d.invitesPerSecondPerSource(), "invitesPerSecondPerSource");
+        int maxCallSeconds = n.integer(d.maxCallSeconds(), "maxCallSeconds");
         n.finish();
         try {
-            return new LimitsConfig(maxCalls, drain, ring, invites);
+            return new LimitsConfig(maxCalls, drain, ring, invites, maxCallSeconds);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

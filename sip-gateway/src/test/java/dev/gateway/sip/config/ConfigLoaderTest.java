@@ -177,6 +177,8 @@ class ConfigLoaderTest {
                         "localAgent.transferTarget", "must be a sip:, sips: or tel: URI"),
                 bad("bad greeting", "localAgent:\n  greeting: music\n", "localAgent.greeting", "'tones' or 'none'"),
                 bad("ringSeconds out of range", "limits: {ringSeconds: 11}\n", "limits.ringSeconds", "0 and 10"),
+                bad("negative maxCallSeconds", "limits: {maxCallSeconds: -1}\n", "limits.maxCallSeconds",
+                        "0 (no limit) or more"),
                 bad("jitter max below min", "rtp: {jitterMinMs: 60, jitterMaxMs: 40}\n", "rtp.jitterMaxMs",
                         "between jitterMinMs (60) and 400"),
                 bad("unknown preset", "trunks:\n  inbound:\n    - preset: vonage\n", "trunks.inbound[0].preset",
@@ -209,6 +211,12 @@ class ConfigLoaderTest {
         assertTrue(e.reason().contains(reasonFragment), e.getMessage());
         assertEquals(field.isEmpty() ? "config: " + e.reason() : "config: " + field + ": " + e.reason(),
                 e.getMessage());
+    }
+
+    @Test
+    void maxCallSecondsDefaultsToNoLimit() throws Exception {
+        assertEquals(0, LimitsConfig.DEFAULT.maxCallSeconds());
+        assertEquals(3600, ConfigLoader.parse("limits: {maxCallSeconds: 3600}\n", "yaml", Map.of()).limits().maxCallSeconds());
     }
 
     @Test
