@@ -55,7 +55,7 @@ public final class Gateway {
     private static final int OPUS_COMPLEXITY = 3;
     /** 64*T1 (RFC 3261 §13.3.1.4): no ACK for our 2xx this long ends the call. */
     private static final long NO_ACK_MILLIS = 32_000;
-    /** An inbound call whose agent is not ready after ringSeconds + this long is swept (room join is 10 s). */
+    /** The least time past ringSeconds an inbound call may wait for its agent before it is swept. */
     private static final long AGENT_READY_LIMIT_MILLIS = 30_000;
     /** 180 re-sent this often while the agent gets ready: LiveKit SIP's sip_ringing_interval default (1 s). */
     private static final long RINGING_RESEND_MILLIS = 1_000;
@@ -98,6 +98,15 @@ public final class Gateway {
         }
     }
 
+    /**
+     * How long past ringSeconds an inbound call may wait for its agent before the sweeper ends it: the room join
+     * limit plus LiveKit's ringing timeout (an agent may take that long to subscribe), never under 30 s.
+     */
+    private static long agentReadyLimitMillis(GatewayConfig config) {
+        long ringing = config.livekit() == null ? 0 : config.livekit().ringingTimeoutSeconds() * 1000L;
+        return Math.max(AGENT_READY_LIMIT_MILLIS, ROOM_JOIN_TIMEOUT_MILLIS + ringing + 5_000);
+    }
+
     /** Starts media, SIP and HTTP; on failure stops what was started and rethrows. */
     public void start() throws Exception {
         for (int i = 0; i < config.dispatchRules().size(); i++) {
@@ -115,7 +124,7 @@ public final class Gateway {
             SipContext sip = signalling.start();
             CallServices services = new CallServices(sip, media, agents, registry, new CallSettings(
                     config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
-                    config.limits().ringSeconds() * 1000L + AGENT_READY_LIMIT_MILLIS,
+                    config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
                     config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
                     signalling.executor(), System::currentTimeMillis);
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
