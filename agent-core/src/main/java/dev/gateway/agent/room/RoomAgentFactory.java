@@ -3,12 +3,15 @@ package dev.gateway.agent.room;
 import dev.gateway.agent.AgentFactory;
 import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
+import dev.gateway.agent.signal.SignalWarmup;
 import dev.gateway.agent.signal.Tokens;
 import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.warmup.WebRtcSelfTest;
 import dev.gateway.media.webrtc.dtls.DtlsCertificate;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,6 +61,19 @@ public final class RoomAgentFactory implements AgentFactory {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
         }
+    }
+
+    /**
+     * Start-up warm-up of the signalling path with the shared OkHttp client (see {@link SignalWarmup}); call after
+     * {@link #start()}, off the event loops. Completes with the server's refusal of the warm-up token.
+     */
+    public CompletableFuture<String> warmUpSignalling() {
+        return new SignalWarmup(http, settings.url(), tokens, timers).start();
+    }
+
+    /** Start-up warm-up of the WebRTC path on the real handshake pool; call after {@link #start()}. */
+    public WebRtcSelfTest webRtcSelfTest() {
+        return new WebRtcSelfTest(media, dtlsPool);
     }
 
     @Override
