@@ -121,7 +121,7 @@ public final class Gateway {
             signalling.admission(new InviteAdmission(services, routing::get, limiter, draining::get));
             OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
             // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
-            new Warmup(rooms, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
+            new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
                     OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
             if (http != null) {
                 if (config.livekit() != null) {
