@@ -1,0 +1,131 @@
+package dev.gateway.media.endpoint;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The 20 ms tick of one event loop: runs every participant's {@link MediaTick#pace} then {@link MediaTick#tick} once
+ * per slot, at absolute slot times ({@code start + k * 20 ms}) so that lateness never accumulates into drift.
+ *
+ * <p>A wake-up that comes a whole slot or more late (the thread was starved of CPU, or the JVM was stopped for a
+ * collection or a safepoint) runs <em>once</em> and skips the slots it missed: the phone and the room see a gap, as
+ * after a lost packet, not a burst of back-to-back packets. A fixed-rate schedule would instead run every missed
+ * slot at once and, while the loop stays short of CPU, keep running behind and sending in bursts; under two
+ * CPU hogs that made every other inter-packet gap towards the phone wrong by 10 ms or more (bench/README.md).
+ *
+ * <p>Threading: confined to its event loop, except {@link #start}, {@link #cancel} and {@link #stats}, which may be
+ * called from any thread ({@link #stats} reads counters written by the loop; a torn read is off by one tick at most).
+ */
+final class LoopTick implements Runnable {
+    static final long SLOT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A tick later than this is reported in the log (at most once per {@link #REPORT_EVERY_NANOS}). */
+    private static final long REPORT_LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Later than this counts as a late tick in {@link TickStats}. */
+    private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final EventLoop loop;
+    private final LongSupplier nanoClock;
+    private final List<MediaTick> participants = new ArrayList<>();
+    private final System.Logger log;
+    private volatile ScheduledFuture<?> next;
+    private volatile boolean cancelled;
+    private long nextSlot;
+    private long lastReport = Long.MIN_VALUE;
+    private volatile long ticks;
+    private volatile long skippedSlots;
+    private volatile long lateTicks;
+    private volatile long maxLateNanos;
+
+    LoopTick(EventLoop loop, LongSupplier nanoClock, System.Logger log) {
+        this.loop = loop;
+        this.nanoClock = nanoClock;
+        this.log = log;
+    }
+
+    /** The participants, in tick order; loop-confined. */
+    List<MediaTick> participants() {
+        return participants;
+    }
+
+    void start() {
+        loop.execute(() -> {
+            nextSlot = nanoClock.getAsLong() + SLOT_NANOS;
+            schedule();
+        });
+    }
+
+    void cancel() {
+        cancelled = true;
+        ScheduledFuture<?> f = next;
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    @Override
+    public void run() {
+        if (cancelled) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        long late = now - nextSlot;
+        if (late > maxLateNanos) {
+            maxLateNanos = late;
+        }
+        if (late > LATE_NANOS) {
+            lateTicks++;
+        }
+        if (late >= SLOT_NANOS) {
+            long missed = late / SLOT_NANOS;
+            skippedSlots += missed;
+            nextSlot += missed * SLOT_NANOS;
+            reportLate(now, missed);
+        }
+        ticks++;
+        runParticipants(now);
+        nextSlot += SLOT_NANOS;
+        schedule();
+    }
+
+    private void schedule() {
+        if (!cancelled) {
+            next = loop.schedule(this, Math.max(0, nextSlot - nanoClock.getAsLong()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void runParticipants(long now) {
+        for (int i = 0; i < participants.size(); i++) {
+            try {
+                participants.get(i).pace(now);
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.ERROR, "media pacing failed for " + participants.get(i), e);
+            }
+        }
+        for (int i = 0; i < participants.size(); i++) {
+            try {
+                participants.get(i).tick(now);
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.ERROR, "media tick failed for " + participants.get(i), e);
+            }
+        }
+    }
+
+    private void reportLate(long now, long missed) {
+        if (missed * SLOT_NANOS < REPORT_LATE_NANOS || now - lastReport < REPORT_EVERY_NANOS) {
+            return;
+        }
+        lastReport = now;
+        log.log(System.Logger.Level.WARNING, "media tick on " + Thread.currentThread().getName() + " woke "
+                + missed * 20 + " ms late, skipped " + missed + " frame(s) for " + participants.size()
+                + " participant(s): the process was short of CPU or stopped by the JVM (GC/safepoint)");
+    }
+
+    TickStats stats() {
+        return new TickStats(ticks, lateTicks, skippedSlots, maxLateNanos / 1_000_000.0);
+    }
+}
