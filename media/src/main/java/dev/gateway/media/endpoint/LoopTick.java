@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The 20 ms tick of one event loop: runs every participant's {@link MediaTick#pace} then {@link MediaTick#tick} once
- * per slot, at absolute slot times ({@code start + k * 20 ms}) so that lateness never accumulates into drift.
+ * per slot, at absolute slot times ({@code start + k * 20 ms}, {@link TickSlots}) so that lateness never
+ * accumulates into drift.
  *
  * <p>A wake-up that comes a whole slot or more late (the thread was starved of CPU, or the JVM was stopped for a
  * collection or a safepoint) runs <em>once</em> and skips the slots it missed: the phone and the room see a gap, as
@@ -21,28 +22,29 @@ import java.util.function.LongSupplier;
  * called from any thread ({@link #stats} reads counters written by the loop; a torn read is off by one tick at most).
  */
 final class LoopTick implements Runnable {
-    static final long SLOT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A tick later than this is reported in the log (at most once per {@link #REPORT_EVERY_NANOS}). */
     private static final long REPORT_LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Later than this counts as a late tick in {@link TickStats}. */
-    private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final EventLoop loop;
+    private final LongSupplier slotClock;
     private final LongSupplier nanoClock;
     private final List<MediaTick> participants = new ArrayList<>();
     private final System.Logger log;
     private volatile ScheduledFuture<?> next;
     private volatile boolean cancelled;
-    private long nextSlot;
-    private long lastReport = Long.MIN_VALUE;
-    private volatile long ticks;
-    private volatile long skippedSlots;
-    private volatile long lateTicks;
-    private volatile long maxLateNanos;
+    /** Set on the loop by {@link #start}; read by {@link #stats} from any thread. */
+    private volatile TickSlots slots;
+    private long lastReport;
 
-    LoopTick(EventLoop loop, LongSupplier nanoClock, System.Logger log) {
+    /**
+     * @param slotClock monotonic real time, ns, that the slots are laid on (the event loop's scheduler runs on real
+     *                  time whatever clock the media uses)
+     * @param nanoClock the media's clock, ns, handed to the participants (injected: tests control it)
+     */
+    LoopTick(EventLoop loop, LongSupplier slotClock, LongSupplier nanoClock, System.Logger log) {
         this.loop = loop;
+        this.slotClock = slotClock;
         this.nanoClock = nanoClock;
         this.log = log;
     }
@@ -54,7 +56,9 @@ final class LoopTick implements Runnable {
 
     void start() {
         loop.execute(() -> {
-            nextSlot = nanoClock.getAsLong() + SLOT_NANOS;
+            long now = slotClock.getAsLong();
+            lastReport = now - REPORT_EVERY_NANOS;
+            slots = new TickSlots(now + TickSlots.SLOT_NANOS);
             schedule();
         });
     }
@@ -72,29 +76,18 @@ final class LoopTick implements Runnable {
         if (cancelled) {
             return;
         }
-        long now = nanoClock.getAsLong();
-        long late = now - nextSlot;
-        if (late > maxLateNanos) {
-            maxLateNanos = late;
+        long wake = slotClock.getAsLong();
+        long missed = slots.onWake(wake);
+        if (missed > 0) {
+            reportLate(wake, missed);
         }
-        if (late > LATE_NANOS) {
-            lateTicks++;
-        }
-        if (late >= SLOT_NANOS) {
-            long missed = late / SLOT_NANOS;
-            skippedSlots += missed;
-            nextSlot += missed * SLOT_NANOS;
-            reportLate(now, missed);
-        }
-        ticks++;
-        runParticipants(now);
-        nextSlot += SLOT_NANOS;
+        runParticipants(nanoClock.getAsLong());
         schedule();
     }
 
     private void schedule() {
         if (!cancelled) {
-            next = loop.schedule(this, Math.max(0, nextSlot - nanoClock.getAsLong()), TimeUnit.NANOSECONDS);
+            next = loop.schedule(this, slots.delayNanos(slotClock.getAsLong()), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -116,7 +109,7 @@ final class LoopTick implements Runnable {
     }
 
     private void reportLate(long now, long missed) {
-        if (missed * SLOT_NANOS < REPORT_LATE_NANOS || now - lastReport < REPORT_EVERY_NANOS) {
+        if (missed * TickSlots.SLOT_NANOS < REPORT_LATE_NANOS || now - lastReport < REPORT_EVERY_NANOS) {
             return;
         }
         lastReport = now;
@@ -126,6 +119,7 @@ final class LoopTick implements Runnable {
     }
 
     TickStats stats() {
-        return new TickStats(ticks, lateTicks, skippedSlots, maxLateNanos / 1_000_000.0);
+        TickSlots s = slots;
+        return s == null ? new TickStats(0, 0, 0, 0) : s.stats();
     }
 }

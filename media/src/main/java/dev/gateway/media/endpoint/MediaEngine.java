@@ -56,7 +56,7 @@ public final class MediaEngine {
         channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new io.netty.util.concurrent.DefaultThreadFactory("media", true), io);
         for (EventExecutor loop : group) {
-            LoopTick tick = new LoopTick((EventLoop) loop, nanoClock, log);
+            LoopTick tick = new LoopTick((EventLoop) loop, System::nanoTime, nanoClock, log);
             ticksByLoop.put(loop, tick);
             tick.start();
         }

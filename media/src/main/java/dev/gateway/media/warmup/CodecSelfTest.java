@@ -12,6 +12,7 @@ import dev.gateway.media.webrtc.srtp.SrtpContext;
 import dev.gateway.media.webrtc.srtp.SrtpResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.function.LongSupplier;
 
 /**
  * A short self-test through the real per-frame media classes, run once at start-up so that a fresh process has
@@ -44,12 +45,13 @@ public final class CodecSelfTest {
     }
 
     /**
-     * Runs {@code frames} 20 ms frames through the path.
+     * Runs up to {@code frames} 20 ms frames through the path, stopping early once {@code clock} passes
+     * {@code deadlineNanos} (a start-up on a starved machine must not wait for the whole self-test).
      *
-     * @return the frames that came all the way back out (a few fewer than {@code frames}: the jitter buffer's delay)
+     * @return the frames that came all the way back out (a few fewer than were put in: the jitter buffer's delay)
      * @throws IllegalStateException if a stage refused its input (SRTP authentication, RTP parse)
      */
-    public int run(int frames) {
+    public int run(int frames, LongSupplier clock, long deadlineNanos) {
         short[] pcm = new short[FRAME];
         short[] decoded = new short[FRAME];
         byte[] opus = new byte[OpusEncoder.MAX_PACKET_BYTES];
@@ -67,7 +69,7 @@ public final class CodecSelfTest {
         int out = 0;
         try (OpusEncoder encoder = new OpusEncoder(RATE, opusBitrate, opusComplexity, true, 5);
              OpusDecoder decoder = new OpusDecoder(RATE)) {
-            for (int i = 0; i < frames; i++) {
+            for (int i = 0; i < frames && clock.getAsLong() - deadlineNanos < 0; i++) {
                 long now = i * FRAME_NANOS;
                 tone(pcm, i);
                 G711.PCMU.encode(pcm, 0, FRAME, ulaw, 0);
