@@ -167,11 +167,17 @@ public final class MediaEngine {
             result.completeExceptionally(new MediaException("RTP port range " + config.portMin() + "-" + config.portMax() + " exhausted"));
             return;
         }
-        new Bootstrap().group(loop).channel(channelClass).option(ChannelOption.SO_RCVBUF, 256 * 1024).handler(handler)
+        // The caller's handler joins the pipeline only once the bind succeeded: a handler that is not @Sharable may
+        // be added to one channel only, and a port already taken (by another process) costs a channel per attempt.
+        // The listener runs on the loop inside the bind, before the loop reads from the new socket.
+        new Bootstrap().group(loop).channel(channelClass).option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .handler(NO_HANDLER)
                 .bind(new InetSocketAddress(config.bindAddress(), port)).addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) {
+                        f.channel().pipeline().addLast(handler);
                         result.complete(f.channel());
                     } else {
+                        f.channel().close(); // a failed bind leaves an open, unbound socket
                         ports.release(port);
                         if (attemptsLeft <= 1) {
                             result.completeExceptionally(new MediaException("no UDP port could be bound: " + f.cause().getMessage()));
@@ -190,6 +196,14 @@ public final class MediaEngine {
             ports.release(local.getPort());
         }
     }
+
+    /** Placeholder until a socket's own handler is added (see {@link #bindSingle}). */
+    private static final io.netty.channel.ChannelHandler NO_HANDLER = new io.netty.channel.ChannelHandlerAdapter() {
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+    };
 
     private static final io.netty.util.AttributeKey<Boolean> RELEASED = io.netty.util.AttributeKey.valueOf("gateway.portReleased");
 
