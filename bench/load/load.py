@@ -127,6 +127,7 @@ def main():
     ap.add_argument("--livekit", action="store_true")
     ap.add_argument("--pacing", action="store_true", help="capture the gateway's RTP with tshark and report pacing jitter")
     ap.add_argument("--stress", type=int, default=0, help="also run `stress-ng --cpu N` (CPU hogs) from the gateway's start to the end")
+    ap.add_argument("--nice", type=int, default=None, help="run the gateway under `nice -n N` (negative needs root/CAP_SYS_NICE)")
     ap.add_argument("--settle", type=int, default=3, help="seconds to wait after the calls end before the last RSS/thread reading")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     a = ap.parse_args()
@@ -163,7 +164,8 @@ def main():
             cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret}}')
         with open(os.path.join(work, "gateway.yaml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
-        gw = subprocess.Popen(["java", "-jar", a.jar, "--config", os.path.join(work, "gateway.yaml")],
+        nice = [] if a.nice is None else ["nice", "-n", str(a.nice)]
+        gw = subprocess.Popen(nice + ["java", "-jar", a.jar, "--config", os.path.join(work, "gateway.yaml")],
                               stdout=open(os.path.join(work, "gateway.log"), "w"), stderr=subprocess.STDOUT)
         procs.append(gw)
         if a.stress:
@@ -204,7 +206,7 @@ def main():
         head, last = stat[0].split(";"), stat[-1].split(";")
         row = dict(zip(head, last))
         result = {
-            "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "calls_up_during_window": up,
+            "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "nice": a.nice, "calls_up_during_window": up,
             "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
             "cpu_percent_per_call": round(100 * cpu / max(up, 1), 3),
             "calls_per_core_at_this_cost": int(1 / (cpu / max(up, 1))) if cpu > 0 else None,
