@@ -12,11 +12,12 @@ import java.util.function.LongSupplier;
  * per slot, at absolute slot times ({@code start + k * 20 ms}, {@link TickSlots}) so that lateness never
  * accumulates into drift.
  *
- * <p>A wake-up that comes a whole slot or more late (the thread was starved of CPU, or the JVM was stopped for a
- * collection or a safepoint) runs <em>once</em> and skips the slots it missed: the phone and the room see a gap, as
- * after a lost packet, not a burst of back-to-back packets. A fixed-rate schedule would instead run every missed
- * slot at once and, while the loop stays short of CPU, keep running behind and sending in bursts; under two
- * CPU hogs that made every other inter-packet gap towards the phone wrong by 10 ms or more (bench/README.md).
+ * <p>A wake-up that comes whole slots late (the thread was starved of CPU, or the JVM was stopped for a collection
+ * or a safepoint) runs the missed slots up to {@link TickSlots#MAX_CATCH_UP} and skips the rest: the phone and the
+ * room get every frame of a short stall and a gap, as after a loss, for a long one. A fixed-rate schedule would
+ * run every missed slot however many and, while the loop stays short of CPU, keep running behind and sending in
+ * bursts; under two CPU hogs that made most inter-packet gaps towards the phone wrong by 10 ms or more
+ * (bench/README.md).
  *
  * <p>Threading: confined to its event loop, except {@link #start}, {@link #cancel} and {@link #stats}, which may be
  * called from any thread ({@link #stats} reads counters written by the loop; a torn read is off by one tick at most).
@@ -77,11 +78,15 @@ final class LoopTick implements Runnable {
             return;
         }
         long wake = slotClock.getAsLong();
-        long missed = slots.onWake(wake);
-        if (missed > 0) {
-            reportLate(wake, missed);
+        long skippedBefore = slots.skipped();
+        int runs = slots.onWake(wake);
+        long skipped = slots.skipped() - skippedBefore;
+        if (skipped > 0) {
+            reportLate(wake, skipped);
         }
-        runParticipants(nanoClock.getAsLong());
+        for (int i = 0; i < runs; i++) {
+            runParticipants(nanoClock.getAsLong());
+        }
         schedule();
     }
 
@@ -108,13 +113,13 @@ final class LoopTick implements Runnable {
         }
     }
 
-    private void reportLate(long now, long missed) {
-        if (missed * TickSlots.SLOT_NANOS < REPORT_LATE_NANOS || now - lastReport < REPORT_EVERY_NANOS) {
+    private void reportLate(long now, long skipped) {
+        if (skipped * TickSlots.SLOT_NANOS < REPORT_LATE_NANOS || now - lastReport < REPORT_EVERY_NANOS) {
             return;
         }
         lastReport = now;
         log.log(System.Logger.Level.WARNING, "media tick on " + Thread.currentThread().getName() + " woke "
-                + missed * 20 + " ms late, skipped " + missed + " frame(s) for " + participants.size()
+                + (skipped + TickSlots.MAX_CATCH_UP) * 20 + "+ ms late, skipped " + skipped + " frame(s) for " + participants.size()
                 + " participant(s): the process was short of CPU or stopped by the JVM (GC/safepoint)");
     }
 

@@ -3,10 +3,10 @@ package dev.gateway.media.endpoint;
 /**
  * How punctually the media ticks ran since start, summed over the engine's event loops (a snapshot).
  *
- * @param ticks        ticks run
+ * @param ticks        ticks run (catch-up ticks included)
  * @param lateTicks    ticks that woke more than 2 ms after their slot
- * @param skippedSlots 20 ms slots not run because a wake-up came a whole slot or more late (a gap in every call's
- *                     audio on that loop)
+ * @param skippedSlots 20 ms slots not run because a wake-up came more than the catch-up limit late (a gap in every
+ *                     call's audio on that loop)
  * @param maxLateMillis the latest wake-up after its slot, ms
  */
 public record TickStats(long ticks, long lateTicks, long skippedSlots, double maxLateMillis) {
