@@ -24,6 +24,7 @@ import dev.gateway.sip.trunk.InboundTrunkMatcher;
 import dev.gateway.sip.trunk.RateLimiter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
@@ -59,6 +60,8 @@ public final class Gateway {
     private static final long AGENT_READY_LIMIT_MILLIS = 30_000;
     /** 180 re-sent this often while the agent gets ready: LiveKit SIP's sip_ringing_interval default (1 s). */
     private static final long RINGING_RESEND_MILLIS = 1_000;
+    /** Start-up waits at most this long for the warm-up (a cold DTLS handshake on a busy 2-core machine: ~1 s). */
+    private static final long WARMUP_BUDGET_MILLIS = 5_000;
 
     private final GatewayConfig config;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -140,6 +143,9 @@ public final class Gateway {
             signalling.calls(new InviteAdmission(services, routing::get, limiter, draining::get));
             sweeper.start();
             OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
+            // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
+            new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
+                    OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
             if (http != null) {
                 if (config.livekit() != null) {
                     http.mount(TwirpHandler.CONTEXT, new TwirpHandler(
@@ -204,6 +210,10 @@ public final class Gateway {
         List<InboundTrunk> trunks = snapshot.inbound().isEmpty() ? List.of(InboundTrunk.open()) : snapshot.inbound();
         return new InviteAdmission.Routing(new InboundTrunkMatcher(trunks),
                 rooms == null ? null : new DispatchResolver(snapshot.rules()));
+    }
+
+    private static String loopbackIfAny(String bind) {
+        return bind.equals("0.0.0.0") ? "127.0.0.1" : bind.equals("::") ? "::1" : bind;
     }
 
     private static String advertisedHost(GatewayConfig config) {

@@ -5,8 +5,10 @@ import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.signal.SignalClient;
+import dev.gateway.agent.signal.SignalWarmup;
 import dev.gateway.agent.signal.Tokens;
 import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.warmup.WebRtcSelfTest;
 import dev.gateway.media.webrtc.PeerTransport;
 import dev.gateway.media.webrtc.dtls.DtlsCertificate;
 import dev.gateway.media.webrtc.dtls.DtlsRole;
@@ -14,6 +16,7 @@ import dev.gateway.media.webrtc.ice.IceRole;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -67,6 +70,19 @@ public final class RoomAgentFactory implements AgentFactory {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
         }
+    }
+
+    /**
+     * Start-up warm-up of the signalling path with the shared OkHttp client (see {@link SignalWarmup}); call after
+     * {@link #start()}, off the event loops. Completes with the server's refusal of the warm-up token.
+     */
+    public CompletableFuture<String> warmUpSignalling() {
+        return new SignalWarmup(http, settings.url(), tokens, timers).start();
+    }
+
+    /** Start-up warm-up of the WebRTC path on the real handshake pool; call after {@link #start()}. */
+    public WebRtcSelfTest webRtcSelfTest() {
+        return new WebRtcSelfTest(media, dtlsPool);
     }
 
     @Override
