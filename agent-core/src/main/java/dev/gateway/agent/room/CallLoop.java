@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  */
 interface CallLoop {
 
-    /** Runs {@code task} on the loop, after what is already queued. */
+    /** Runs {@code task} on the loop, after what is already queued; dropped once the loop has shut down. */
     void execute(Runnable task);
 
     /** Runs {@code task} on the loop after {@code delayMillis}; the result cancels it if it has not run. */
@@ -35,7 +35,11 @@ interface CallLoop {
         return new CallLoop() {
             @Override
             public void execute(Runnable task) {
-                loop.execute(task);
+                try {
+                    loop.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the gateway is stopping and its loops are gone: a late signalling callback has nothing to do
+                }
             }
 
             @Override
