@@ -14,7 +14,7 @@ Measured:
     to the phones during 5 s of the steady window: per stream, the deviation of each inter-packet gap from 20 ms,
     reported as p50/p99/max over all streams.
 
-Usage: bench/load/load.py --calls 50 --seconds 20 [--livekit] [--jar sip-gateway/target/gateway.jar]
+Usage: bench/load/load.py --calls 50 --seconds 20 [--livekit] [--pacing] [--stress 2] [--jar sip-gateway/target/gateway.jar]
 Needs: sipp (sip-tester), java; with --livekit the livekit-server binary (LIVEKIT_SERVER_BIN or ~/go/bin/server).
 """
 import argparse, os, re, signal, socket, subprocess, sys, tempfile, time, math, json
@@ -126,6 +126,8 @@ def main():
     ap.add_argument("--rate", type=int, default=10, help="new calls per second while ramping up")
     ap.add_argument("--livekit", action="store_true")
     ap.add_argument("--pacing", action="store_true", help="capture the gateway's RTP with tshark and report pacing jitter")
+    ap.add_argument("--stress", type=int, default=0, help="also run `stress-ng --cpu N` (CPU hogs) from the gateway's start to the end")
+    ap.add_argument("--nice", type=int, default=None, help="run the gateway under `nice -n N` (negative needs root/CAP_SYS_NICE)")
     ap.add_argument("--settle", type=int, default=3, help="seconds to wait after the calls end before the last RSS/thread reading")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     a = ap.parse_args()
@@ -162,9 +164,13 @@ def main():
             cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret}}')
         with open(os.path.join(work, "gateway.yaml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
-        gw = subprocess.Popen(["java", "-jar", a.jar, "--config", os.path.join(work, "gateway.yaml")],
+        nice = [] if a.nice is None else ["nice", "-n", str(a.nice)]
+        gw = subprocess.Popen(nice + ["java", "-jar", a.jar, "--config", os.path.join(work, "gateway.yaml")],
                               stdout=open(os.path.join(work, "gateway.log"), "w"), stderr=subprocess.STDOUT)
         procs.append(gw)
+        if a.stress:
+            procs.append(subprocess.Popen(["stress-ng", "--cpu", str(a.stress), "--timeout", str(hold_ms // 1000 + 90) + "s"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_http(http_port)
         time.sleep(2)
         cpu0, rss0, thr0 = proc_stat(gw.pid)
@@ -179,14 +185,19 @@ def main():
         time.sleep(ramp)
         c1, rss1, thr1 = proc_stat(gw.pid)
         t1 = time.time()
+        thread_cpu0 = thread_cpu(gw.pid)
         pacing = measure_pacing(work, exclude_dst=lk_udp) if a.pacing else None
         time.sleep(max(0, a.seconds - (time.time() - t1)))
         c2, rss2, thr2 = proc_stat(gw.pid)
         t2 = time.time()
-        with urlopen_json(http_port) as calls:
-            up = len(calls)
-            packets_in = sum(c.get("packetsIn", 0) for c in calls)
-            packets_out = sum(c.get("packetsOut", 0) for c in calls)
+        threads_top = busiest_threads(gw.pid, thread_cpu0, t1) if a.pacing else None
+        try:
+            with urlopen_json(http_port) as calls:
+                up = len(calls)
+                packets_in = sum(c.get("packetsIn", 0) for c in calls)
+                packets_out = sum(c.get("packetsOut", 0) for c in calls)
+        except OSError as e:  # a starved gateway may not answer in time: report that instead of failing the run
+            up, packets_in, packets_out = "GET /calls failed: %s" % e, None, None
         rc = sipp.wait(timeout=hold_ms / 1000 + 120)
         time.sleep(a.settle)
         c3, rss3, thr3 = proc_stat(gw.pid)
@@ -195,7 +206,7 @@ def main():
         head, last = stat[0].split(";"), stat[-1].split(";")
         row = dict(zip(head, last))
         result = {
-            "calls": a.calls, "livekit": a.livekit, "calls_up_during_window": up,
+            "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "nice": a.nice, "calls_up_during_window": up,
             "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
             "cpu_percent_per_call": round(100 * cpu / max(up, 1), 3),
             "calls_per_core_at_this_cost": int(1 / (cpu / max(up, 1))) if cpu > 0 else None,
@@ -203,6 +214,7 @@ def main():
             "successful_calls": row.get("SuccessfulCall(C)"), "failed_calls": row.get("FailedCall(C)"),
             "rtp_packets_in_out_so_far": [packets_in, packets_out],
             "pacing_jitter_ms": pacing,
+            "busiest_threads_percent_of_one_core": threads_top,
             "rss_mb": [rss0, rss2, rss3], "threads": [thr0, thr2, thr3], "sipp_exit": rc, "logs": work,
             "machine": f"{os.cpu_count()} cores, " + open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t"),
             "load_average_at_end": os.getloadavg()[0],
@@ -217,6 +229,28 @@ def main():
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def thread_cpu(pid):
+    """{thread name: CPU seconds} summed over the threads of that name (OkHttp's per-socket threads share one)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw.rsplit(")", 1)[1].split()
+        name = re.sub(r"[-#]?\d+$", "", name)
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def busiest_threads(pid, before, since, top=8):
+    after, wall = thread_cpu(pid), time.time() - since
+    used = {n: round(100 * (after[n] - before.get(n, 0)) / wall, 1) for n in after}
+    return dict(sorted(used.items(), key=lambda kv: -kv[1])[:top])
 
 
 def measure_pacing(work, seconds=5, exclude_dst=None):

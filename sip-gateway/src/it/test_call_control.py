@@ -21,8 +21,13 @@ def test_cancel_before_answer(gateway_factory, sipp):
 def test_hangup_via_http(gateway, sipp):
     run = sipp.start("uac_wait_bye.xml", gateway)
     call = only_call(gateway)
+    t0 = time.monotonic()
     status, body, _ = gateway.post("/calls/%s/hangup" % call["id"])
+    print("HTTP hangup answered after %.0f ms" % ((time.monotonic() - t0) * 1000))
     assert status == 200, (status, body)
+    # the answer comes once the call is gone: no waiting needed
+    assert body["state"] == "ended" and body["reason"], body
+    assert gateway.calls() == [], "hangup answered before the call left /calls"
     run.wait(20)
     assert_sipp_ok(run)
     assert run.received("BYE")

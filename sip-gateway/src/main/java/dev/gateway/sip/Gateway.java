@@ -13,6 +13,7 @@ import dev.gateway.sip.call.Call;
 import dev.gateway.sip.call.CallRegistry;
 import dev.gateway.sip.call.CallServices;
 import dev.gateway.sip.call.CallSettings;
+import dev.gateway.sip.call.CallSweeper;
 import dev.gateway.sip.call.InviteAdmission;
 import dev.gateway.sip.config.GatewayConfig;
 import dev.gateway.sip.signalling.SignallingSettings;
@@ -23,6 +24,7 @@ import dev.gateway.sip.trunk.InboundTrunkMatcher;
 import dev.gateway.sip.trunk.RateLimiter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
@@ -52,12 +54,21 @@ public final class Gateway {
      * calls, 3 measured 0.59 % of a core per call against 0.67 % for 5, at no audible cost for 8 kHz telephone input.
      */
     private static final int OPUS_COMPLEXITY = 3;
+    /** 64*T1 (RFC 3261 §13.3.1.4): no ACK for our 2xx this long ends the call. */
+    private static final long NO_ACK_MILLIS = 32_000;
+    /** The least time past ringSeconds an inbound call may wait for its agent before it is swept. */
+    private static final long AGENT_READY_LIMIT_MILLIS = 30_000;
+    /** 180 re-sent this often while the agent gets ready: LiveKit SIP's sip_ringing_interval default (1 s). */
+    private static final long RINGING_RESEND_MILLIS = 1_000;
+    /** Start-up waits at most this long for the warm-up (a cold DTLS handshake on a busy 2-core machine: ~1 s). */
+    private static final long WARMUP_BUDGET_MILLIS = 5_000;
 
     private final GatewayConfig config;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final CallRegistry registry;
     private final MediaEngine media;
     private final SipSignalling signalling;
+    private final CallSweeper sweeper;
     private final HttpApi http;
     private final AgentFactory agents;
     private final RoomAgentFactory rooms;
@@ -72,7 +83,8 @@ public final class Gateway {
                 config.rtp().jitterMaxMs(), 0), System::nanoTime);
         String advertised = advertisedHost(config);
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
-                advertised, config.sip().userAgent()), registry);
+                advertised, config.sip().userAgent()));
+        this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
         this.http = config.http().port() == 0 ? null
                 : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);
         if (config.livekit() == null) {
@@ -83,9 +95,19 @@ public final class Gateway {
         } else {
             this.rooms = new RoomAgentFactory(new LiveKitSettings(config.livekit().websocketUrl(), config.livekit().apiKey(),
                     config.livekit().apiSecret(), ROOM_JOIN_TIMEOUT_MILLIS, OPUS_BITRATE, OPUS_COMPLEXITY,
-                    config.rtp().jitterMinMs(), config.rtp().jitterMaxMs()), media);
+                    config.rtp().jitterMinMs(), config.rtp().jitterMaxMs(),
+                    config.livekit().ringingTimeoutSeconds() * 1000L, config.livekit().ringingTimeoutAction()), media);
             this.agents = rooms;
         }
+    }
+
+    /**
+     * How long past ringSeconds an inbound call may wait for its agent before the sweeper ends it: the room join
+     * limit plus LiveKit's ringing timeout (an agent may take that long to subscribe), never under 30 s.
+     */
+    private static long agentReadyLimitMillis(GatewayConfig config) {
+        long ringing = config.livekit() == null ? 0 : config.livekit().ringingTimeoutSeconds() * 1000L;
+        return Math.max(AGENT_READY_LIMIT_MILLIS, ROOM_JOIN_TIMEOUT_MILLIS + ringing + 5_000);
     }
 
     /** Starts media, SIP and HTTP; on failure stops what was started and rethrows. */
@@ -103,8 +125,11 @@ public final class Gateway {
                 rooms.start();
             }
             SipContext sip = signalling.start();
-            CallServices services = new CallServices(sip, media, agents, registry,
-                    new CallSettings(config.limits().ringSeconds() * 1000L, 32_000));
+            CallServices services = new CallServices(sip, media, agents, registry, new CallSettings(
+                    config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
+                    config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
+                    config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
+                    signalling.executor(), System::currentTimeMillis);
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
                     config.dispatchRules(), Clock.systemUTC());
             routing.set(routing(store.snapshot()));
@@ -115,8 +140,12 @@ public final class Gateway {
             });
             RateLimiter limiter = config.limits().invitesPerSecondPerSource() == 0 ? null
                     : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
-            signalling.admission(new InviteAdmission(services, routing::get, limiter, draining::get));
+            signalling.calls(new InviteAdmission(services, routing::get, limiter, draining::get));
+            sweeper.start();
             OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
+            // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
+            new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
+                    OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
             if (http != null) {
                 if (config.livekit() != null) {
                     http.mount(TwirpHandler.CONTEXT, new TwirpHandler(
@@ -168,6 +197,7 @@ public final class Gateway {
         if (http != null) {
             http.stop();
         }
+        sweeper.stop();
         signalling.stop();
         if (rooms != null) {
             rooms.stop();
@@ -180,6 +210,10 @@ public final class Gateway {
         List<InboundTrunk> trunks = snapshot.inbound().isEmpty() ? List.of(InboundTrunk.open()) : snapshot.inbound();
         return new InviteAdmission.Routing(new InboundTrunkMatcher(trunks),
                 rooms == null ? null : new DispatchResolver(snapshot.rules()));
+    }
+
+    private static String loopbackIfAny(String bind) {
+        return bind.equals("0.0.0.0") ? "127.0.0.1" : bind.equals("::") ? "::1" : bind;
     }
 
     private static String advertisedHost(GatewayConfig config) {

@@ -11,12 +11,38 @@ package dev.gateway.agent.room;
  * @param opusComplexity libopus complexity 0..10 (cost per frame; DESIGN.md has the table)
  * @param jitterMinMs  jitter-buffer bounds for the room's tracks
  * @param jitterMaxMs  see above
+ * @param ringingTimeoutMillis how long an inbound call keeps ringing for an agent (a participant other than the
+ *                     caller that subscribes to the caller's track or publishes audio), from the start of ringing
+ * @param ringingTimeoutAction what happens when that time is up without an agent
  */
 public record LiveKitSettings(String url, String apiKey, String apiSecret, long joinTimeoutMillis, int opusBitrate,
-                              int opusComplexity, int jitterMinMs, int jitterMaxMs) {
+                              int opusComplexity, int jitterMinMs, int jitterMaxMs, long ringingTimeoutMillis,
+                              RingingTimeoutAction ringingTimeoutAction) {
+
+    /** Default ringing bound: see README ("livekit.ringingTimeoutSeconds") for why 15 s. */
+    public static final long DEFAULT_RINGING_TIMEOUT_MILLIS = 15_000;
+
+    /** What a call that rang {@code ringingTimeoutMillis} without an agent does. */
+    public enum RingingTimeoutAction {
+        /** Answer anyway: the agent may still come, and the caller is not turned away. */
+        ANSWER,
+        /** Fail the call's preparation: the caller gets 480 Temporarily Unavailable. */
+        REJECT
+    }
+
     public LiveKitSettings {
         if (url == null || apiKey == null || apiSecret == null) {
             throw new IllegalArgumentException("LiveKit url, apiKey and apiSecret are required");
         }
+        if (ringingTimeoutMillis <= 0 || ringingTimeoutAction == null) {
+            throw new IllegalArgumentException("ringingTimeoutMillis must be positive and ringingTimeoutAction set");
+        }
+    }
+
+    /** Settings with the default ringing policy (15 s, then answer). */
+    public LiveKitSettings(String url, String apiKey, String apiSecret, long joinTimeoutMillis, int opusBitrate,
+                           int opusComplexity, int jitterMinMs, int jitterMaxMs) {
+        this(url, apiKey, apiSecret, joinTimeoutMillis, opusBitrate, opusComplexity, jitterMinMs, jitterMaxMs,
+                DEFAULT_RINGING_TIMEOUT_MILLIS, RingingTimeoutAction.ANSWER);
     }
 }

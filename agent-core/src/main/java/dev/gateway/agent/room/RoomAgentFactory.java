@@ -3,12 +3,20 @@ package dev.gateway.agent.room;
 import dev.gateway.agent.AgentFactory;
 import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
+import dev.gateway.agent.PhoneLeg;
+import dev.gateway.agent.signal.SignalClient;
+import dev.gateway.agent.signal.SignalWarmup;
 import dev.gateway.agent.signal.Tokens;
 import dev.gateway.media.endpoint.MediaEngine;
+import dev.gateway.media.warmup.WebRtcSelfTest;
+import dev.gateway.media.webrtc.PeerTransport;
 import dev.gateway.media.webrtc.dtls.DtlsCertificate;
+import dev.gateway.media.webrtc.dtls.DtlsRole;
+import dev.gateway.media.webrtc.ice.IceRole;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -28,7 +36,7 @@ public final class RoomAgentFactory implements AgentFactory {
     private OkHttpClient http;
     private ScheduledExecutorService timers;
     private ThreadPoolExecutor dtlsPool;
-    private String hostname = "gateway";
+    private RoomCall.Services services;
 
     public RoomAgentFactory(LiveKitSettings settings, MediaEngine media) {
         this.settings = settings;
@@ -44,11 +52,15 @@ public final class RoomAgentFactory implements AgentFactory {
         dtlsPool = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> daemon(r, "dtls"));
         dtlsPool.allowCoreThreadTimeOut(true);
         DtlsCertificate.warmUp();
+        String hostname = "gateway";
         try {
             hostname = InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             // keep "gateway"
         }
+        services = new RoomCall.Services(settings, tokens, hostname,
+                (token, listener) -> new SignalClient(http, settings.url(), token, listener, timers),
+                this::transports, leg -> CallLoop.of(leg.eventLoop(), media::nanoTime));
     }
 
     public void stop() {
@@ -60,12 +72,25 @@ public final class RoomAgentFactory implements AgentFactory {
         }
     }
 
+    /**
+     * Start-up warm-up of the signalling path with the shared OkHttp client (see {@link SignalWarmup}); call after
+     * {@link #start()}, off the event loops. Completes with the server's refusal of the warm-up token.
+     */
+    public CompletableFuture<String> warmUpSignalling() {
+        return new SignalWarmup(http, settings.url(), tokens, timers).start();
+    }
+
+    /** Start-up warm-up of the WebRTC path on the real handshake pool; call after {@link #start()}. */
+    public WebRtcSelfTest webRtcSelfTest() {
+        return new WebRtcSelfTest(media, dtlsPool);
+    }
+
     @Override
     public CallAgent create(CallInfo call) {
         if (call.room() == null) {
             throw new IllegalArgumentException("call " + call.id() + " has no room target");
         }
-        return new RoomCall(this, call);
+        return new RoomCall(services, call);
     }
 
     @Override
@@ -73,13 +98,14 @@ public final class RoomAgentFactory implements AgentFactory {
         return "LiveKit rooms at " + settings.url();
     }
 
-    LiveKitSettings settings() { return settings; }
-    MediaEngine media() { return media; }
-    Tokens tokens() { return tokens; }
-    OkHttpClient http() { return http; }
-    ScheduledExecutorService timers() { return timers; }
-    ThreadPoolExecutor dtlsPool() { return dtlsPool; }
-    String hostname() { return hostname; }
+    /** Opens the publisher or subscriber connection of one call on that call's loop. */
+    private RoomTransport.Opener transports(PhoneLeg leg) {
+        return (side, listener, name) -> {
+            boolean publisher = side == RoomTransport.Side.PUBLISHER;
+            return PeerTransport.open(media, leg.eventLoop(), publisher ? IceRole.CONTROLLING : IceRole.CONTROLLED,
+                    publisher ? DtlsRole.SERVER : DtlsRole.CLIENT, dtlsPool, listener, name).thenApply(RoomTransport::of);
+        };
+    }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);

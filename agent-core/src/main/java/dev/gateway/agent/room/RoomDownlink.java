@@ -1,21 +1,23 @@
 package dev.gateway.agent.room;
 
+import dev.gateway.media.audio.FrameSource;
+import dev.gateway.media.mix.Mixer;
 import dev.gateway.media.rtp.RtpHeader;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Everything the room sends the caller: every subscribed audio track through its own {@link TrackReceiver}, mixed
- * into one 8 kHz stream for the phone. Mixing sums in 32 bits; a frame whose sum would clip is scaled down as a
- * whole (no hard clipping, no distortion), so two loud speakers stay intelligible.
+ * Everything the room sends the caller: every subscribed audio track through its own {@link TrackReceiver}
+ * (a jitter play-out with an Opus decoder), mixed by media's {@link Mixer} into one 8 kHz stream. It is a
+ * {@link FrameSource}, so the call's media tick pulls it directly into the phone's chain.
  *
  * <p>Threading: loop-confined. Allocates only when a new track appears.
  */
-final class RoomDownlink implements AutoCloseable {
-    private static final int MAX_TRACKS = 8;
+final class RoomDownlink implements FrameSource, AutoCloseable {
+    private static final int MAX_TRACKS = Mixer.MAX_SOURCES;
     private static final long IDLE_NANOS = 10_000_000_000L; // a track silent for 10 s is dropped
 
     private final TrackReceiver[] tracks = new TrackReceiver[MAX_TRACKS];
-    private final int[] mix = new int[TrackReceiver.FRAME_SAMPLES_8K];
+    private final Mixer mixer = new Mixer();
     private final int jitterMinMs;
     private final int jitterMaxMs;
     private final String callId;
@@ -38,42 +40,29 @@ final class RoomDownlink implements AutoCloseable {
         }
     }
 
+    /** The next 20 ms of every track, mixed into {@code out[off, off + 160)}; true when any track had audio. */
+    @Override
+    public boolean read(long nowNanos, short[] out, int off) {
+        return mixer.read(nowNanos, out, off);
+    }
+
     /**
      * Mixes the next 20 ms of every track into {@code out[0..160)}.
      *
-     * @return the number of tracks that contributed audio
+     * @return 1 when a track contributed audio, else 0
      */
     int mix(short[] out, long now) {
-        java.util.Arrays.fill(mix, 0);
-        int active = 0;
-        for (TrackReceiver t : tracks) {
-            if (t != null && t.mixInto(mix, now)) {
-                active++;
-            }
-        }
-        int peak = 0;
-        for (int v : mix) {
-            peak = Math.max(peak, Math.abs(v));
-        }
-        if (peak > Short.MAX_VALUE) {
-            double gain = (double) Short.MAX_VALUE / peak;
-            for (int i = 0; i < mix.length; i++) {
-                out[i] = (short) (mix[i] * gain);
-            }
-        } else {
-            for (int i = 0; i < mix.length; i++) {
-                out[i] = (short) mix[i];
-            }
-        }
-        return active;
+        return read(now, out, 0) ? 1 : 0;
     }
 
     int trackCount() {
-        int n = 0;
+        return mixer.size();
+    }
+
+    long concealed() {
+        long n = 0;
         for (TrackReceiver t : tracks) {
-            if (t != null) {
-                n++;
-            }
+            n += t == null ? 0 : t.concealed();
         }
         return n;
     }
@@ -87,6 +76,7 @@ final class RoomDownlink implements AutoCloseable {
             } else if (t.ssrc() == ssrc) {
                 return t;
             } else if (now - t.lastPacketNanos() > IDLE_NANOS) {
+                mixer.remove(t);
                 t.close();
                 tracks[i] = null;
                 free = free < 0 ? i : free;
@@ -101,6 +91,7 @@ final class RoomDownlink implements AutoCloseable {
         }
         System.getLogger("room").log(System.Logger.Level.INFO, "[" + callId + "] receiving room audio track ssrc=" + ssrc);
         tracks[free] = new TrackReceiver(ssrc, jitterMinMs, jitterMaxMs);
+        mixer.add(tracks[free]);
         return tracks[free];
     }
 
@@ -108,9 +99,15 @@ final class RoomDownlink implements AutoCloseable {
     public void close() {
         for (int i = 0; i < tracks.length; i++) {
             if (tracks[i] != null) {
+                mixer.remove(tracks[i]);
                 tracks[i].close();
                 tracks[i] = null;
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return "room " + mixer;
     }
 }

@@ -1,33 +1,34 @@
 package dev.gateway.agent.room;
 
-import dev.gateway.media.audio.PcmRing;
-import dev.gateway.media.jitter.JitterBuffer;
-import dev.gateway.media.jitter.JitterFrame;
-import dev.gateway.media.opus.OpusDecoder;
+import dev.gateway.media.audio.AudioFrames;
+import dev.gateway.media.audio.FrameSource;
+import dev.gateway.media.jitter.JitterPlayout;
+import dev.gateway.media.opus.OpusPayloadDecoder;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One remote audio track (one SSRC) from the room: its own jitter buffer on the 48 kHz RTP clock and its own Opus
- * decoder giving 8 kHz PCM directly (libopus decodes to any supported rate), with FEC or PLC for lost packets.
+ * One remote audio track (one SSRC) from the room: media's {@link JitterPlayout} with an Opus decoder giving 8 kHz
+ * directly, plus what the room side needs to expire idle tracks.
+ *
+ * <p>Delay: the play-out starts at most {@value #START_DELAY_MS} ms behind the first packet's arrival (the
+ * configured minimum when lower) and grows only on measured jitter, up to the configured maximum. With the call's
+ * tick sending the mix at once, the gateway adds 10-30 ms on a clean path (the tick is 20 ms) instead of the
+ * configured minimum plus a second buffer plus a tick.
  *
  * <p>Threading: loop-confined. Owns a native decoder: {@link #close()} it.
  */
-final class TrackReceiver implements AutoCloseable {
-    static final int FRAME_SAMPLES_8K = 160;
-    private static final int MAX_DECODED = 960; // 120 ms at 8 kHz, the longest Opus packet
-
+final class TrackReceiver implements FrameSource, AutoCloseable {
+    static final int FRAME_SAMPLES_8K = AudioFrames.SAMPLES_8K;
+    static final int START_DELAY_MS = 10;
     private final long ssrc;
-    private final JitterBuffer jitter;
-    private final JitterFrame frame = new JitterFrame(1500);
-    private final OpusDecoder decoder = new OpusDecoder(8000);
-    private final PcmRing pcm = new PcmRing(4096);
-    private final short[] scratch = new short[MAX_DECODED];
+    private final JitterPlayout playout;
     private long lastPacketNanos;
     private long packets;
 
     TrackReceiver(long ssrc, int jitterMinMs, int jitterMaxMs) {
         this.ssrc = ssrc;
-        this.jitter = new JitterBuffer(48000, jitterMinMs, jitterMaxMs, 1500);
+        this.playout = new JitterPlayout(new OpusPayloadDecoder(8000), Math.min(jitterMinMs, START_DELAY_MS),
+                Math.max(jitterMaxMs, START_DELAY_MS), 1500);
     }
 
     long ssrc() {
@@ -42,40 +43,29 @@ final class TrackReceiver implements AutoCloseable {
         return packets;
     }
 
+    long concealed() {
+        return playout.concealed();
+    }
+
     void push(int sequence, long timestamp, ByteBuf buf, int index, int length, long now) {
-        jitter.push(sequence, timestamp, buf, index, length, now);
+        playout.push(sequence, timestamp, buf, index, length, now);
         lastPacketNanos = now;
         packets++;
     }
 
-    /**
-     * Adds this track's next 20 ms (160 samples at 8 kHz) into {@code mix}.
-     *
-     * @return true when real audio (not padding) was added
-     */
-    boolean mixInto(int[] mix, long now) {
-        while (pcm.size() < FRAME_SAMPLES_8K && jitter.poll(now, frame)) {
-            int samples;
-            if (frame.lost()) {
-                int want = frame.samples() > 0 ? Math.min(MAX_DECODED, frame.samples() / 6) : FRAME_SAMPLES_8K;
-                samples = decoder.conceal(null, 0, 0, scratch, 0, want);
-            } else {
-                samples = decoder.decode(frame.payload(), 0, frame.length(), scratch, 0, MAX_DECODED);
-            }
-            pcm.write(scratch, 0, samples);
-        }
-        if (pcm.size() == 0) {
-            return false;
-        }
-        pcm.read(scratch, 0, FRAME_SAMPLES_8K); // zero-padded when less than a frame is left
-        for (int i = 0; i < FRAME_SAMPLES_8K; i++) {
-            mix[i] += scratch[i];
-        }
-        return true;
+    /** This track's next 20 ms (160 samples at 8 kHz); true when real audio (not padding) was written. */
+    @Override
+    public boolean read(long nowNanos, short[] out, int off) {
+        return playout.read(nowNanos, out, off);
     }
 
     @Override
     public void close() {
-        decoder.close();
+        playout.close();
+    }
+
+    @Override
+    public String toString() {
+        return "track " + ssrc + ": " + playout;
     }
 }

@@ -35,7 +35,7 @@ import okio.ByteString;
  * <p>Lifecycle: construct, {@link #connect()} once, then {@link #leave()} (call over) or {@link #close()}.
  * Nothing starts until {@code connect()}; the ping task runs on the injected {@code timers} from the join on.
  */
-public final class SignalClient {
+public final class SignalClient implements SignalSession {
 
     /** Callbacks of one signalling connection; see the class comment for threading. */
     public interface Listener {
@@ -53,6 +53,13 @@ public final class SignalClient {
 
         /** The server accepted an {@link #addTrack}; {@code track.getSid()} is the track's id in the room. */
         void onTrackPublished(String cid, LivekitModels.TrackInfo track);
+
+        /**
+         * Someone subscribed to one of our tracks for the first time ({@code TrackSubscribed}, sent by the server
+         * to the publisher once per track when its first non-hidden subscriber is bound).
+         */
+        default void onTrackSubscribed(String trackSid) {
+        }
 
         /** Participants joined, changed (metadata, attributes, tracks) or left (state DISCONNECTED). */
         void onParticipantUpdate(List<LivekitModels.ParticipantInfo> participants);
@@ -107,6 +114,7 @@ public final class SignalClient {
     }
 
     /** Opens the WebSocket; the outcome arrives as onJoin or onClosed. May be called once, not after close. */
+    @Override
     public void connect() {
         if (!connectCalled.compareAndSet(false, true) || finished.get()) {
             throw new IllegalStateException("connect() may be called once, and not after close()");
@@ -116,11 +124,13 @@ public final class SignalClient {
     }
 
     /** Publisher PC offer (after track_published). */
+    @Override
     public boolean sendOffer(String sdp) {
         return send(SignalRequests.offer(sdp, offerIds.incrementAndGet()));
     }
 
     /** Subscriber PC answer to the latest onOffer. */
+    @Override
     public boolean sendAnswer(String sdp) {
         return send(SignalRequests.answer(sdp, serverOfferId));
     }
@@ -131,16 +141,19 @@ public final class SignalClient {
     }
 
     /** AddTrackRequest of type AUDIO; the server answers onTrackPublished with the same {@code cid}. */
+    @Override
     public boolean addTrack(String cid, String name, LivekitModels.TrackSource source, boolean dtx) {
         return send(SignalRequests.addAudioTrack(cid, name, source, dtx));
     }
 
     /** Sets our own attributes (merged with existing ones); needs canUpdateOwnMetadata in the token. */
+    @Override
     public boolean updateAttributes(Map<String, String> attributes) {
         return send(SignalRequests.updateAttributes(attributes, requestIds.incrementAndGet()));
     }
 
     /** Tells the server we leave for good, then closes the socket. */
+    @Override
     public void leave() {
         send(SignalRequests.leave());
         close();
@@ -208,6 +221,7 @@ public final class SignalClient {
                     response.getTrickle().getTarget());
             case TRACK_PUBLISHED -> listener.onTrackPublished(response.getTrackPublished().getCid(),
                     response.getTrackPublished().getTrack());
+            case TRACK_SUBSCRIBED -> listener.onTrackSubscribed(response.getTrackSubscribed().getTrackSid());
             case UPDATE -> listener.onParticipantUpdate(response.getUpdate().getParticipantsList());
             case LEAVE -> listener.onLeave(response.getLeave());
             case ROOM_UPDATE -> listener.onRoomUpdate(response.getRoomUpdate().getRoom());

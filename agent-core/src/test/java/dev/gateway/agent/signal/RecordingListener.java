@@ -43,6 +43,11 @@ final class RecordingListener implements SignalClient.Listener {
     }
 
     @Override
+    public void onTrackSubscribed(String trackSid) {
+        add("trackSubscribed", trackSid, null);
+    }
+
+    @Override
     public void onParticipantUpdate(List<LivekitModels.ParticipantInfo> participants) {
         add("update", List.copyOf(participants), null);
     }

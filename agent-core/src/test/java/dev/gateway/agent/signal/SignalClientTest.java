@@ -114,4 +114,19 @@ class SignalClientTest {
         client.close();
         assertEquals(1, l.all("closed").size());
     }
+
+    @Test
+    void trackSubscribedReachesTheListener() throws Exception {
+        byte[] subscribed = SignalResponse.newBuilder()
+                .setTrackSubscribed(LivekitRtc.TrackSubscribed.newBuilder().setTrackSid("TR_abc")).build().toByteArray();
+        try (FakeSignalServer server = new FakeSignalServer(List.of(join(0, 0), subscribed))) {
+            RecordingListener l = new RecordingListener();
+            SignalClient client = new SignalClient(http, server.wsUrl(), "t", l, timers);
+            client.connect();
+            RecordingListener.Event e = l.await("trackSubscribed", Duration.ofSeconds(5));
+            assertNotNull(e, () -> "events: " + l.all());
+            assertEquals("TR_abc", e.value());
+            client.close();
+        }
+    }
 }

@@ -15,11 +15,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +26,12 @@ import java.util.function.LongSupplier;
 /**
  * The RTP engine: one Netty event loop group carrying every call's UDP sockets, an RTP port pool, and one 20 ms
  * tick per event loop that drives every endpoint on that loop (play-out, pacing, DTMF timing) instead of one timer
- * per call.
+ * per call. A late tick skips the slots it missed rather than catching up in a burst ({@link LoopTick}).
  *
  * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them; the constructor
  * starts nothing.
  */
 public final class MediaEngine {
-    private static final int TICK_MS = 20;
     private static final int BIND_ATTEMPTS = 8;
 
     private final MediaEngineConfig config;
@@ -45,8 +41,7 @@ public final class MediaEngine {
     private final LongAdder malformedTotal = new LongAdder();
     private EventLoopGroup group;
     private Class<? extends DatagramChannel> channelClass;
-    private final Map<EventExecutor, List<MediaTick>> endpointsByLoop = new IdentityHashMap<>();
-    private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+    private final Map<EventExecutor, LoopTick> ticksByLoop = new IdentityHashMap<>();
 
     public MediaEngine(MediaEngineConfig config, LongSupplier nanoClock) {
         this.config = config;
@@ -61,11 +56,11 @@ public final class MediaEngine {
         channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new io.netty.util.concurrent.DefaultThreadFactory("media", true), io);
         for (EventExecutor loop : group) {
-            List<MediaTick> endpoints = new ArrayList<>();
-            endpointsByLoop.put(loop, endpoints);
-            ticks.add(loop.scheduleAtFixedRate(() -> tick(endpoints), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS));
+            LoopTick tick = new LoopTick((EventLoop) loop, System::nanoTime, nanoClock, log);
+            ticksByLoop.put(loop, tick);
+            tick.start();
         }
-        log.log(System.Logger.Level.INFO, "media engine started: " + endpointsByLoop.size() + " event loop(s), "
+        log.log(System.Logger.Level.INFO, "media engine started: " + ticksByLoop.size() + " event loop(s), "
                 + (epoll ? "epoll" : "nio") + ", RTP ports " + config.portMin() + "-" + config.portMax());
     }
 
@@ -74,7 +69,8 @@ public final class MediaEngine {
         if (group == null) {
             return;
         }
-        ticks.forEach(t -> t.cancel(false));
+        ticksByLoop.values().forEach(LoopTick::cancel);
+        log.log(System.Logger.Level.INFO, "media engine stopping: " + tickStats());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group = null;
     }
@@ -142,12 +138,12 @@ public final class MediaEngine {
     /** Adds a participant to its loop's tick. Call on that loop. */
     public void register(MediaTick participant) {
         assert participant.eventLoop().inEventLoop();
-        endpointsByLoop.get(participant.eventLoop()).add(participant);
+        ticksByLoop.get(participant.eventLoop()).participants().add(participant);
     }
 
     /** Removes a participant from its loop's tick. Call on that loop. */
     public void unregister(MediaTick participant) {
-        endpointsByLoop.get(participant.eventLoop()).remove(participant);
+        ticksByLoop.get(participant.eventLoop()).participants().remove(participant);
     }
 
     void releasePort(int port) {
@@ -171,11 +167,17 @@ public final class MediaEngine {
             result.completeExceptionally(new MediaException("RTP port range " + config.portMin() + "-" + config.portMax() + " exhausted"));
             return;
         }
-        new Bootstrap().group(loop).channel(channelClass).option(ChannelOption.SO_RCVBUF, 256 * 1024).handler(handler)
+        // The caller's handler joins the pipeline only once the bind succeeded: a handler that is not @Sharable may
+        // be added to one channel only, and a port already taken (by another process) costs a channel per attempt.
+        // The listener runs on the loop inside the bind, before the loop reads from the new socket.
+        new Bootstrap().group(loop).channel(channelClass).option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .handler(NO_HANDLER)
                 .bind(new InetSocketAddress(config.bindAddress(), port)).addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) {
+                        f.channel().pipeline().addLast(handler);
                         result.complete(f.channel());
                     } else {
+                        f.channel().close(); // a failed bind leaves an open, unbound socket
                         ports.release(port);
                         if (attemptsLeft <= 1) {
                             result.completeExceptionally(new MediaException("no UDP port could be bound: " + f.cause().getMessage()));
@@ -194,6 +196,14 @@ public final class MediaEngine {
             ports.release(local.getPort());
         }
     }
+
+    /** Placeholder until a socket's own handler is added (see {@link #bindSingle}). */
+    private static final io.netty.channel.ChannelHandler NO_HANDLER = new io.netty.channel.ChannelHandlerAdapter() {
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+    };
 
     private static final io.netty.util.AttributeKey<Boolean> RELEASED = io.netty.util.AttributeKey.valueOf("gateway.portReleased");
 
@@ -215,22 +225,13 @@ public final class MediaEngine {
         return log;
     }
 
-    private void tick(List<MediaTick> participants) {
-        long now = nanoClock.getAsLong();
-        for (int i = 0; i < participants.size(); i++) {
-            try {
-                participants.get(i).pace(now);
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.ERROR, "media pacing failed for " + participants.get(i), e);
-            }
+    /** How punctually the loops' ticks ran since start (see {@link LoopTick}); any thread. */
+    public synchronized TickStats tickStats() {
+        TickStats sum = new TickStats(0, 0, 0, 0);
+        for (LoopTick t : ticksByLoop.values()) {
+            sum = sum.plus(t.stats());
         }
-        for (int i = 0; i < participants.size(); i++) {
-            try {
-                participants.get(i).tick(now);
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.ERROR, "media tick failed for " + participants.get(i), e);
-            }
-        }
+        return sum;
     }
 
     /** RTP port pairs in use now. */

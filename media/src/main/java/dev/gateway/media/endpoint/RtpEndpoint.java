@@ -1,28 +1,34 @@
 package dev.gateway.media.endpoint;
 
-import dev.gateway.media.audio.PcmRing;
+import dev.gateway.media.call.RtpLeg;
 import dev.gateway.media.dtmf.DtmfReceiver;
-import dev.gateway.media.dtmf.DtmfSender;
-import dev.gateway.media.g711.G711;
-import dev.gateway.media.jitter.JitterBuffer;
-import dev.gateway.media.jitter.JitterFrame;
+import dev.gateway.media.g711.G711PayloadDecoder;
+import dev.gateway.media.jitter.JitterPlayout;
 import dev.gateway.media.jitter.JitterPushResult;
 import dev.gateway.media.rtcp.ReceptionStats;
 import dev.gateway.media.rtcp.ReportBlock;
 import dev.gateway.media.rtcp.RtcpCodec;
 import dev.gateway.media.rtp.RtpCodec;
 import dev.gateway.media.rtp.RtpHeader;
+import dev.gateway.media.rtp.RtpPacketizer;
 import dev.gateway.media.rtp.RtpParseResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
+import dev.gateway.media.g711.G711;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One call's phone-side RTP: receives G.711 and RFC 4733 from the phone, plays it out through a jitter buffer in
- * 20 ms frames to a {@link MediaListener}, and sends the agent's audio back paced by the event loop's tick.
+ * One call's phone-side RTP: receives G.711 and RFC 4733 from the phone, plays it out through a
+ * {@link JitterPlayout} in 20 ms frames, and sends audio back through its {@link PhoneSender} (G.711 writer and
+ * the shared {@link RtpPacketizer}), paced by the event loop's tick.
+ *
+ * <p>Two ways to drive it. {@link #start} registers it on the engine's tick by itself: play-out goes to
+ * {@link MediaListener#onAudio} and audio queued with {@link #sendAudio} leaves at the next tick's pace phase. As
+ * an {@link RtpLeg} under a call's {@code CallMedia} ({@link #open}), it is not on the tick: the call pulls
+ * {@link #playOut}, and {@link #send} packetises and sends in the same tick.
  *
  * <p>Threading: loop-confined. Every method except {@link #stats()} and {@link #localPort()} must run on
  * {@link #eventLoop()}; {@code stats()} hops onto the loop itself when called from elsewhere is the caller's
@@ -33,7 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * arrives, then to wherever the current SSRC's packets come from. A new source address is accepted only once
  * the previous one has been silent for {@link #RELATCH_SILENCE_NANOS}, so a stray packet cannot hijack the call.
  */
-public final class RtpEndpoint implements MediaTick {
+public final class RtpEndpoint implements MediaTick, RtpLeg {
     /** The frame the listener gets and the tick period: 20 ms at 8 kHz. */
     public static final int FRAME_SAMPLES = 160;
     static final int MAX_PAYLOAD = 1500;
@@ -48,16 +54,13 @@ public final class RtpEndpoint implements MediaTick {
     private Channel rtcpChannel;
 
     private final RtpHeader header = new RtpHeader();
-    private final JitterBuffer jitter;
-    private final JitterFrame frame = new JitterFrame(MAX_PAYLOAD);
+    private final G711PayloadDecoder decoder = new G711PayloadDecoder(G711.PCMU, MAX_PAYLOAD);
+    private final JitterPlayout playout;
+    private final RtpPacketizer packetizer;
+    private final PhoneSender sender;
     private final ReceptionStats reception = new ReceptionStats();
     private final ReportBlock reportBlock = new ReportBlock();
-    private final byte[] cname;
     private final DtmfReceiver dtmfReceiver;
-    private DtmfSender dtmfSender;
-    private final PcmRing inbound = new PcmRing(4096);
-    private final PcmRing outbound = new PcmRing(16384);
-    private final short[] scratch = new short[MAX_PAYLOAD];
     private final short[] frameOut = new short[FRAME_SAMPLES];
 
     private MediaParams params;
@@ -70,24 +73,22 @@ public final class RtpEndpoint implements MediaTick {
     private long mediaExpectedSinceNanos;
     private boolean timeoutReported;
     private boolean closed;
-
-    private final long ssrc = ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFFL;
-    private int sequence = ThreadLocalRandom.current().nextInt(0x10000);
-    private long timestamp = ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFFL;
-    private int sendAccumulatedMs;
-    private boolean firstPacket = true;
     private int ticksToRtcp = RTCP_INTERVAL_TICKS;
 
-    private long packetsIn, packetsOut, bytesIn, bytesOut, malformed, unexpectedPayload, ssrcChanges, dtmfIn, dtmfOut;
+    private long packetsIn, bytesIn, malformed, unexpectedPayload, ssrcChanges, dtmfIn;
 
     RtpEndpoint(MediaEngine engine, EventLoop loop, int port, MediaEngineConfig config) {
         this.engine = engine;
         this.loop = loop;
         this.port = port;
         this.timeoutNanos = config.rtpTimeoutMillis() * 1_000_000L;
-        this.jitter = new JitterBuffer(8000, config.jitterMinMs(), config.jitterMaxMs(), MAX_PAYLOAD);
+        this.playout = new JitterPlayout(decoder, config.jitterMinMs(), config.jitterMaxMs(), MAX_PAYLOAD);
         this.dtmfReceiver = new DtmfReceiver(this::onDtmf);
-        this.cname = ("gw-" + Long.toHexString(ssrc)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long ssrc = random.nextLong() & 0xFFFF_FFFFL;
+        this.packetizer = new RtpPacketizer(ssrc, random.nextInt(0x10000), random.nextLong() & 0xFFFF_FFFFL,
+                "gw-" + Long.toHexString(ssrc), 0);
+        this.sender = new PhoneSender(packetizer, G711.PCMU, MAX_PAYLOAD);
     }
 
     void attach(Channel rtp, Channel rtcp) {
@@ -105,12 +106,21 @@ public final class RtpEndpoint implements MediaTick {
         return port;
     }
 
-    /** Starts sending and playing out. Loop-confined. */
+    /** Starts sending and playing out on the engine's tick, to {@code listener}. Loop-confined. */
     public void start(MediaParams params, MediaListener listener) {
+        open(params, listener);
+        engine.register(this);
+    }
+
+    /**
+     * Starts receiving and sending without joining the tick: a call's {@code CallMedia} drives {@link #playOut},
+     * {@link #send} and {@link #housekeeping}. The listener still hears DTMF and the media timeout (its
+     * {@code onAudio} is not called). Loop-confined.
+     */
+    public void open(MediaParams params, MediaListener listener) {
         assert loop.inEventLoop();
         this.listener = listener;
         update(params);
-        engine.register(this);
     }
 
     /** Applies a new offer/answer outcome (re-INVITE: hold, unhold, new address or codec). Loop-confined. */
@@ -121,20 +131,18 @@ public final class RtpEndpoint implements MediaTick {
             sendTo = next.remote();
             latched = false;
         }
-        if (previous == null || previous.ptimeMs() != next.ptimeMs()) {
-            dtmfSender = new DtmfSender(100, 60, next.ptimeMs(), 8000);
-        }
+        sender.update(previous, next);
         if (previous == null || previous.codec() != next.codec()) {
-            jitter.reset();
-            inbound.clear();
+            playout.reset();
+            decoder.codec(next.codec());
         }
         mediaExpectedSinceNanos = engine.nanoTime();
         timeoutReported = false;
     }
 
-    /** Queues 8 kHz PCM for the phone (copied). Loop-confined. */
+    /** Queues 8 kHz PCM for the phone (copied), sent from the next tick's pace phase. Loop-confined. */
     public void sendAudio(short[] pcm, int offset, int count) {
-        outbound.write(pcm, offset, count);
+        sender.queue(pcm, offset, count);
     }
 
     /** Queues one DTMF digit as RFC 4733 events; false when the peer has no telephone-event or the queue is full. */
@@ -142,15 +150,16 @@ public final class RtpEndpoint implements MediaTick {
         if (params == null || params.telephoneEventPayloadType() < 0) {
             return false;
         }
-        return dtmfSender.enqueue(digit);
+        return sender.enqueueDtmf(digit);
     }
 
     /** Counters now. Loop-confined (hop onto the loop to call it). */
     public RtpEndpointStats stats() {
-        var js = jitter.stats();
-        return new RtpEndpointStats(packetsIn, packetsOut, bytesIn, bytesOut, reception.cumulativeLost(),
-                reception.jitterMs(), malformed, unexpectedPayload, js.late(), js.lost(), ssrcChanges, dtmfIn,
-                dtmfOut, js.targetDelayMs(), sendTo == null ? "" : sendTo.getHostString() + ":" + sendTo.getPort());
+        var js = playout.stats();
+        return new RtpEndpointStats(packetsIn, packetizer.packets(), bytesIn, packetizer.octets(),
+                reception.cumulativeLost(), reception.jitterMs(), malformed, unexpectedPayload, js.late(), js.lost(),
+                ssrcChanges, dtmfIn, sender.dtmfOut(), js.targetDelayMs(),
+                sendTo == null ? "" : sendTo.getHostString() + ":" + sendTo.getPort());
     }
 
     /** Stops media, closes both sockets and gives the ports back. Idempotent. Loop-confined. */
@@ -183,7 +192,7 @@ public final class RtpEndpoint implements MediaTick {
         if (header.ssrc() != remoteSsrc) {
             if (remoteSsrc != -1) {
                 ssrcChanges++;
-                jitter.reset();
+                playout.reset();
                 dtmfReceiver.reset();
             }
             remoteSsrc = header.ssrc();
@@ -199,7 +208,7 @@ public final class RtpEndpoint implements MediaTick {
         if (pt == params.telephoneEventPayloadType()) {
             dtmfReceiver.onPacket(header.timestamp(), header.marker(), buf, header.payloadIndex(), header.payloadLength());
         } else if (pt == params.codec().payloadType()) {
-            JitterPushResult r = jitter.push(header.sequenceNumber(), header.timestamp(), buf, header.payloadIndex(),
+            JitterPushResult r = playout.push(header.sequenceNumber(), header.timestamp(), buf, header.payloadIndex(),
                     header.payloadLength(), now);
             if (r == JitterPushResult.TOO_LARGE) {
                 malformed++;
@@ -244,19 +253,61 @@ public final class RtpEndpoint implements MediaTick {
         return "RTP port " + port;
     }
 
-    // ---- the 20 ms tick (MediaEngine calls it on this loop) ----
+    // ---- as an RtpLeg of a CallMedia ----
+
+    @Override
+    public boolean playOut(long nowNanos, short[] out, int off) {
+        if (closed || params == null) {
+            java.util.Arrays.fill(out, off, off + FRAME_SAMPLES, (short) 0);
+            return false;
+        }
+        return playout.read(nowNanos, out, off);
+    }
+
+    @Override
+    public void send(short[] pcm, int off, int count) {
+        if (closed || params == null) {
+            return;
+        }
+        sender.queue(pcm, off, count);
+        sender.sendDue(params, rtpChannel, sendTo);
+    }
+
+    @Override
+    public void housekeeping(long nowNanos) {
+        if (closed || params == null) {
+            return;
+        }
+        checkTimeout(nowNanos);
+        if (--ticksToRtcp == 0) {
+            ticksToRtcp = RTCP_INTERVAL_TICKS;
+            sendRtcp();
+        }
+    }
+
+    @Override
+    public String receivePath() {
+        return "phone " + (params == null ? "?" : params.codec().encodingName()) + "/8000 -> " + playout;
+    }
+
+    @Override
+    public String sendPath() {
+        return sender.sendPath();
+    }
+
+    // ---- the 20 ms tick when started on its own (MediaEngine calls it on this loop) ----
 
     /**
-     * Sends the packets due now, from audio the agent queued in earlier ticks. Sending before any call on the loop
-     * does its heavier work keeps every call's packets on the 20 ms grid (the price: the agent's audio leaves one
-     * tick, 20 ms, after it was produced).
+     * Sends the packets due now, from audio queued in earlier ticks. Sending before any call on the loop does its
+     * heavier work keeps every call's packets on the 20 ms grid (the price: audio queued with {@link #sendAudio}
+     * leaves one tick, 20 ms, after it was produced; a {@code CallMedia} avoids that with {@link #send}).
      */
     @Override
     public void pace(long now) {
         if (closed || params == null) {
             return;
         }
-        sendDue();
+        sender.sendDue(params, rtpChannel, sendTo);
     }
 
     @Override
@@ -264,27 +315,9 @@ public final class RtpEndpoint implements MediaTick {
         if (closed || params == null) {
             return;
         }
-        playOut(now);
-        checkTimeout(now);
-        if (--ticksToRtcp == 0) {
-            ticksToRtcp = RTCP_INTERVAL_TICKS;
-            sendRtcp();
-        }
-    }
-
-    private void playOut(long now) {
-        G711 codec = params.codec();
-        while (inbound.size() < FRAME_SAMPLES && jitter.poll(now, frame)) {
-            if (frame.lost()) {
-                inbound.writeSilence(Math.min(frame.samples(), MAX_PAYLOAD));
-            } else {
-                int n = Math.min(frame.length(), scratch.length);
-                codec.decode(frame.payload(), 0, n, scratch, 0);
-                inbound.write(scratch, 0, n);
-            }
-        }
-        inbound.read(frameOut, 0, FRAME_SAMPLES); // silence-padded when the buffer has nothing yet
+        playout.read(now, frameOut, 0);
         listener.onAudio(frameOut, 0, FRAME_SAMPLES);
+        housekeeping(now);
     }
 
     private void checkTimeout(long now) {
@@ -299,69 +332,16 @@ public final class RtpEndpoint implements MediaTick {
         }
     }
 
-    private void sendDue() {
-        int ptime = params.ptimeMs();
-        int samples = params.samplesPerPacket();
-        sendAccumulatedMs += 20;
-        while (sendAccumulatedMs >= ptime) {
-            sendAccumulatedMs -= ptime;
-            if (!params.send() || sendTo == null) {
-                outbound.skip(samples);
-                timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
-                continue;
-            }
-            ByteBuf out = rtpChannel.alloc().directBuffer(RtpCodec.HEADER_SIZE + samples);
-            int te = params.telephoneEventPayloadType();
-            if (te >= 0 && dtmfSender.isBusy()) {
-                int at = out.writerIndex();
-                out.writerIndex(at + RtpCodec.HEADER_SIZE);
-                if (dtmfSender.nextPacket(timestamp, out)) {
-                    int end = out.writerIndex();
-                    out.writerIndex(at);
-                    RtpCodec.writeHeader(out, dtmfSender.marker(), te, sequence, dtmfSender.eventTimestamp(), ssrc);
-                    out.writerIndex(end);
-                    outbound.skip(samples); // the caller hears the tone, not the agent, while a key is pressed
-                    if (dtmfSender.marker()) {
-                        dtmfOut++;
-                    }
-                    emit(out, end - at - RtpCodec.HEADER_SIZE);
-                    timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
-                    continue;
-                }
-                out.writerIndex(at);
-            }
-            RtpCodec.writeHeader(out, firstPacket, params.codec().payloadType(), sequence, timestamp, ssrc);
-            firstPacket = false;
-            outbound.read(scratch, 0, samples);
-            params.codec().encode(scratch, 0, samples, out);
-            emit(out, samples);
-            timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
-        }
-    }
-
-    private void emit(ByteBuf packet, int payloadBytes) {
-        sequence = (sequence + 1) & 0xFFFF;
-        packetsOut++;
-        bytesOut += payloadBytes;
-        rtpChannel.writeAndFlush(new DatagramPacket(packet, sendTo), rtpChannel.voidPromise());
-    }
-
     private void sendRtcp() {
         if (sendTo == null) {
             return;
         }
         ByteBuf out = rtcpChannel.alloc().directBuffer(128);
         boolean haveBlock = reception.fillReportBlock(reportBlock, 0, 0);
-        if (packetsOut > 0) {
-            RtcpCodec.writeSenderReport(out, ssrc, RtcpCodec.toNtp(System.currentTimeMillis()), timestamp, packetsOut,
-                    bytesOut, haveBlock ? reportBlock : null);
-        } else if (haveBlock) {
-            RtcpCodec.writeReceiverReport(out, ssrc, reportBlock);
-        } else {
+        if (!packetizer.writeReport(out, RtcpCodec.toNtp(System.currentTimeMillis()), haveBlock ? reportBlock : null)) {
             out.release();
             return;
         }
-        RtcpCodec.writeSdesCname(out, ssrc, cname);
         InetSocketAddress rtcpTo = new InetSocketAddress(sendTo.getAddress(), sendTo.getPort() + 1);
         rtcpChannel.writeAndFlush(new DatagramPacket(out, rtcpTo), rtcpChannel.voidPromise());
     }

@@ -184,6 +184,10 @@ public final class JitterBuffer {
                 if (ring.contains(nextSeq + 1)) {
                     long spacing = ring.timestamp(nextSeq + 1) - ts;
                     samples = spacing > 0 && spacing <= Integer.MAX_VALUE ? (int) spacing : lastDuration;
+                } else if (samples == 0 && hasPlayed && nextSeq == lastPlayedSeq + 1) {
+                    // packets played as they come (a small delay): learn the frame length from the previous one
+                    long spacing = ts - lastPlayedTs;
+                    samples = spacing > 0 && spacing <= clockRate ? (int) spacing : 0;
                 }
                 int length = ring.copyTo(nextSeq, out.payload());
                 out.setPacket((int) (nextSeq & 0xFFFF), ts & TS_MASK, length, samples);

@@ -38,7 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Threading: loop-confined (the socket's loop); DTLS callbacks hop onto the loop.
  */
-public final class PeerTransport implements MediaTick {
+public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.PacketOutput {
     /** What the transport reports. All on the loop. */
     public interface Listener {
         void onReady();
@@ -159,11 +159,13 @@ public final class PeerTransport implements MediaTick {
         }
     }
 
+    @Override
     public boolean isReady() {
         return ready;
     }
 
     /** Encrypts and sends one RTP packet; takes ownership of {@code packet}. Dropped (released) before ready. */
+    @Override
     public void sendRtp(ByteBuf packet) {
         if (!ready || closed) {
             packet.release();
@@ -175,6 +177,7 @@ public final class PeerTransport implements MediaTick {
     }
 
     /** Encrypts (SRTCP) and sends one RTCP compound packet; takes ownership. Dropped before ready. */
+    @Override
     public void sendRtcp(ByteBuf packet) {
         if (!ready || closed) {
             packet.release();

@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The operator's HTTP API: {@code GET /healthz}, {@code GET /calls}, {@code POST /calls/{id}/hangup|transfer|dtmf}.
- * JSON in and out; errors are {@code {"error": "..."}} with 400 (bad body), 404 (unknown call or path), 405.
+ * JSON in and out; errors are {@code {"error": "..."}} with 400 (bad body), 404 (unknown call or path), 405, and
+ * 504 when a hung-up call is not gone within 5 s.
  *
  * <p>Threading: its own two threads (the JDK server); they may block briefly waiting for call snapshots, which
  * the calls take on their own loops.
@@ -32,6 +33,8 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi {
     private static final System.Logger LOG = System.getLogger("http");
     private static final int MAX_BODY = 16 * 1024;
+    /** How long {@code POST /calls/{id}/hangup} waits for the call to be gone. */
+    static final long HANGUP_WAIT_MILLIS = 5_000;
 
     private final String bind;
     private final int port;
@@ -86,6 +89,7 @@ public final class HttpApi {
                 body.put("status", draining.getAsBoolean() ? "draining" : "ok");
                 body.put("calls", registry.size());
                 body.put("draining", draining.getAsBoolean());
+                body.put("sweptCalls", registry.sweptCalls());
                 send(ex, 200, body);
             } else if (path.equals("/calls") || path.equals("/calls/")) {
                 requireMethod(method, "GET");
@@ -118,10 +122,7 @@ public final class HttpApi {
 
     private void handleAction(HttpExchange ex, Call call, String action) throws IOException {
         switch (action) {
-            case "hangup" -> {
-                call.hangup("hangup requested through the HTTP API");
-                send(ex, 200, json.createObjectNode().put("id", call.id()).put("state", "ending"));
-            }
+            case "hangup" -> hangup(ex, call);
             case "transfer" -> {
                 String to = textField(body(ex), "to");
                 if (!(to.startsWith("sip:") || to.startsWith("sips:") || to.startsWith("tel:"))) {
@@ -141,6 +142,27 @@ public final class HttpApi {
                 send(ex, 202, json.createObjectNode().put("id", call.id()).put("digits", digits));
             }
             default -> throw new ApiError(404, "unknown action '" + action + "' (hangup, transfer, dtmf)");
+        }
+    }
+
+    /**
+     * Asks the call to end and answers once it has left the registry (BYE sent or attempted, ports and slot freed),
+     * waiting at most {@link #HANGUP_WAIT_MILLIS} on this HTTP thread (never a Netty or SIP one).
+     */
+    private void hangup(HttpExchange ex, Call call) throws IOException {
+        call.hangup("hangup requested through the HTTP API");
+        try {
+            String reason = call.ended().toCompletableFuture().get(HANGUP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            send(ex, 200, json.createObjectNode().put("id", call.id()).put("state", "ended").put("reason", reason));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiError(504, "call " + call.id() + " is still " + call.state().wireName() + " after "
+                    + HANGUP_WAIT_MILLIS / 1000 + " s (its loop did not end it; the sweeper removes it within "
+                    + "seconds)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(504, "interrupted while waiting for call " + call.id() + " to end");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ApiError(504, "call " + call.id() + " did not end cleanly: " + e.getCause());
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every live call, by gateway id and by SIP Call-ID, with the admission limit. Thread-safe: JAIN-SIP threads,
@@ -13,6 +14,7 @@ public final class CallRegistry {
     private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
     private final AtomicInteger reserved = new AtomicInteger();
+    private final LongAdder swept = new LongAdder();
     private final int maxCalls;
 
     public CallRegistry(int maxCalls) {
@@ -78,5 +80,14 @@ public final class CallRegistry {
 
     public int size() {
         return byId.size();
+    }
+
+    /** Calls {@link CallSweeper} had to end (stuck past a state's limit) since start. */
+    public long sweptCalls() {
+        return swept.sum();
+    }
+
+    void countSwept() {
+        swept.increment();
     }
 }

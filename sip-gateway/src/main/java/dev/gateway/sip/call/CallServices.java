@@ -3,8 +3,16 @@ package dev.gateway.sip.call;
 import dev.gateway.agent.AgentFactory;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.sip.signalling.SipContext;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
-/** What every call needs from the gateway. Immutable; the members are thread-safe. */
+/**
+ * What every call needs from the gateway. Immutable; the members are thread-safe.
+ *
+ * @param sipExecutor the SIP side's bounded executor every SIP send of a call runs on (never a media loop); it
+ *                    throws RejectedExecutionException when full
+ * @param clockMillis wall-clock milliseconds (injected so tests control time)
+ */
 public record CallServices(SipContext sip, MediaEngine media, AgentFactory agents, CallRegistry registry,
-                           CallSettings settings) {
+                           CallSettings settings, Executor sipExecutor, LongSupplier clockMillis) {
 }

@@ -5,10 +5,11 @@ import dev.gateway.agent.RoomTarget;
 import dev.gateway.sip.dispatch.DispatchResolver;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.sdp.OfferAnswer;
-import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SdpException;
 import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipContext;
+import dev.gateway.sip.signalling.SipCallEvents;
+import dev.gateway.sip.signalling.SipCalls;
 import dev.gateway.sip.signalling.SipSignalling;
 import dev.gateway.sip.trunk.DigestAuthenticator;
 import dev.gateway.sip.trunk.InboundTrunk;
@@ -18,7 +19,6 @@ import gov.nist.javax.sip.RequestEventExt;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.List;
@@ -40,16 +40,16 @@ import javax.sip.message.Response;
 
 /**
  * Decides what happens to a new INVITE, in this order, each rejection saying why: scanner traffic and sources
- * over their rate are dropped silently; 503 + Retry-After while draining or at {@code limits.maxCalls}; 404 when no
+ * over their rate are dropped silently; 400 for a Contact that is not one SIP/SIPS URI with a host (see
+ * {@link ContactCheck}); 503 + Retry-After while draining or at {@code limits.maxCalls}; 404 when no
  * trunk serves the called number; 403 for a source or caller the trunk does not allow; 401 challenge / 403 on bad
  * credentials when the trunk has them; 400 for a malformed SDP offer; 488 when no codec is common. Otherwise the
  * call is created and handed to its event loop.
  *
  * <p>Threading: thread-safe; runs on JAIN-SIP threads and never blocks (no DNS: SDP addresses must be literals).
  */
-public final class InviteAdmission {
+public final class InviteAdmission implements SipCalls {
     private static final System.Logger LOG = System.getLogger("sip");
-    private static final List<String> CODECS = List.of("PCMU", "PCMA");
     private static final List<String> SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
             "vaxsipuseragent", "pplsip", "iwar", "sundayddr", "sipsak");
     private static final String REALM = "gateway";
@@ -83,7 +83,13 @@ public final class InviteAdmission {
         this.draining = draining;
     }
 
+    @Override
+    public SipCallEvents bySipCallId(String callId) {
+        return registry.bySipCallId(callId);
+    }
+
     /** A new INVITE (no To tag). */
+    @Override
     public void admit(RequestEventExt event, ServerTransaction tx) {
         Request request = tx.getRequest();
         InetAddress source = address(event.getRemoteIpAddress());
@@ -95,6 +101,11 @@ public final class InviteAdmission {
         String called = user(request.getRequestURI());
         String caller = user(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI());
         String where = "INVITE " + callId + " from " + event.getRemoteIpAddress() + " (" + caller + " -> " + called + ")";
+        String contactProblem = ContactCheck.problem(request);
+        if (contactProblem != null) {
+            reject(tx, Response.BAD_REQUEST, contactProblem, where); // a call we could never send a BYE to
+            return;
+        }
         if (draining.getAsBoolean()) {
             unavailable(tx, "Draining, try another node", where);
             return;
@@ -128,10 +139,10 @@ public final class InviteAdmission {
         SessionDescription offer;
         OfferAnswer.Negotiation negotiation;
         try {
-            offer = offer(request);
-            negotiation = negotiate(offer);
+            offer = SdpOffers.offer(request);
+            negotiation = SdpOffers.negotiate(offer);
         } catch (SdpException e) {
-            rejectSdp(tx, e, where);
+            SdpOffers.reject(sip, tx, e, where);
             return;
         }
         SessionTimer timer = SessionTimer.parse(SipContext.headerValue(request.getHeader("Session-Expires")));
@@ -152,46 +163,22 @@ public final class InviteAdmission {
         }
         sip.reply100(tx);
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
-        CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk), room);
-        Call call = new Call(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
-        registry.add(call);
-        call.begin();
-    }
-
-    /** A re-INVITE or UPDATE in an existing dialog. */
-    public void reoffer(Call call, ServerTransaction tx) {
-        Request request = tx.getRequest();
-        if (request.getRawContent() == null || request.getRawContent().length == 0) {
-            call.onReoffer(tx, null, null); // session refresh: answer with the current SDP
+        Call call;
+        try {
+            CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk), room);
+            call = new InboundDialog(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
+        } catch (RuntimeException e) { // a request we could not make a call of: the slot goes back, the caller hears why
+            registry.unreserve();
+            reject(tx, Response.SERVER_INTERNAL_ERROR, "Call could not be created", where + " [" + CallGuard.describe(e) + "]");
             return;
         }
-        try {
-            SessionDescription offer = offer(request);
-            call.onReoffer(tx, offer, negotiate(offer));
-        } catch (SdpException e) {
-            rejectSdp(tx, e, "re-offer in " + call.id());
-        }
+        registry.add(call);
+        call.begin();
     }
 
     /** INVITEs dropped without an answer (scanners, rate limit) since start. */
     public long dropped() {
         return dropped.sum();
-    }
-
-    private static SessionDescription offer(Request request) throws SdpException {
-        byte[] body = request.getRawContent();
-        if (body == null || body.length == 0) {
-            throw new SdpException(SdpException.Kind.UNSUPPORTED, 0, "", "an SDP offer in the INVITE is required (no late offer)");
-        }
-        return SdpCodec.parse(new String(body, StandardCharsets.UTF_8));
-    }
-
-    private static OfferAnswer.Negotiation negotiate(SessionDescription offer) throws SdpException {
-        OfferAnswer.Negotiation n = OfferAnswer.negotiate(offer, CODECS);
-        if (!NetUtil.isValidIpV4Address(n.remoteAddress()) && !NetUtil.isValidIpV6Address(n.remoteAddress())) {
-            throw new SdpException(SdpException.Kind.UNSUPPORTED, 0, "", "c= must be an IP address, got " + n.remoteAddress());
-        }
-        return n;
     }
 
     private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String where) {
@@ -216,23 +203,6 @@ public final class InviteAdmission {
             default:
                 reject(tx, Response.FORBIDDEN, "Authentication failed", where + " [" + verdict.name().toLowerCase(Locale.ROOT) + "]");
                 return false;
-        }
-    }
-
-    private void rejectSdp(ServerTransaction tx, SdpException e, String where) {
-        switch (e.kind()) {
-            case NO_COMMON_CODEC -> {
-                try {
-                    Response r = sip.response(Response.NOT_ACCEPTABLE_HERE, tx.getRequest());
-                    r.setHeader(sip.headers().createWarningHeader(sip.advertisedHost(), 305, "Incompatible media format: offer PCMU or PCMA"));
-                    sip.send(tx, r);
-                } catch (ParseException | javax.sip.InvalidArgumentException pe) {
-                    sip.reply(tx, Response.NOT_ACCEPTABLE_HERE, null);
-                }
-                LOG.log(System.Logger.Level.INFO, where + " rejected 488: no common codec");
-            }
-            case UNSUPPORTED -> reject(tx, Response.NOT_ACCEPTABLE_HERE, "Not acceptable: " + e.reason(), where);
-            default -> reject(tx, Response.BAD_REQUEST, "Malformed SDP" + (e.lineNumber() > 0 ? " at line " + e.lineNumber() : "") + ": " + e.reason(), where);
         }
     }
 

@@ -67,7 +67,7 @@ public final class OutboundCalls {
         CallInfo info = new CallInfo(id, caller, to, trunk.id(), Map.of(), room);
         OutboundDial dial = new OutboundDial(trunk, to, caller, headers, ringingMillis, maxDurationMillis, dtmf,
                 new CompletableFuture<>());
-        Call call = new Call(sipCallId, info, dial, services.media().nextLoop(), services);
+        Call call = new OutboundDialog(sipCallId, info, dial, services.media().nextLoop(), services);
         services.registry().add(call);
         call.begin();
         return new Started(id, sipCallId, dial.outcome());

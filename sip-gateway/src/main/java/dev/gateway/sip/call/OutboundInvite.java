@@ -22,7 +22,9 @@ import javax.sip.message.Response;
  * response arrived, so a cancel asked for earlier waits for the first 1xx). A 2xx that arrives after we gave up is
  * ACKed and hung up (RFC 3261 §15).
  *
- * <p>Threading: confined to the call's loop.
+ * <p>Threading: the decisions are confined to the call's loop; building and sending (INVITE, CANCEL, ACK, BYE) run
+ * on the SIP executor through the call's {@link Call#sip} queue, in order, so {@code transaction} is only touched
+ * there.
  */
 final class OutboundInvite {
     private final SipContext sip;
@@ -30,14 +32,15 @@ final class OutboundInvite {
     private final String sipCallId;
     private final String fromTag;
     private final String transport;
-    private final Object owner;
-    private ClientTransaction transaction;
+    private final OutboundDialog owner;
+    private volatile ClientTransaction transaction; // written and read on the SIP executor, in queue order
+    private boolean sent;
     private long cseq = 1;
     private boolean challengeAnswered;
     private boolean provisionalSeen;
     private boolean cancelWanted;
 
-    OutboundInvite(SipContext sip, OutboundDial dial, String sipCallId, String fromTag, String transport, Object owner) {
+    OutboundInvite(SipContext sip, OutboundDial dial, String sipCallId, String fromTag, String transport, OutboundDialog owner) {
         this.sip = sip;
         this.dial = dial;
         this.sipCallId = sipCallId;
@@ -46,9 +49,25 @@ final class OutboundInvite {
         this.owner = owner;
     }
 
-    /** Sends the INVITE; {@code authName}/{@code authValue} carry the answer to a challenge, or are null. */
-    void send(int rtpPort, long sdpSessionId, long sdpVersion, String authName, String authValue)
-            throws ParseException, InvalidArgumentException, SipException {
+    /**
+     * Sends the INVITE (on the SIP executor); {@code authName}/{@code authValue} carry the answer to a challenge, or
+     * are null. When it cannot be sent the call fails with 500.
+     */
+    void send(int rtpPort, long sdpSessionId, long sdpVersion, String authName, String authValue) {
+        long number = cseq++;
+        sent = true;
+        owner.sip("INVITE", () -> {
+            try {
+                transaction = build(number, rtpPort, sdpSessionId, sdpVersion, authName, authValue);
+                transaction.sendRequest();
+            } catch (ParseException | InvalidArgumentException | SipException e) {
+                owner.onLoop("INVITE failed", () -> owner.failOutbound(500, "INVITE could not be sent: " + e.getMessage()));
+            }
+        });
+    }
+
+    private ClientTransaction build(long number, int rtpPort, long sdpSessionId, long sdpVersion, String authName,
+                                    String authValue) throws ParseException, InvalidArgumentException, SipException {
         SipURI target = sip.addresses().createSipURI(dial.to(), dial.trunk().host());
         target.setPort(dial.trunk().port());
         if (!transport.equals("udp")) {
@@ -57,7 +76,7 @@ final class OutboundInvite {
         SipURI fromUri = sip.addresses().createSipURI(dial.from(), sip.advertisedHost());
         Request request = sip.messages().createRequest(target, Request.INVITE,
                 sip.headers().createCallIdHeader(sipCallId),
-                sip.headers().createCSeqHeader(cseq++, Request.INVITE),
+                sip.headers().createCSeqHeader(number, Request.INVITE),
                 sip.headers().createFromHeader(sip.addresses().createAddress(fromUri), fromTag),
                 sip.headers().createToHeader(sip.addresses().createAddress(target), null),
                 List.of(sip.headers().createViaHeader(sip.advertisedHost(), sip.port(), transport, null)),
@@ -76,9 +95,9 @@ final class OutboundInvite {
         String sdp = OfferAnswer.offer(List.of("PCMU", "PCMA"), 101, 20, sip.advertisedHost(), rtpPort, sdpSessionId,
                 sdpVersion, MediaDirection.SENDRECV);
         request.setContent(sdp, sip.headers().createContentTypeHeader("application", "sdp"));
-        transaction = sip.provider().getNewClientTransaction(request);
-        transaction.setApplicationData(owner);
-        transaction.sendRequest();
+        ClientTransaction tx = sip.provider().getNewClientTransaction(request);
+        tx.setApplicationData(owner);
+        return tx;
     }
 
     /**
@@ -101,7 +120,7 @@ final class OutboundInvite {
     }
 
     /** A 1xx arrived: a CANCEL asked for before may go now. @return true when it was sent */
-    boolean provisional() throws SipException {
+    boolean provisional() {
         provisionalSeen = true;
         if (cancelWanted) {
             sendCancel();
@@ -111,8 +130,8 @@ final class OutboundInvite {
     }
 
     /** Gives up on the INVITE: CANCEL now, or at the first 1xx. */
-    void cancel() throws SipException {
-        if (transaction == null) {
+    void cancel() {
+        if (!sent) {
             return;
         }
         if (provisionalSeen) {
@@ -123,17 +142,40 @@ final class OutboundInvite {
     }
 
     /** A 2xx after we gave up: complete the dialog (ACK) and end it (BYE) at once. */
-    void hangUpLateAnswer(Response response, ClientTransaction tx) throws SipException, InvalidArgumentException {
-        Dialog dialog = tx.getDialog();
-        if (dialog == null) {
-            return;
-        }
-        dialog.sendAck(dialog.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber()));
-        dialog.sendRequest(sip.provider().getNewClientTransaction(dialog.createRequest(Request.BYE)));
+    void hangUpLateAnswer(Response response, ClientTransaction tx) {
+        owner.sip("ACK+BYE for a late 2xx", () -> {
+            Dialog dialog = tx.getDialog();
+            if (dialog == null) {
+                return;
+            }
+            try {
+                dialog.sendAck(dialog.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+                dialog.sendRequest(sip.provider().getNewClientTransaction(dialog.createRequest(Request.BYE)));
+            } catch (SipException | InvalidArgumentException e) {
+                owner.log("could not finish the abandoned INVITE: " + e.getMessage());
+            }
+        });
     }
 
-    private void sendCancel() throws SipException {
+    /** ACKs a 2xx of our INVITE (RFC 3261 §13.2.2.4). */
+    void ack(Dialog dialog, Response response) {
+        owner.sip("ACK", () -> {
+            try {
+                dialog.sendAck(dialog.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+            } catch (SipException | InvalidArgumentException e) {
+                owner.log("ACK could not be sent: " + e.getMessage());
+            }
+        });
+    }
+
+    private void sendCancel() {
         cancelWanted = false;
-        sip.provider().getNewClientTransaction(transaction.createCancel()).sendRequest();
+        owner.sip("CANCEL", () -> {
+            try {
+                sip.provider().getNewClientTransaction(transaction.createCancel()).sendRequest();
+            } catch (SipException e) {
+                owner.log("CANCEL could not be sent: " + e.getMessage());
+            }
+        });
     }
 }

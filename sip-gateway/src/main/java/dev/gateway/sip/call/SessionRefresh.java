@@ -1,10 +1,8 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.sip.signalling.SipContext;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.text.ParseException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -15,29 +13,35 @@ import javax.sip.message.Response;
 /**
  * RFC 4028 session timers for one call, as {@link SessionTimer} describes the policy: echo the caller's
  * Session-Expires in our 2xx, send UPDATE refreshes when we are the refresher, and when the caller misses its
- * refresh keep the call while RTP still flows. Mutable; confined to the call's loop.
+ * refresh keep the call while RTP still flows. Mutable; confined to the call's loop; the UPDATE itself is built and
+ * sent on the SIP executor through {@link Owner#send}.
  */
 final class SessionRefresh {
-    /** What the call does when the session is over. */
-    interface Expiry {
+    /** The call this belongs to: what it does when the session is over, its timers and its SIP sends. */
+    interface Owner {
         void expired(String reason);
 
         void log(String event);
+
+        ScheduledFuture<?> schedule(String event, Runnable task, long millis);
+
+        void send(String what, Runnable action);
+
+        /** Set as the UPDATE transaction's application data, so its response comes back to the call. */
+        Object transactionOwner();
     }
 
     private final SipContext sip;
-    private final EventLoop loop;
     private final String transport;
     private final LongSupplier packetsIn;
-    private final Expiry expiry;
+    private final Owner expiry;
     private SessionTimer timer;
     private ScheduledFuture<?> future;
     private long packetsAtLastRefresh;
 
-    SessionRefresh(SessionTimer timer, SipContext sip, EventLoop loop, String transport, LongSupplier packetsIn, Expiry expiry) {
+    SessionRefresh(SessionTimer timer, SipContext sip, String transport, LongSupplier packetsIn, Owner expiry) {
         this.timer = timer;
         this.sip = sip;
-        this.loop = loop;
         this.transport = transport;
         this.packetsIn = packetsIn;
         this.expiry = expiry;
@@ -63,16 +67,16 @@ final class SessionRefresh {
     }
 
     /** (Re)arms the timer after the answer or a refresh; {@code dialog} carries our UPDATEs. */
-    void arm(Dialog dialog, Object owner) {
+    void arm(Dialog dialog) {
         cancel();
         if (timer == null) {
             return;
         }
         packetsAtLastRefresh = packetsIn.getAsLong();
         if (timer.weRefresh()) {
-            future = loop.schedule(() -> sendRefresh(dialog, owner), timer.refreshMillis(), TimeUnit.MILLISECONDS);
+            future = expiry.schedule("session refresh", () -> sendRefresh(dialog), timer.refreshMillis());
         } else {
-            future = loop.schedule(() -> refreshMissed(dialog, owner), timer.expiryMillis(), TimeUnit.MILLISECONDS);
+            future = expiry.schedule("session expiry", () -> refreshMissed(dialog), timer.expiryMillis());
         }
     }
 
@@ -83,24 +87,28 @@ final class SessionRefresh {
         }
     }
 
-    private void sendRefresh(Dialog dialog, Object owner) {
-        try {
-            Request update = dialog.createRequest(Request.UPDATE);
-            update.setHeader(sip.headers().createHeader("Session-Expires", timer.headerValue()));
-            update.addHeader(sip.contact(transport));
-            ClientTransaction ct = sip.provider().getNewClientTransaction(update);
-            ct.setApplicationData(owner);
-            dialog.sendRequest(ct);
-        } catch (ParseException | SipException e) {
-            expiry.log("session refresh could not be sent: " + e.getMessage());
-        }
-        arm(dialog, owner);
+    private void sendRefresh(Dialog dialog) {
+        String expires = timer.headerValue();
+        Object owner = expiry.transactionOwner();
+        expiry.send("UPDATE", () -> {
+            try {
+                Request update = dialog.createRequest(Request.UPDATE);
+                update.setHeader(sip.headers().createHeader("Session-Expires", expires));
+                update.addHeader(sip.contact(transport));
+                ClientTransaction ct = sip.provider().getNewClientTransaction(update);
+                ct.setApplicationData(owner);
+                dialog.sendRequest(ct);
+            } catch (ParseException | SipException e) {
+                expiry.log("session refresh could not be sent: " + e.getMessage());
+            }
+        });
+        arm(dialog);
     }
 
-    private void refreshMissed(Dialog dialog, Object owner) {
+    private void refreshMissed(Dialog dialog) {
         if (packetsIn.getAsLong() > packetsAtLastRefresh) {
             expiry.log("caller missed its session refresh (" + timer.seconds() + " s) but RTP still flows: keeping the call");
-            arm(dialog, owner);
+            arm(dialog);
         } else {
             expiry.expired("session expired (no refresh, no RTP)");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
 import dev.gateway.sip.trunk.InboundTrunk;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -157,9 +158,10 @@ public final class ConfigLoader {
         int drain = n.integer(d.drainSeconds(), "drainSeconds");
         int ring = n.integer(d.ringSeconds(), "ringSeconds");
         int invites = n.integer(d.invitesPerSecondPerSource(), "invitesPerSecondPerSource");
+        int maxCallSeconds = n.integer(d.maxCallSeconds(), "maxCallSeconds");
         n.finish();
         try {
-            return new LimitsConfig(maxCalls, drain, ring, invites);
+            return new LimitsConfig(maxCalls, drain, ring, invites, maxCallSeconds);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
@@ -186,12 +188,20 @@ public final class ConfigLoader {
         String url = override(env, "LIVEKIT_URL", n.string(null, "url"));
         String key = override(env, "LIVEKIT_API_KEY", n.string(null, "apiKey", "api_key"));
         String secret = override(env, "LIVEKIT_API_SECRET", n.string(null, "apiSecret", "api_secret"));
+        int ringing = n.integer(LiveKitConfig.DEFAULT_RINGING_TIMEOUT_SECONDS, "ringingTimeoutSeconds");
+        String action = n.string("answer", "ringingTimeoutAction");
         n.finish();
         if (url == null && key == null && secret == null) {
             return null; // no LiveKit: the embedded local agent answers
         }
+        RingingTimeoutAction onTimeout = switch (action.toLowerCase(Locale.ROOT)) {
+            case "answer" -> RingingTimeoutAction.ANSWER;
+            case "reject" -> RingingTimeoutAction.REJECT;
+            default -> throw new ConfigException(n.child("ringingTimeoutAction"), "must be 'answer' or 'reject', got '"
+                    + action + "'");
+        };
         try {
-            return new LiveKitConfig(url, key, secret);
+            return new LiveKitConfig(url, key, secret, ringing, onTimeout);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

@@ -2,6 +2,7 @@ package dev.gateway.sip.config;
 
 import static dev.gateway.sip.config.InvalidConfigException.check;
 
+import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -14,10 +15,22 @@ import java.util.Set;
  * @param url       {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL of the server
  * @param apiKey    API key (JWT issuer)
  * @param apiSecret API secret (JWT HS256 key)
+ * @param ringingTimeoutSeconds how long an inbound call rings waiting for an agent (a participant other than the
+ *                  caller that subscribes to the caller's track or publishes audio), 1..300, default 15
+ * @param ringingTimeoutAction what then: {@code answer} anyway (default) or {@code reject} with 480
  */
-public record LiveKitConfig(String url, String apiKey, String apiSecret) {
+public record LiveKitConfig(String url, String apiKey, String apiSecret, int ringingTimeoutSeconds,
+                            RingingTimeoutAction ringingTimeoutAction) {
 
     private static final Set<String> SCHEMES = Set.of("ws", "wss", "http", "https");
+    /** Default ringing bound (README explains the choice). */
+    public static final int DEFAULT_RINGING_TIMEOUT_SECONDS = 15;
+    public static final int MAX_RINGING_TIMEOUT_SECONDS = 300;
+
+    /** A connection with the default ringing policy (15 s, then answer). */
+    public LiveKitConfig(String url, String apiKey, String apiSecret) {
+        this(url, apiKey, apiSecret, DEFAULT_RINGING_TIMEOUT_SECONDS, RingingTimeoutAction.ANSWER);
+    }
 
     public LiveKitConfig {
         check(url != null && !url.isBlank(), "url", "required (or set LIVEKIT_URL)");
@@ -25,6 +38,10 @@ public record LiveKitConfig(String url, String apiKey, String apiSecret) {
         check(apiKey != null && !apiKey.isBlank(), "apiKey", "required when livekit.url is set (or set LIVEKIT_API_KEY)");
         check(apiSecret != null && !apiSecret.isBlank(), "apiSecret",
                 "required when livekit.url is set (or set LIVEKIT_API_SECRET)");
+        check(ringingTimeoutSeconds >= 1 && ringingTimeoutSeconds <= MAX_RINGING_TIMEOUT_SECONDS,
+                "ringingTimeoutSeconds", "must be between 1 and " + MAX_RINGING_TIMEOUT_SECONDS + ", got "
+                        + ringingTimeoutSeconds);
+        check(ringingTimeoutAction != null, "ringingTimeoutAction", "must be 'answer' or 'reject'");
     }
 
     /** The URL with its scheme turned into ws/wss, for the signalling WebSocket. */
@@ -48,6 +65,7 @@ public record LiveKitConfig(String url, String apiKey, String apiSecret) {
 
     @Override
     public String toString() {
-        return "LiveKitConfig[url=" + url + ", apiKey=" + apiKey + ", apiSecret=***]";
+        return "LiveKitConfig[url=" + url + ", apiKey=" + apiKey + ", apiSecret=***, ringingTimeoutSeconds="
+                + ringingTimeoutSeconds + ", ringingTimeoutAction=" + ringingTimeoutAction + "]";
     }
 }

@@ -32,7 +32,7 @@ public final class SipContext {
     private final String userAgent;
     private final System.Logger log = System.getLogger("sip");
 
-    SipContext(SipProvider provider, AddressFactory addresses, HeaderFactory headers, MessageFactory messages,
+    public SipContext(SipProvider provider, AddressFactory addresses, HeaderFactory headers, MessageFactory messages,
                String advertisedHost, int port, String userAgent) {
         this.provider = provider;
         this.addresses = addresses;

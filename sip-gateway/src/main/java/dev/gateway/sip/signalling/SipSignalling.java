@@ -1,8 +1,5 @@
 package dev.gateway.sip.signalling;
 
-import dev.gateway.sip.call.Call;
-import dev.gateway.sip.call.CallRegistry;
-import dev.gateway.sip.call.InviteAdmission;
 import gov.nist.javax.sip.RequestEventExt;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import java.util.Properties;
@@ -26,9 +23,9 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * The JAIN-SIP RI stack (UDP and TCP on one port) and its listener. The listener never blocks: new INVITEs go
- * through {@link InviteAdmission} (cheap checks) and everything about an existing call is handed to that call's
- * event loop.
+ * The JAIN-SIP RI stack (UDP and TCP on one port), its listener and the {@link SipExecutor} calls send from. The
+ * listener never blocks: new INVITEs go to {@link SipCalls#admit} (cheap checks) and everything about an existing
+ * call to its {@link SipCallEvents}, which hands it to the call's event loop.
  *
  * <p>Threading: {@link #start()} and {@link #stop()} from the owner's thread; the listener methods run on
  * JAIN-SIP's threads, several at once (reentrant listener), and touch only thread-safe state.
@@ -37,14 +34,18 @@ public final class SipSignalling implements SipListener {
     private static final System.Logger LOG = System.getLogger("sip");
 
     private final SignallingSettings settings;
-    private final CallRegistry registry;
-    private InviteAdmission admission;
+    private final SipExecutor executor = new SipExecutor();
+    private volatile SipCalls calls;
     private SipStack stack;
     private SipContext context;
 
-    public SipSignalling(SignallingSettings settings, CallRegistry registry) {
+    public SipSignalling(SignallingSettings settings) {
         this.settings = settings;
-        this.registry = registry;
+    }
+
+    /** Where calls send SIP from (started with the stack). */
+    public SipExecutor executor() {
+        return executor;
     }
 
     /**
@@ -69,6 +70,7 @@ public final class SipSignalling implements SipListener {
             context = new SipContext(provider, factory.createAddressFactory(), factory.createHeaderFactory(),
                     factory.createMessageFactory(), settings.advertisedHost(), settings.port(), settings.userAgent());
             stack.start();
+            executor.start();
             LOG.log(System.Logger.Level.INFO, "SIP listening on " + settings.bind() + ":" + settings.port()
                     + " (UDP, TCP), advertising " + sentBy);
             return context;
@@ -79,12 +81,13 @@ public final class SipSignalling implements SipListener {
         }
     }
 
-    /** Installs the INVITE policy; must be called after {@link #start()} and before traffic matters. */
-    public void admission(InviteAdmission admission) {
-        this.admission = admission;
+    /** Installs the call side; must be called after {@link #start()} and before traffic matters. */
+    public void calls(SipCalls calls) {
+        this.calls = calls;
     }
 
     public void stop() {
+        executor.stop(300); // the last BYEs leave before the stack closes its sockets
         if (stack != null) {
             stack.stop();
             stack = null;
@@ -97,8 +100,9 @@ public final class SipSignalling implements SipListener {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
+        SipCalls side = calls;
         if (method.equals(Request.ACK)) {
-            Call call = registry.bySipCallId(callId(request));
+            SipCallEvents call = side == null ? null : side.bySipCallId(callId(request));
             if (call != null) {
                 call.onAck();
             }
@@ -109,48 +113,40 @@ public final class SipSignalling implements SipListener {
             return; // a retransmission the stack already handles, or a reply was sent statelessly
         }
         boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
-        Call call = inDialog ? registry.bySipCallId(callId(request)) : null;
-        switch (method) {
-            case Request.INVITE -> {
-                if (!inDialog) {
-                    InviteAdmission policy = admission;
-                    if (policy == null) {
-                        context.reply(tx, Response.SERVICE_UNAVAILABLE, "Starting up");
-                    } else {
-                        policy.admit((RequestEventExt) event, tx);
-                    }
-                } else if (call == null) {
-                    context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
-                } else {
-                    admission.reoffer(call, tx);
-                }
+        if (method.equals(Request.INVITE) && !inDialog) {
+            if (side == null) {
+                context.reply(tx, Response.SERVICE_UNAVAILABLE, "Starting up");
+            } else {
+                side.admit((RequestEventExt) event, tx);
             }
-            case Request.UPDATE -> {
+            return;
+        }
+        SipCallEvents call = side == null ? null : side.bySipCallId(callId(request));
+        switch (method) {
+            case Request.INVITE, Request.UPDATE -> {
                 if (call == null) {
                     context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
-                    admission.reoffer(call, tx);
+                    call.onReoffer(tx);
                 }
             }
             case Request.BYE -> {
-                call = registry.bySipCallId(callId(request));
                 if (call == null) {
                     context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
                     call.onBye(tx);
                 }
             }
-            case Request.CANCEL -> onCancel(tx);
+            case Request.CANCEL -> onCancel(tx, call);
             case Request.OPTIONS -> onOptions(tx);
             case Request.NOTIFY -> {
-                call = registry.bySipCallId(callId(request));
                 if (call == null) {
                     context.reply(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 } else {
                     call.onNotify(tx);
                 }
             }
-            case Request.INFO -> context.reply(tx, call == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null);
+            case Request.INFO -> context.reply(tx, inDialog && call != null ? Response.OK : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.PUBLISH, Request.PRACK, Request.REFER -> {
                 try {
                     Response response = context.response(Response.METHOD_NOT_ALLOWED, request);
@@ -189,14 +185,13 @@ public final class SipSignalling implements SipListener {
         }
     }
 
-    private void onCancel(ServerTransaction cancel) {
+    private void onCancel(ServerTransaction cancel, SipCallEvents call) {
         SIPServerTransaction invite = cancel instanceof SIPServerTransaction s ? s.getCanceledInviteTransaction() : null;
         if (invite == null) {
             context.reply(cancel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
         }
         context.reply(cancel, Response.OK, null);
-        Call call = registry.bySipCallId(callId(cancel.getRequest()));
         if (call != null) {
             call.onCancel();
         } else {
@@ -218,31 +213,15 @@ public final class SipSignalling implements SipListener {
     @Override
     public void processResponse(ResponseEvent event) {
         ClientTransaction ct = event.getClientTransaction();
-        if (ct != null && ct.getApplicationData() instanceof Call call) {
-            String method = ct.getRequest().getMethod();
-            if (method.equals(Request.INVITE)) {
-                call.onInviteResponse(event.getResponse(), ct);
-            } else if (method.equals(Request.REFER)) {
-                call.onReferResponse(event.getResponse());
-            } else if (method.equals(Request.UPDATE) && event.getResponse().getStatusCode() >= 200) {
-                call.onRefreshResponse(event.getResponse().getStatusCode());
-            }
+        if (ct != null && ct.getApplicationData() instanceof SipCallEvents call) {
+            call.onResponse(event.getResponse(), ct);
         }
     }
 
     @Override
     public void processTimeout(TimeoutEvent event) {
-        if (!event.isServerTransaction()) {
-            ClientTransaction ct = event.getClientTransaction();
-            if (ct.getApplicationData() instanceof Call call) {
-                if (ct.getRequest().getMethod().equals(Request.INVITE)) {
-                    call.onInviteTimeout();
-                } else if (ct.getRequest().getMethod().equals(Request.REFER)) {
-                    call.onReferTimeout();
-                } else if (ct.getRequest().getMethod().equals(Request.UPDATE)) {
-                    call.onRefreshResponse(408);
-                }
-            }
+        if (!event.isServerTransaction() && event.getClientTransaction().getApplicationData() instanceof SipCallEvents call) {
+            call.onTimeout(event.getClientTransaction());
         }
     }
 
@@ -257,7 +236,8 @@ public final class SipSignalling implements SipListener {
 
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
-        Call call = registry.bySipCallId(event.getDialog().getCallId().getCallId());
+        SipCalls side = calls;
+        SipCallEvents call = side == null ? null : side.bySipCallId(event.getDialog().getCallId().getCallId());
         if (call != null) {
             call.onDialogTerminated();
         }

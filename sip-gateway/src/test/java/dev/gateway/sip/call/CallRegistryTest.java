@@ -229,6 +229,7 @@ class CallRegistryTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         CallInfo info = new CallInfo(id, "+15550001111", "+15550002222", "twilio", Map.of());
-        return new Call(sipCallId, tx, info, null, null, null, null, new CallServices(null, null, null, null, null));
+        return new InboundDialog(sipCallId, tx, info, null, null, null, null,
+                new CallServices(null, null, null, null, null, null, () -> 0L));
     }
 }

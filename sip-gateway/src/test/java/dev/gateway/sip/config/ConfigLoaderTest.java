@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.OutboundTrunk;
@@ -115,6 +116,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ringingPolicyDefaultsToFifteenSecondsThenAnswer() throws Exception {
+        LiveKitConfig d = ConfigLoader.parse("livekit: {url: 'ws://x:7880', apiKey: k, apiSecret: s}\n", "yaml",
+                Map.of()).livekit();
+        assertEquals(15, d.ringingTimeoutSeconds());
+        assertEquals(RingingTimeoutAction.ANSWER, d.ringingTimeoutAction());
+        LiveKitConfig c = ConfigLoader.parse("livekit: {url: 'ws://x:7880', apiKey: k, apiSecret: s, "
+                + "ringingTimeoutSeconds: 4, ringingTimeoutAction: REJECT}\n", "yaml", Map.of()).livekit();
+        assertEquals(new LiveKitConfig("ws://x:7880", "k", "s", 4, RingingTimeoutAction.REJECT), c);
+    }
+
+    @Test
     void secretOnlyFromEnvironmentStillNeedsUrl() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.defaults(Map.of("LIVEKIT_API_SECRET", "s")));
@@ -149,6 +161,14 @@ class ConfigLoaderTest {
                         "livekit.apiKey", "required when livekit.url is set"),
                 bad("livekit url bad scheme", "livekit: {url: 'ftp://x', apiKey: k, apiSecret: s}\n",
                         "livekit.url", "must be a ws://"),
+                bad("ringing timeout zero", "livekit: {url: 'ws://x', apiKey: k, apiSecret: s, ringingTimeoutSeconds: 0}\n",
+                        "livekit.ringingTimeoutSeconds", "must be between 1 and 300, got 0"),
+                bad("ringing timeout action unknown",
+                        "livekit: {url: 'ws://x', apiKey: k, apiSecret: s, ringingTimeoutAction: hangup}\n",
+                        "livekit.ringingTimeoutAction", "must be 'answer' or 'reject', got 'hangup'"),
+                bad("ringing timeout not a number",
+                        "livekit: {url: 'ws://x', apiKey: k, apiSecret: s, ringingTimeoutSeconds: soon}\n",
+                        "livekit.ringingTimeoutSeconds", "expected an integer"),
                 bad("wrong type", "sip:\n  port: abc\n", "sip.port", "expected an integer, got a string \"abc\""),
                 bad("wrong type: object for section", "http: 8080\n", "http", "expected an object"),
                 bad("unquoted phone number", "trunks:\n  inbound:\n    - numbers: [+15550100]\n",
@@ -157,6 +177,8 @@ class ConfigLoaderTest {
                         "localAgent.transferTarget", "must be a sip:, sips: or tel: URI"),
                 bad("bad greeting", "localAgent:\n  greeting: music\n", "localAgent.greeting", "'tones' or 'none'"),
                 bad("ringSeconds out of range", "limits: {ringSeconds: 11}\n", "limits.ringSeconds", "0 and 10"),
+                bad("negative maxCallSeconds", "limits: {maxCallSeconds: -1}\n", "limits.maxCallSeconds",
+                        "0 (no limit) or more"),
                 bad("jitter max below min", "rtp: {jitterMinMs: 60, jitterMaxMs: 40}\n", "rtp.jitterMaxMs",
                         "between jitterMinMs (60) and 400"),
                 bad("unknown preset", "trunks:\n  inbound:\n    - preset: vonage\n", "trunks.inbound[0].preset",
@@ -189,6 +211,12 @@ class ConfigLoaderTest {
         assertTrue(e.reason().contains(reasonFragment), e.getMessage());
         assertEquals(field.isEmpty() ? "config: " + e.reason() : "config: " + field + ": " + e.reason(),
                 e.getMessage());
+    }
+
+    @Test
+    void maxCallSecondsDefaultsToNoLimit() throws Exception {
+        assertEquals(0, LimitsConfig.DEFAULT.maxCallSeconds());
+        assertEquals(3600, ConfigLoader.parse("limits: {maxCallSeconds: 3600}\n", "yaml", Map.of()).limits().maxCallSeconds());
     }
 
     @Test

@@ -1,0 +1,23 @@
+package dev.gateway.media.call;
+
+/**
+ * What a {@link CallMedia} needs from the phone's RTP (an {@code RtpEndpoint}; a fake in tests): the caller's
+ * play-out, a way to send the 20 ms due now, and the leg's own timers. All on the call's event loop.
+ */
+public interface RtpLeg {
+
+    /** The caller's next 20 ms (160 samples at 8 kHz) into {@code out[off..]}; true when it holds real audio. */
+    boolean playOut(long nowNanos, short[] out, int off);
+
+    /** Encodes and sends this tick's audio to the phone now (one 20 ms frame; packets per the leg's ptime). */
+    void send(short[] pcm, int off, int count);
+
+    /** The leg's timers once per tick: RTCP, media timeout. */
+    void housekeeping(long nowNanos);
+
+    /** The receive chain as text, e.g. {@code phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU)}. */
+    String receivePath();
+
+    /** The send chain as text, e.g. {@code g711(PCMU) -> rtp -> udp}. */
+    String sendPath();
+}

@@ -1,0 +1,54 @@
+package dev.gateway.media.mix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gateway.media.audio.FrameSource;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class MixerTest {
+
+    private static FrameSource constant(short value, boolean audio) {
+        return (now, out, off) -> {
+            Arrays.fill(out, off, off + 160, audio ? value : 0);
+            return audio;
+        };
+    }
+
+    @Test
+    void sumsTheSourcesThatHaveAudio() {
+        Mixer mixer = new Mixer();
+        mixer.add(constant((short) 1000, true));
+        mixer.add(constant((short) -300, true));
+        mixer.add(constant((short) 5000, false));
+        short[] out = new short[170];
+        assertTrue(mixer.read(0, out, 10));
+        assertEquals(0, out[9]);
+        assertEquals(700, out[10]);
+        assertEquals(700, out[169]);
+        assertEquals(1, mixer.framesMixed());
+        assertEquals(3, mixer.size());
+    }
+
+    @Test
+    void scalesAFrameThatWouldClipAsAWhole() {
+        Mixer mixer = new Mixer();
+        mixer.add(constant((short) 30000, true));
+        mixer.add(constant((short) 30000, true));
+        short[] out = new short[160];
+        mixer.read(0, out, 0);
+        assertEquals(32766, out[0], "the peak lands on full scale (Q16 gain, rounded down)");
+        assertEquals(1, mixer.scaledFrames());
+    }
+
+    @Test
+    void nothingToMixIsSilenceAndFalse() {
+        Mixer mixer = new Mixer();
+        short[] out = new short[160];
+        Arrays.fill(out, (short) 9);
+        assertFalse(mixer.read(0, out, 0));
+        assertEquals(0, out[80]);
+    }
+}
