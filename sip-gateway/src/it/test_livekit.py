@@ -253,16 +253,16 @@ def test_ten_concurrent_calls_each_in_its_own_room(lk, gateway_factory, sipp, rt
     calls = []
     for caller, hz in tones.items():
         peer = rtp_peer("PCMU", 20)
-        run = sipp.start("uac_lk_call.xml", gw, service=TRUNK_NUMBER, pause_ms=12000, timeout_s=60,
+        run = sipp.start("uac_lk_call.xml", gw, service=TRUNK_NUMBER, pause_ms=17000, timeout_s=60,
                          keys=dict(_call_keys(caller, "CA" + caller[1:]), rtp_port=peer.port))
         calls.append((caller, hz, peer, run))
     senders = []
     for caller, hz, peer, run in calls:
         port = run.rtp_port(30)
         peer.remote = (HOST, port)
-        # 10 s: on a loaded 2-CPU machine an agent may take a few seconds to subscribe; it analyses the first
-        # 3 s of sound it hears
-        t = threading.Thread(target=peer.send_tone, args=(hz, 10.0), daemon=True)
+        # 15 s: on a loaded 2-CPU machine an agent may take several seconds to subscribe (a call is answered as
+        # soon as its agent publishes, which may come first); it analyses the first 3 s of sound it hears
+        t = threading.Thread(target=peer.send_tone, args=(hz, 15.0), daemon=True)
         t.start()
         senders.append(t)
     results = {}
@@ -270,7 +270,7 @@ def test_ten_concurrent_calls_each_in_its_own_room(lk, gateway_factory, sipp, rt
         results[caller] = _result_for(agent, prefix, caller, 40,
                                       need=lambda r: r["frequency_hz"] is not None or r["errors"])
     for t in senders:
-        t.join(15)
+        t.join(20)
     for caller, hz, peer, run in calls:
         run.wait(60)
         assert_sipp_ok(run)

@@ -286,8 +286,9 @@ def main():
     server = AgentServer(
         ws_url=os.environ["LIVEKIT_URL"], api_key=os.environ["LIVEKIT_API_KEY"],
         api_secret=os.environ["LIVEKIT_API_SECRET"],
-        # jobs as threads of this process: dispatch without a process spawn, light for 10 concurrent calls
-        job_executor_type=JobExecutorType.THREAD, num_idle_processes=10, port=0, host="127.0.0.1",
+        # jobs in 10 warm processes: as threads of one process, 10 concurrent jobs shared one GIL and, on a busy
+        # 2-core machine, the SDK's FFI gave up on a starved job ("timed out waiting for ReadyForRoomEventRequest")
+        job_executor_type=JobExecutorType.PROCESS, num_idle_processes=10, port=0, host="127.0.0.1",
         load_threshold=math.inf, log_level="INFO",
         # The default load is the machine's CPU use; livekit-server skips a worker whose reported load is high
         # ("failed to send job request: no servers available"), which on a busy CI machine loses dispatches.
