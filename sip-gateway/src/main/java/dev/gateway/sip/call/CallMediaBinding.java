@@ -33,6 +33,7 @@ import java.util.function.BooleanSupplier;
  * <p>Threading: confined to the call's loop (the media callbacks arrive there too).
  */
 final class CallMediaBinding {
+    private static final System.Logger LOG = System.getLogger("call");
     /** What the call hears from its media. Called on the loop. */
     interface Events {
         void digit(char digit);
@@ -40,6 +41,9 @@ final class CallMediaBinding {
         void mediaTimeout(long silentMillis);
 
         void failed(String event, RuntimeException e);
+
+        /** The call's media stopped after a stage failed ({@link CallMedia} already logged why). */
+        void mediaStopped(String reason);
     }
 
     private final String callId;
@@ -74,7 +78,7 @@ final class CallMediaBinding {
             }
             endpoint = ep;
             media = new CallMedia(callId, loop, ep, CallMedia.DEFAULT_HOLD_FRAMES,
-                    reason -> events.failed("media", new IllegalStateException(reason)));
+                    events::mediaStopped);
             media.playInstead(ringback);
             engine.register(media);
         }, loop);
@@ -139,8 +143,10 @@ final class CallMediaBinding {
         agent = null;
         if (media != null) {
             CallMedia m = media;
+            media = null;
             engine.unregister(m);
             m.close();
+            LOG.log(System.Logger.Level.INFO, "[" + callId + "] media " + m.stats()); // hold, backlog: for timing questions
         }
         if (endpoint != null) {
             RtpEndpoint ep = endpoint;

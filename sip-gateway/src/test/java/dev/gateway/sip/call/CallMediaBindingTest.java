@@ -81,6 +81,11 @@ class CallMediaBindingTest {
             public void failed(String event, RuntimeException e) {
                 fail(event + ": " + e);
             }
+
+            @Override
+            public void mediaStopped(String reason) {
+                fail(reason);
+            }
         }, transferPending::get);
         binding.open().get();
         onLoop(() -> {
