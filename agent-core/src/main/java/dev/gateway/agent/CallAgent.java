@@ -1,8 +1,9 @@
 package dev.gateway.agent;
 
 /**
- * The agent side of one call. All callbacks arrive on the call's media event loop, one at a time; an
- * implementation must not block in them.
+ * The agent side of one call: control events only. Audio does not pass through here: the agent attaches its
+ * sink, taps and sources to {@link PhoneLeg#media()}, and the call's media tick moves every frame. All callbacks
+ * arrive on the call's media event loop, one at a time; an implementation must not block in them.
  */
 public interface CallAgent {
 
@@ -21,12 +22,6 @@ public interface CallAgent {
 
     /** The call is answered and media flows. */
     void onStart(PhoneLeg leg);
-
-    /**
-     * One 20 ms frame (160 samples at 8 kHz) of the caller's audio, after the jitter buffer. The array belongs
-     * to the caller and is reused after return: copy what you keep.
-     */
-    void onAudio(short[] pcm, int offset, int count);
 
     /** One key press from the caller, reported once per press. */
     void onDtmf(char digit);

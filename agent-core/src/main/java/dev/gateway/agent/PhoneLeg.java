@@ -5,8 +5,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The phone side of one call as an agent sees it. Implemented by {@code sip-gateway}; agent code never sees SIP.
  *
- * <p>Threading: {@link #sendAudio} must be called on the call's media event loop (the thread that delivers
- * {@link CallAgent#onAudio}); the other methods are thread-safe and return at once (they hand off to the call).
+ * <p>Threading: {@link #media} and what it returns are confined to the call's media event loop (the thread that
+ * delivers every {@link CallAgent} callback); the other methods are thread-safe and return at once (they hand off to
+ * the call).
  */
 public interface PhoneLeg {
 
@@ -20,10 +21,11 @@ public interface PhoneLeg {
     io.netty.channel.EventLoop eventLoop();
 
     /**
-     * Queues 8 kHz mono 16-bit PCM for the phone. The samples are copied before returning; the caller keeps
-     * its array. Loop-confined (see above).
+     * The call's audio, to attach to: the uplink sink (the caller's audio, every 20 ms from the moment media opens,
+     * silence until the phone sends), taps, and downlink sources the call's tick pulls (held until the answer).
+     * Available from {@link CallAgent#prepare} on. Loop-confined (see above).
      */
-    void sendAudio(short[] pcm, int offset, int count);
+    dev.gateway.media.call.CallAudio media();
 
     /** Queues DTMF digits (0-9, *, #, A-D) to be sent as RFC 4733 telephone-events. */
     void sendDtmf(String digits);

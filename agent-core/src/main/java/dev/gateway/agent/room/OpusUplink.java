@@ -1,6 +1,5 @@
 package dev.gateway.agent.room;
 
-import dev.gateway.media.audio.AudioFrames;
 import dev.gateway.media.audio.AudioWriter;
 import dev.gateway.media.audio.LevelMeter;
 import dev.gateway.media.audio.TapWriter;
@@ -56,12 +55,6 @@ final class OpusUplink implements AudioWriter {
     /** Where packets go from now on (the publisher transport). */
     void bind(PacketOutput transport) {
         output.target = transport;
-    }
-
-    /** Encodes and sends one 160-sample frame if the transport is ready. */
-    void send(short[] pcm, int offset, PeerTransport transport) {
-        bind(transport);
-        write(pcm, offset, AudioFrames.SAMPLES_8K);
     }
 
     @Override

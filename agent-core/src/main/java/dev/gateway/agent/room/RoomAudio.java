@@ -1,6 +1,6 @@
 package dev.gateway.agent.room;
 
-import dev.gateway.agent.PhoneLeg;
+import dev.gateway.media.call.CallAudio;
 import dev.gateway.media.rtp.RtpHeader;
 import dev.gateway.media.webrtc.PeerTransport;
 import dev.gateway.media.webrtc.WebRtcSdpWriter;
@@ -8,65 +8,67 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
- * All of a room call's audio, in one place: the caller's frames -> Opus -> publisher connection, and every room
- * track from the subscriber connection -> jitter/decode -> mix -> phone. The rest of the room call only hands it
- * transports and packets; this is the class a per-call media pipeline replaces.
+ * All of a room call's audio, attached to the call's media ({@link CallAudio}): the caller's frames -> Opus ->
+ * publisher connection as the call's uplink sink, and every room track from the subscriber connection ->
+ * jitter/decode -> mix as one downlink source. The call's media tick moves every frame; this class only builds the
+ * room's ends and hands them packets.
  *
- * <p>Before the answer no phone audio flows, but LiveKit shows a published track to the room only once RTP
- * arrives for it (the server's track is created on the first packet), so no agent could subscribe to a ringing
- * caller. While ringing, {@link #sendSilenceUntilAnswered} therefore sends one silent frame per 20 ms.
+ * <p>LiveKit shows a published track to the room only once RTP arrives for it (the server creates the track on the
+ * first packet), so no agent could subscribe to a ringing caller without audio. The call's tick feeds the uplink
+ * from the moment media opens, silence until the phone sends, so the track exists as soon as the publisher
+ * connection is up. Room audio that arrives before the answer is held by the call's media and played from the
+ * answer on.
  *
  * <p>Threading: loop-confined. Owns a native encoder and the track decoders: {@link #close()} it.
  */
 final class RoomAudio implements AutoCloseable {
-    private static final long FRAME_MILLIS = 20;
-
     private final String callId;
     private final LiveKitSettings settings;
     private final CallLoop loop;
+    private final CallAudio media;
     private final RoomDownlink downlink;
-    private final short[] downlinkFrame = new short[TrackReceiver.FRAME_SAMPLES_8K];
-    private final short[] silence = new short[TrackReceiver.FRAME_SAMPLES_8K];
     private OpusUplink uplink;
     private PeerTransport publisher;
     private int roomOpusPt = WebRtcSdpWriter.OPUS_PT;
-    private CallLoop.Timer ringingSilence;
     private boolean closed;
 
-    RoomAudio(String callId, LiveKitSettings settings, CallLoop loop) {
+    /** Attaches the room's downlink to {@code media} at once (the call's media holds it until the answer). */
+    RoomAudio(String callId, LiveKitSettings settings, CallLoop loop, CallAudio media) {
         this.callId = callId;
         this.settings = settings;
         this.loop = loop;
+        this.media = media;
         this.downlink = new RoomDownlink(callId, settings.jitterMinMs(), settings.jitterMaxMs());
+        if (!media.attachDownlink(downlink)) {
+            throw new IllegalStateException("[" + callId + "] the call's mixer has no room for the room's audio");
+        }
     }
 
-    /** Creates the caller's encoder; returns the SSRC its RTP will carry (for the publisher offer). */
+    /**
+     * Creates the caller's encoder and attaches it as the call's uplink sink; returns the SSRC its RTP will carry
+     * (for the publisher offer). Frames are not even encoded until the publisher transport is ready.
+     */
     long openUplink() {
-        if (uplink == null) {
+        if (uplink == null && !closed) {
             uplink = new OpusUplink(PooledByteBufAllocator.DEFAULT, settings.opusBitrate(), settings.opusComplexity(),
                     "gw-" + callId);
+            uplink.bind(publisher);
+            media.attachUplink(uplink);
         }
-        return uplink.ssrc();
+        return uplink == null ? 0 : uplink.ssrc();
     }
 
     /** The publisher connection the caller's track goes out on (null for a fake transport in tests). */
     void attachPublisher(PeerTransport publisher) {
         this.publisher = publisher;
+        if (uplink != null) {
+            uplink.bind(publisher);
+        }
     }
 
     /** The payload type the room's Opus arrives with (from the subscriber offer). */
     void roomPayloadType(int pt) {
         roomOpusPt = pt;
-    }
-
-    /** One 20 ms frame from the phone: it goes to the room, and the room's mix of the same 20 ms to the phone. */
-    void onPhoneAudio(short[] pcm, int offset, PhoneLeg leg) {
-        stopSilence();
-        if (uplink != null && publisher != null) {
-            uplink.send(pcm, offset, publisher);
-        }
-        downlink.mix(downlinkFrame, loop.nanoTime());
-        leg.sendAudio(downlinkFrame, 0, downlinkFrame.length); // silence when nobody speaks: comfort for the caller
     }
 
     /** One decrypted RTP packet from the subscriber connection. */
@@ -81,36 +83,21 @@ final class RoomAudio implements AutoCloseable {
         }
     }
 
-    /** Makes the caller's track visible to the room before the answer (see the class comment). */
-    void sendSilenceUntilAnswered() {
-        if (ringingSilence == null && !closed) {
-            ringingSilence = loop.every(this::sendSilentFrame, FRAME_MILLIS);
-        }
+    /** Room tracks mixed for the caller now (tests, logs). */
+    int roomTracks() {
+        return downlink.trackCount();
     }
 
-    private void sendSilentFrame() {
-        if (uplink != null && publisher != null) {
-            uplink.send(silence, 0, publisher);
-        }
-    }
-
-    private void stopSilence() {
-        if (ringingSilence != null) {
-            ringingSilence.cancel();
-            ringingSilence = null;
-        }
-    }
-
-    /** True while silent frames stand in for the caller (tests). */
-    boolean sendingSilence() {
-        return ringingSilence != null;
-    }
-
+    /** Detaches from the call's media and frees the encoder and decoders. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        stopSilence();
+        media.detachDownlink(downlink);
         if (uplink != null) {
+            media.attachUplink(null);
             uplink.close();
         }
         downlink.close();

@@ -68,7 +68,7 @@ final class RoomCall implements CallAgent {
         this.leg = leg;
         this.loop = services.loops().apply(leg);
         LiveKitSettings s = services.settings();
-        audio = new RoomAudio(call.id(), s, loop);
+        audio = new RoomAudio(call.id(), s, loop, leg.media());
         Tokens.Builder token = services.tokens().participant(identity, target.roomName()).kind("sip")
                 .name(target.name() != null ? target.name() : "Phone " + call.remoteNumber())
                 .attributes(RoomSession.attributes(call, target, services.hostname(), target.outbound() ? "dialing" : "ringing"))
@@ -102,11 +102,6 @@ final class RoomCall implements CallAgent {
     public void onStart(PhoneLeg leg) {
         started = true;
         session.status("active");
-    }
-
-    @Override
-    public void onAudio(short[] pcm, int offset, int count) {
-        audio.onPhoneAudio(pcm, offset, leg);
     }
 
     /** A key press from the phone: to the room both as {@code sip_dtmf} and as a user packet on topic sip_dtmf. */
@@ -271,9 +266,7 @@ final class RoomCall implements CallAgent {
             if (joinTimeout != null) {
                 joinTimeout.cancel();
             }
-            if (waitForAgent && !ready.isDone()) {
-                audio.sendSilenceUntilAnswered();
-            }
+            // no silence timer needed: the call's media tick already feeds the uplink (silence while ringing)
         }
 
         @Override

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
+import dev.gateway.agent.FakePhone;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.TransferResult;
+import dev.gateway.media.call.CallAudio;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +26,10 @@ class LocalAgentTest {
     private static final String TARGET = "sip:desk@example.com";
     private static final int FRAME = 160;
 
-    /** A PhoneLeg that records what the agent asks of it; copies audio as the real leg does. */
+    /** A PhoneLeg that records what the agent asks of it; its media is a real, answered CallMedia. */
     static final class RecordingLeg implements PhoneLeg {
-        final List<short[]> audio = new ArrayList<>();
+        final FakePhone phone = new FakePhone(CALL.id());
+        final List<short[]> audio = phone.sent;
         final List<String> dtmf = new ArrayList<>();
         final List<String> transfers = new ArrayList<>();
         final List<String> hangups = new ArrayList<>();
@@ -41,9 +44,13 @@ class LocalAgentTest {
             throw new UnsupportedOperationException("the local agent needs no loop");
         }
 
+        RecordingLeg() {
+            phone.media.answer();
+        }
+
         @Override
-        public void sendAudio(short[] pcm, int offset, int count) {
-            audio.add(Arrays.copyOfRange(pcm, offset, offset + count));
+        public CallAudio media() {
+            return phone.media;
         }
 
         @Override
@@ -92,48 +99,52 @@ class LocalAgentTest {
     @Test
     void greetingGoesOutFirstAndCallerAudioIsNotEchoedMeanwhile() {
         RecordingLeg leg = new RecordingLeg();
-        CallAgent agent = agent(true, null, leg);
-
-        assertEquals(1, leg.audio.size(), "the greeting is queued at start");
-        assertArrayEquals(LocalAgent.GREETING, leg.audio.get(0));
+        agent(true, null, leg);
 
         int greetingFrames = LocalAgent.GREETING.length / FRAME;
         for (int i = 0; i < greetingFrames; i++) {
-            agent.onAudio(frame(i), 0, FRAME);
+            leg.phone.tick(frame(i));
         }
-        assertEquals(1, leg.audio.size(), "no echo while the greeting plays");
+        assertEquals(greetingFrames, leg.audio.size());
+        for (int i = 0; i < greetingFrames; i++) {
+            assertArrayEquals(Arrays.copyOfRange(LocalAgent.GREETING, i * FRAME, (i + 1) * FRAME), leg.audio.get(i),
+                    "greeting frame " + i + " in its own tick, from the first tick on");
+        }
 
         short[] first = frame(99);
-        agent.onAudio(first, 0, FRAME);
-        assertEquals(2, leg.audio.size());
-        assertArrayEquals(first, leg.audio.get(1), "the first frame after the greeting is echoed");
+        leg.phone.tick(first);
+        assertArrayEquals(new short[FRAME], leg.audio.get(greetingFrames), "nothing said during the greeting is echoed");
+        leg.phone.tick(null);
+        assertArrayEquals(first, leg.audio.get(greetingFrames + 1), "the first frame after the greeting, one tick later");
     }
 
     @Test
-    void withoutGreetingEveryFrameIsEchoedExactly() {
+    void withoutGreetingEveryFrameIsEchoedExactlyOneTickLater() {
         RecordingLeg leg = new RecordingLeg();
-        CallAgent agent = agent(false, null, leg);
-        assertTrue(leg.audio.isEmpty(), "no greeting");
+        agent(false, null, leg);
 
         for (int i = 0; i < 5; i++) {
-            agent.onAudio(frame(i), 0, FRAME);
+            leg.phone.tick(frame(i));
         }
-        assertEquals(5, leg.audio.size());
+        leg.phone.tick(null);
+        assertEquals(6, leg.audio.size());
+        assertArrayEquals(new short[FRAME], leg.audio.get(0), "no greeting: silence until the caller said something");
         for (int i = 0; i < 5; i++) {
-            assertArrayEquals(frame(i), leg.audio.get(i), "frame " + i);
+            assertArrayEquals(frame(i), leg.audio.get(i + 1), "frame " + i);
         }
     }
 
     @Test
-    void echoHonoursOffsetAndCount() {
+    void theAgentIsInTheCallsPipelineAndLeavesItAtTheEnd() {
         RecordingLeg leg = new RecordingLeg();
-        CallAgent agent = agent(false, null, leg);
-        short[] buffer = new short[FRAME + 20];
-        Arrays.fill(buffer, (short) -7);
-        System.arraycopy(frame(3), 0, buffer, 10, FRAME);
+        CallAgent agent = agent(true, null, leg);
+        String pipeline = leg.phone.media.pipeline();
+        assertTrue(pipeline.contains("echo") && pipeline.contains("local agent(greeting, echo)"), pipeline);
 
-        agent.onAudio(buffer, 10, FRAME);
-        assertArrayEquals(frame(3), leg.audio.get(0));
+        agent.onEnd("test");
+        leg.phone.tick(frame(1));
+        assertArrayEquals(new short[FRAME], leg.audio.get(0), "a detached agent plays nothing");
+        assertTrue(!leg.phone.media.pipeline().contains("local agent"), leg.phone.media.pipeline());
     }
 
     @Test
@@ -202,15 +213,18 @@ class LocalAgentTest {
         RecordingLeg second = new RecordingLeg();
         CallAgent a = factory.create(CALL);
         a.onStart(first);
-        for (int i = 0; i < LocalAgent.GREETING.length / FRAME; i++) {
-            a.onAudio(frame(i), 0, FRAME);
+        int greetingFrames = LocalAgent.GREETING.length / FRAME;
+        for (int i = 0; i < greetingFrames; i++) {
+            first.phone.tick(frame(i));
         }
         CallAgent b = factory.create(CALL);
         b.onStart(second);
 
-        b.onAudio(frame(1), 0, FRAME);
-        assertEquals(1, second.audio.size(), "the second call is still in its own greeting");
-        a.onAudio(frame(2), 0, FRAME);
-        assertEquals(2, first.audio.size(), "the first call echoes");
+        first.phone.tick(frame(50));
+        first.phone.tick(null);
+        second.phone.tick(frame(1));
+        assertArrayEquals(frame(50), first.audio.get(greetingFrames + 1), "the first call echoes");
+        assertArrayEquals(Arrays.copyOfRange(LocalAgent.GREETING, 0, FRAME), second.audio.get(0),
+                "the second call is still in its own greeting");
     }
 }

@@ -81,6 +81,11 @@ final class ManualLoop implements CallLoop {
         now = end;
     }
 
+    /** Repeating timers still queued. */
+    int periodic() {
+        return (int) tasks.stream().filter(t -> t.period > 0).count();
+    }
+
     /** Timers and tasks still queued. */
     int queued() {
         return tasks.size();

@@ -1,7 +1,9 @@
 package dev.gateway.agent.room;
 
+import dev.gateway.agent.FakePhone;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.TransferResult;
+import dev.gateway.media.call.CallAudio;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +14,8 @@ final class RecordingLeg implements PhoneLeg {
     final List<String> dtmf = new ArrayList<>();
     final List<String> transfers = new ArrayList<>();
     final List<String> hangups = new ArrayList<>();
-    int audioFrames;
+    /** The call's media: a real CallMedia over a fake phone, ticked by the test. */
+    final FakePhone phone = new FakePhone("c-1");
     CompletableFuture<TransferResult> transferOutcome = CompletableFuture.completedFuture(new TransferResult(true, 202, "accepted"));
 
     @Override
@@ -26,8 +29,8 @@ final class RecordingLeg implements PhoneLeg {
     }
 
     @Override
-    public void sendAudio(short[] pcm, int offset, int count) {
-        audioFrames++;
+    public CallAudio media() {
+        return phone.media;
     }
 
     @Override

@@ -156,17 +156,16 @@ class RoomCallTest {
     }
 
     @Test
-    void ringingCallerSendsSilenceSoTheRoomSeesItsTrackUntilPhoneAudioFlows() {
+    void ringingCallersTrackIsFedByTheCallsMediaTickAndTheRoomIsItsDownlink() {
         inbound();
+        String attached = leg.phone.media.pipeline();
+        assertTrue(attached.contains("room mix"), "the room's mix is a downlink source from prepare on: " + attached);
         publish();
-        RoomAudio audio = audioOf();
-        assertTrue(audio.sendingSilence());
-        signal.listener.onTrackSubscribed("TR_caller");
-        loop.runPending();
-        call.onStart(leg);
-        call.onAudio(new short[160], 0, 160);
-        assertFalse(audio.sendingSilence());
-        assertEquals(1, leg.audioFrames, "the room's mix of the same 20 ms goes to the phone");
+        String pipeline = leg.phone.media.pipeline();
+        assertTrue(pipeline.contains("opus(8k,cx3) -> rtp -> srtp"), "the caller's encoder is the uplink sink: " + pipeline);
+        leg.phone.tick(null); // ringing: the tick feeds the uplink (silence) with no timer of the room's own
+        assertEquals(0, loop.periodic(), "no silence timer of the room's own while ringing");
+        assertTrue(leg.phone.sent.isEmpty(), "nothing goes to the phone before the answer");
     }
 
     @Test
@@ -174,7 +173,6 @@ class RoomCallTest {
         call(true, LiveKitSettings.RingingTimeoutAction.REJECT);
         publish();
         assertEquals("completed", failure());
-        assertFalse(audioOf().sendingSilence(), "an outbound call is dialled once ready; no agent to wait for");
         call.onRinging();
         assertEquals(Map.of("sip.callStatus", "ringing"), signal.attributes.get(0));
     }

@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p>Threading: loop-confined, every method on {@link #eventLoop()}. Allocation: none per tick.
  */
-public final class CallMedia implements MediaTick {
+public final class CallMedia implements MediaTick, CallAudio {
     /** Room audio held before the answer: 3 s. */
     public static final int DEFAULT_HOLD_FRAMES = 150;
     private static final int N = AudioFrames.SAMPLES_8K;
@@ -52,6 +52,8 @@ public final class CallMedia implements MediaTick {
     private final short[] up = new short[N];
     private final short[] mixed = new short[N];
     private final short[] out = new short[N];
+    private final short[] instead = new short[N];
+    private FrameSource override;
     private boolean answered;
     private boolean failed;
     private long ticks;
@@ -76,6 +78,7 @@ public final class CallMedia implements MediaTick {
     }
 
     /** Where the caller's audio goes (the room's publisher); null detaches. 8 kHz. */
+    @Override
     public void attachUplink(AudioWriter sink) {
         if (sink != null && sink.sampleRate() != 8000) {
             throw new IllegalArgumentException("uplink sink " + sink + " takes " + sink.sampleRate() + " Hz, need 8000");
@@ -84,17 +87,29 @@ public final class CallMedia implements MediaTick {
     }
 
     /** Adds an observer of the caller's audio (level meter, voicemail detector, recorder). */
+    @Override
     public void addTap(AudioWriter observer) {
         tap.add(observer);
     }
 
     /** Adds a source of audio for the caller (the room's mix, a local agent). False when the mixer is full. */
+    @Override
     public boolean attachDownlink(FrameSource source) {
         return mixer.add(source);
     }
 
+    @Override
     public void detachDownlink(FrameSource source) {
         mixer.remove(source);
+    }
+
+    /**
+     * While set, a frame {@code source} reports as audio replaces the mix towards the phone (ringback while a
+     * transfer rings: the caller hears ringing, not the agent); the mix is still read, so its sources keep time.
+     * When the source reports no audio the mix plays. Null removes it.
+     */
+    public void playInstead(FrameSource source) {
+        override = source;
     }
 
     /** The call is answered: from the next tick on, audio goes to the phone, held audio first. */
@@ -125,6 +140,10 @@ public final class CallMedia implements MediaTick {
         }
         try {
             boolean audio = mixer.read(nowNanos, mixed, 0);
+            if (override != null && override.read(nowNanos, instead, 0)) {
+                System.arraycopy(instead, 0, mixed, 0, N);
+                audio = true;
+            }
             if (!answered) {
                 hold.hold(mixed, 0);
                 return;

@@ -191,7 +191,7 @@ public final class HttpApi {
         ObjectNode n = json.createObjectNode();
         n.put("id", s.id()).put("callId", s.callId()).put("from", s.from()).put("to", s.to()).put("trunk", s.trunk())
                 .put("state", s.state()).put("codec", s.codec()).put("ptime", s.ptime()).put("dtmf", s.dtmf())
-                .put("startedAt", s.startedAtMillis());
+                .put("startedAt", s.startedAtMillis()).put("pipeline", s.pipeline());
         RtpEndpointStats m = s.media();
         n.put("packetsIn", m == null ? 0 : m.packetsIn()).put("packetsOut", m == null ? 0 : m.packetsOut())
                 .put("lost", m == null ? 0 : m.lost()).put("jitterMs", m == null ? 0 : Math.round(m.jitterMs() * 10) / 10.0);

@@ -84,7 +84,7 @@ public abstract class Call implements SipCallEvents {
         this.timers = new CallTimers(loop, guard);
         CallHooks hooks = new CallHooks(this);
         this.sipQueue = new SipQueue(services.sipExecutor(), hooks);
-        this.media = new CallMediaBinding(services.media(), loop, hooks);
+        this.media = new CallMediaBinding(id, services.media(), loop, hooks, this::transferPending);
         this.transfer = new CallTransfer(this);
         this.sessionRefresh = new SessionRefresh(timer, sip, transport, media::packetsIn, hooks);
     }
@@ -144,7 +144,7 @@ public abstract class Call implements SipCallEvents {
         onLoop("snapshot", () -> f.complete(new CallSnapshot(id, sipCallId, info.from(), info.to(), info.trunkId(),
                 machine.state().wireName(), negotiation == null ? "" : negotiation.encodingName(),
                 negotiation == null ? 0 : negotiation.ptimeMs(), dtmf.toString(), startedAtMillis,
-                transfer.snapshot(), media.stats())));
+                transfer.snapshot(), media.stats(), media.pipeline())));
         return f;
     }
 
@@ -264,11 +264,9 @@ public abstract class Call implements SipCallEvents {
         log("dtmf in " + digit);
     }
 
-    /** The agent's audio towards the phone (via {@link CallLeg}); on the loop. */
-    void sendAudioOnLoop(short[] pcm, int offset, int count) {
-        if (!machine.is(CallState.ENDED)) {
-            media.sendAudio(pcm, offset, count, transfer.pending());
-        }
+    /** A transfer is in progress (its ringback may play); on the loop. */
+    private boolean transferPending() {
+        return transfer.pending();
     }
 
     /** Our SDP answer to {@link #remoteSdp} as it stands. */

@@ -36,12 +36,18 @@ final class CallHooks implements SipQueue.Failures, CallMediaBinding.Events, Ses
     @Override
     public void mediaTimeout(long silentMillis) {
         call.log("no RTP from the phone for " + silentMillis / 1000 + " s");
-        call.end("media timeout", true);
+        // after this tick: ending unregisters the call's media, which must not shift the tick's participant list
+        call.onLoop("media timeout", () -> call.end("media timeout", true));
     }
 
     @Override
     public void failed(String event, RuntimeException e) {
         call.guard.failed(event, e);
+    }
+
+    @Override
+    public void mediaStopped(String reason) {
+        call.onLoop("media stopped", () -> call.endLocally(reason)); // after the tick that failed, not inside it
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.gateway.sip.call;
 
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.TransferResult;
+import dev.gateway.media.call.CallAudio;
 import java.util.concurrent.CompletionStage;
 
 /** The {@link PhoneLeg} an agent gets: a thin view of its {@link Call}. Threading as {@link PhoneLeg} says. */
@@ -23,9 +24,13 @@ final class CallLeg implements PhoneLeg {
     }
 
     @Override
-    public void sendAudio(short[] pcm, int offset, int count) {
-        assert call.loop().inEventLoop() : "sendAudio must run on the call's event loop";
-        call.sendAudioOnLoop(pcm, offset, count);
+    public CallAudio media() {
+        assert call.loop().inEventLoop() : "media() must run on the call's event loop";
+        CallAudio audio = call.media.audio();
+        if (audio == null) {
+            throw new IllegalStateException("call " + call.id() + " has no media yet");
+        }
+        return audio;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.agent.CallAgent;
+import dev.gateway.media.call.CallAudio;
+import dev.gateway.media.call.CallMedia;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaListener;
 import dev.gateway.media.endpoint.MediaParams;
@@ -12,18 +14,26 @@ import dev.gateway.media.sdp.OfferAnswer;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
- * All of one call's media in one place: the phone-side {@link RtpEndpoint} (open, start, update on re-offer, close),
- * the listener that relays the caller's audio and DTMF to the agent, and the agent's audio towards the phone
- * (replaced by ringback while a transfer rings). This is the seam a per-call media pipeline replaces.
+ * All of one call's media in one place: the phone-side {@link RtpEndpoint} under the call's {@link CallMedia}, the
+ * call's only audio tick from the moment its media opens (inbound: at the INVITE, before ringing; outbound: before
+ * the INVITE). The agent attaches its uplink sink, taps and downlink sources to {@link #audio()}; the call itself
+ * relays no audio. This binding only opens, answers, updates and closes, relays DTMF and the media timeout to the
+ * call and the agent, and plays {@link Ringback} instead of the agent while a transfer rings.
  *
- * <p>Every callback from the media tick is contained here: a RuntimeException from the agent or the endpoint is
- * reported to {@link Events#failed} (which ends the call) and never reaches the tick. No allocation per frame.
+ * <p>Before the answer the endpoint is not open (no RTP is sent or expected, no media timeout runs): the tick
+ * gives the uplink silence and holds the room's audio. At the answer the endpoint opens with the negotiated
+ * parameters and the held audio plays.
+ *
+ * <p>Every callback is contained here: a RuntimeException from the agent or the media is reported to
+ * {@link Events#failed} (which ends the call) and never reaches the tick. No allocation per frame.
  *
  * <p>Threading: confined to the call's loop (the media callbacks arrive there too).
  */
 final class CallMediaBinding {
+    private static final System.Logger LOG = System.getLogger("call");
     /** What the call hears from its media. Called on the loop. */
     interface Events {
         void digit(char digit);
@@ -31,32 +41,47 @@ final class CallMediaBinding {
         void mediaTimeout(long silentMillis);
 
         void failed(String event, RuntimeException e);
+
+        /** The call's media stopped after a stage failed ({@link CallMedia} already logged why). */
+        void mediaStopped(String reason);
     }
 
+    private final String callId;
     private final MediaEngine engine;
     private final EventLoop loop;
     private final Events events;
-    private final Ringback ringback = new Ringback();
+    private final Ringback ringback;
     private final Relay relay = new Relay();
     private RtpEndpoint endpoint;
+    private CallMedia media;
     private CallAgent agent;
     private boolean closed;
 
-    CallMediaBinding(MediaEngine engine, EventLoop loop, Events events) {
+    /** @param ringbackWanted true while ringback may play (a transfer is pending); asked on the loop each tick */
+    CallMediaBinding(String callId, MediaEngine engine, EventLoop loop, Events events, BooleanSupplier ringbackWanted) {
+        this.callId = callId;
         this.engine = engine;
         this.loop = loop;
         this.events = events;
+        this.ringback = new Ringback(ringbackWanted);
     }
 
-    /** Binds the RTP socket pair; completes on the loop. A binding closed meanwhile closes the endpoint at once. */
+    /**
+     * Binds the RTP socket pair and starts the call's media tick; completes on the loop (the tick is joined there,
+     * whichever thread bound the sockets). A binding closed meanwhile closes the endpoint at once.
+     */
     CompletableFuture<Void> open() {
-        return engine.open(loop).thenAccept(ep -> {
+        return engine.open(loop).thenAcceptAsync(ep -> {
             if (closed) {
                 ep.close();
                 throw new IllegalStateException("call ended while its RTP ports were bound");
             }
             endpoint = ep;
-        });
+            media = new CallMedia(callId, loop, ep, CallMedia.DEFAULT_HOLD_FRAMES,
+                    events::mediaStopped);
+            media.playInstead(ringback);
+            engine.register(media);
+        }, loop);
     }
 
     boolean opened() {
@@ -67,10 +92,20 @@ final class CallMediaBinding {
         return endpoint.localPort();
     }
 
-    /** Media flows: RTP to the negotiated address, the caller's audio and DTMF to {@code agent}. */
-    void start(OfferAnswer.Negotiation n, CallAgent agent) {
+    /** What agents attach to (null before {@link #open} completed). */
+    CallAudio audio() {
+        return media;
+    }
+
+    /**
+     * The call is answered: RTP to the negotiated address, DTMF to {@code agent}, held room audio then live audio
+     * to the phone. Returns the pipeline, both directions, for the call's log.
+     */
+    String start(OfferAnswer.Negotiation n, CallAgent agent) {
         this.agent = agent;
-        endpoint.start(params(n), relay);
+        endpoint.open(params(n), relay);
+        media.answer();
+        return media.pipeline();
     }
 
     /** A re-offer changed the address, codec or direction (hold/resume). */
@@ -78,22 +113,7 @@ final class CallMediaBinding {
         endpoint.update(params(n));
     }
 
-    /** The agent's audio towards the phone, or ringing while {@code ringbackWanted} (a transfer rings). */
-    void sendAudio(short[] pcm, int offset, int count, boolean ringbackWanted) {
-        if (endpoint == null || closed) {
-            return;
-        }
-        try {
-            if (ringbackWanted && ringback.playing()) {
-                ringback.playTo(endpoint, count); // the caller hears ringing, not the agent, while the target rings
-            } else {
-                endpoint.sendAudio(pcm, offset, count);
-            }
-        } catch (RuntimeException e) {
-            events.failed("sending audio", e);
-        }
-    }
-
+    /** Ringing instead of the agent's audio from now on, while the transfer is pending (at most a minute). */
     void startRingback() {
         ringback.start();
     }
@@ -112,10 +132,22 @@ final class CallMediaBinding {
         return endpoint == null ? null : endpoint.stats();
     }
 
-    /** Stops relaying and frees the RTP ports; idempotent. */
+    /** Both directions as one line ({@code GET /calls}); empty before media opened. */
+    String pipeline() {
+        return media == null ? "" : media.pipeline();
+    }
+
+    /** Stops the tick, closes the media chain and frees the RTP ports; idempotent. */
     void close() {
         closed = true;
         agent = null;
+        if (media != null) {
+            CallMedia m = media;
+            media = null;
+            engine.unregister(m);
+            m.close();
+            LOG.log(System.Logger.Level.INFO, "[" + callId + "] media " + m.stats()); // hold, backlog: for timing questions
+        }
         if (endpoint != null) {
             RtpEndpoint ep = endpoint;
             endpoint = null;
@@ -130,19 +162,11 @@ final class CallMediaBinding {
                 new InetSocketAddress(n.remoteAddress(), n.remotePort()), send && !n.hold(), expect);
     }
 
-    /** The endpoint's listener: relays to the agent; nothing thrown here reaches the media tick. */
+    /** The endpoint's listener: DTMF and the media timeout; nothing thrown here reaches the media tick. */
     private final class Relay implements MediaListener {
         @Override
         public void onAudio(short[] pcm, int offset, int count) {
-            CallAgent a = agent;
-            if (a == null) {
-                return;
-            }
-            try {
-                a.onAudio(pcm, offset, count);
-            } catch (RuntimeException e) {
-                events.failed("agent audio", e);
-            }
+            // not called under a CallMedia: the caller's audio goes through the media's uplink
         }
 
         @Override

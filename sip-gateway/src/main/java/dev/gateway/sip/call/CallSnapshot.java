@@ -7,10 +7,11 @@ import dev.gateway.media.endpoint.RtpEndpointStats;
  *
  * @param transfer null when no transfer was requested
  * @param media    null before media is set up
+ * @param pipeline the call's media pipeline, both directions, as one line; empty before media is set up
  */
 public record CallSnapshot(String id, String callId, String from, String to, String trunk, String state,
                            String codec, int ptime, String dtmf, long startedAtMillis, TransferSnapshot transfer,
-                           RtpEndpointStats media) {
+                           RtpEndpointStats media, String pipeline) {
 
     /** The state of the last transfer request. */
     public record TransferSnapshot(String to, String status, int sipStatus) {

@@ -100,7 +100,7 @@ final class InboundDialog extends Call {
         sip("200", () -> sip.send(invite, ok));
         dialog = invite.getDialog();
         log("answered rtp=" + sip.advertisedHost() + ":" + media.localPort());
-        media.start(negotiation, agent);
+        log("pipeline: " + media.start(negotiation, agent));
         agent.onStart(leg);
         sessionRefresh.arm(dialog);
         timers.set("no-ACK timer", () -> {

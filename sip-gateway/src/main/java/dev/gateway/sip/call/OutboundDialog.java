@@ -112,7 +112,7 @@ final class OutboundDialog extends Call {
         }
         machine.to(CallState.ACTIVE);
         log("answered by " + dial.to() + " codec=" + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs());
-        media.start(negotiation, agent);
+        log("pipeline: " + media.start(negotiation, agent));
         agent.onStart(new CallLeg(this));
         dial.outcome().complete(new OutboundDial.DialOutcome(true, response.getStatusCode(), response.getReasonPhrase()));
         if (!dial.dtmfAfterAnswer().isEmpty()) {

@@ -1,17 +1,29 @@
 package dev.gateway.sip.call;
 
+import dev.gateway.media.audio.AudioFrames;
+import dev.gateway.media.audio.FrameSource;
 import dev.gateway.media.tone.Tones;
+import java.util.function.BooleanSupplier;
 
 /**
  * Ringback for a caller waiting on a transfer (LiveKit's play_dialtone): North American ringing, 440 + 480 Hz,
- * 2 s on, 4 s off, at 8 kHz, played for at most a minute. Mutable; confined to the call's loop.
+ * 2 s on, 4 s off, at 8 kHz, played for at most a minute. A {@link FrameSource} the call's media plays instead of
+ * the agent while it reports audio: from {@link #start} while {@code wanted} holds (the transfer is pending).
+ *
+ * <p>Mutable; confined to the call's loop. Allocates nothing per frame.
  */
-final class Ringback {
+final class Ringback implements FrameSource {
     private static final short[] TONE = render();
+    private static final int N = AudioFrames.SAMPLES_8K;
     private static final int MAX_FRAMES = 60 * 50;
 
+    private final BooleanSupplier wanted;
     private int framesLeft;
     private int position;
+
+    Ringback(BooleanSupplier wanted) {
+        this.wanted = wanted;
+    }
 
     void start() {
         framesLeft = MAX_FRAMES;
@@ -26,14 +38,26 @@ final class Ringback {
         return framesLeft > 0;
     }
 
-    /** Sends the next {@code count} samples of ringing to the phone instead of the agent's audio. */
-    void playTo(dev.gateway.media.endpoint.RtpEndpoint endpoint, int count) {
+    /** The next 20 ms of ringing, or false (and silence) when the caller should hear the agent. */
+    @Override
+    public boolean read(long nowNanos, short[] out, int off) {
+        if (framesLeft <= 0 || !wanted.getAsBoolean()) {
+            framesLeft = 0;
+            java.util.Arrays.fill(out, off, off + N, (short) 0);
+            return false;
+        }
         framesLeft--;
-        if (position + count > TONE.length) {
+        if (position + N > TONE.length) {
             position = 0;
         }
-        endpoint.sendAudio(TONE, position, count);
-        position += count;
+        System.arraycopy(TONE, position, out, off, N);
+        position += N;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "ringback";
     }
 
     private static short[] render() {

@@ -133,10 +133,6 @@ final class CallHarness {
         }
 
         @Override
-        public void onAudio(short[] pcm, int offset, int count) {
-        }
-
-        @Override
         public void onDtmf(char digit) {
             events.add("dtmf " + digit);
         }

@@ -1,0 +1,28 @@
+package dev.gateway.media.call;
+
+import dev.gateway.media.audio.AudioWriter;
+import dev.gateway.media.audio.FrameSource;
+
+/**
+ * What one call's media lets the agent side attach, and nothing more: where the caller's audio goes, who observes
+ * it, and what the caller hears. Implemented by {@link CallMedia}; the room side (LiveKit) and the embedded local
+ * agent see only this, so neither needs the phone leg, SIP or the tick.
+ *
+ * <p>Audio is 8 kHz mono, 20 ms frames. Whoever attaches something owns it: it detaches and closes it itself (a
+ * sink still attached when the call's media closes is closed with it; closing twice is harmless for stages).
+ *
+ * <p>Threading: loop-confined, every method on the call's event loop (the one its agent is handed).
+ */
+public interface CallAudio {
+
+    /** Where the caller's audio goes each tick (silence until the phone sends); null detaches. 8 kHz. */
+    void attachUplink(AudioWriter sink);
+
+    /** Adds an observer of the caller's audio (echo, level meter, voicemail detector, recorder). */
+    void addTap(AudioWriter observer);
+
+    /** Adds a source of audio for the caller (the room's mix, a local agent). False when the mixer is full. */
+    boolean attachDownlink(FrameSource source);
+
+    void detachDownlink(FrameSource source);
+}
