@@ -100,6 +100,8 @@ final class RoomDownlink implements FrameSource, AutoCloseable {
         for (int i = 0; i < tracks.length; i++) {
             if (tracks[i] != null) {
                 mixer.remove(tracks[i]);
+                System.getLogger("room").log(System.Logger.Level.INFO, "[" + callId + "] room audio track ssrc="
+                        + tracks[i].ssrc() + " " + tracks[i].stats());
                 tracks[i].close();
                 tracks[i] = null;
             }

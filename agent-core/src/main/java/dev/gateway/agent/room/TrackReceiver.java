@@ -43,6 +43,11 @@ final class TrackReceiver implements FrameSource, AutoCloseable {
         return packets;
     }
 
+    /** Jitter counters and delays with the decoded/concealed counts, for the call's end-of-track log line. */
+    String stats() {
+        return playout.stats() + " decoded=" + playout.decoded() + " concealed=" + playout.concealed();
+    }
+
     long concealed() {
         return playout.concealed();
     }

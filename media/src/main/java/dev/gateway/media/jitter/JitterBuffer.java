@@ -214,6 +214,7 @@ public final class JitterBuffer {
                 }
             } else if (blindLosses >= MAX_BLIND_LOSSES) {
                 started = false;
+                estimator.newTimeline(); // the next packet anchors a new timeline: its transit is not jitter
                 return false;
             }
             if (samples == 0) {

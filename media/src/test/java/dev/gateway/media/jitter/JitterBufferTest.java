@@ -313,4 +313,37 @@ class JitterBufferTest {
         assertEquals(3, jb.stats().pushed());
         assertEquals(20, jb.targetDelayMs());
     }
+
+    /**
+     * A sender that pauses (silence suppression, Opus DTX: the room's agents do it between sentences) sends
+     * nothing for a while, then resumes on time. The buffer goes idle and re-anchors on the first packet after the
+     * pause; that packet's transit must start a new timeline for the jitter estimate. It used to be compared with
+     * the old timeline's transit, so every pause looked like seconds of jitter and pinned the target (and the
+     * agent's delay on the phone) at the maximum: 100 ms measured end to end for 10 ms of real jitter.
+     */
+    @Test
+    void resumingAfterAPauseKeepsTheMinimumDelay() {
+        JitterBuffer jb = new JitterBuffer(RATE, 10, 100, 1500);
+        int seq = 100;
+        long ts = 7000;
+        long now = 5_000_000_000L;   // any monotonic origin
+        int highest = 0;
+        for (int talk = 0; talk < 5; talk++) {
+            for (int i = 0; i < 15; i++) {             // 300 ms of 20 ms packets, perfectly on time
+                push(jb, seq, ts, seq, now);
+                seq++;
+                ts += 160;
+                now += TICK;
+                tick(jb, now);
+                highest = Math.max(highest, jb.targetDelayMs());
+            }
+            for (int i = 0; i < 35; i++) {             // 700 ms pause: nothing sent, the clock keeps running
+                ts += 160;
+                now += TICK;
+                tick(jb, now);
+            }
+        }
+        assertEquals(10, highest, "a paused sender is not jitter: highest target");
+        assertEquals(0, jb.stats().late());
+    }
 }
