@@ -13,8 +13,6 @@ import dev.gateway.media.webrtc.ice.IceAgent;
 import dev.gateway.media.webrtc.ice.IceCandidate;
 import dev.gateway.media.webrtc.ice.IceParseException;
 import dev.gateway.media.webrtc.ice.IceRole;
-import dev.gateway.media.webrtc.sctp.DataChannel;
-import dev.gateway.media.webrtc.sctp.DataChannels;
 import dev.gateway.media.webrtc.srtp.SrtpContext;
 import dev.gateway.media.webrtc.srtp.SrtpResult;
 import io.netty.buffer.ByteBuf;
@@ -80,9 +78,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
     private InetSocketAddress remote;
     private String remoteFingerprint;
     private boolean ready;
-    private DataChannels data;
-    private final java.util.Map<String, DataChannel> channelsByLabel = new java.util.HashMap<>();
-    private java.util.List<DataChannelSpec> channelsToOpen = java.util.List.of();
+    private final PeerDataLink data;
     private boolean failed;
     private boolean closed;
     private long srtpFailures;
@@ -94,6 +90,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         this.dtlsPool = dtlsPool;
         this.listener = listener;
         this.name = name;
+        this.data = new PeerDataLink(name, listener);
     }
 
     /**
@@ -193,7 +190,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
      * SCTP association is up (WebRTC data channels: SCTP over DTLS, RFC 8261; DCEP, RFC 8832). Call before ready.
      */
     public void openDataChannelsWhenReady(java.util.List<DataChannelSpec> specs) {
-        channelsToOpen = java.util.List.copyOf(specs);
+        data.openWhenReady(specs);
     }
 
     /** A data channel we open: {@code maxRetransmits} -1 means reliable. */
@@ -202,13 +199,12 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
 
     /** Sends one message on an open data channel; false when the channel is not open (yet). */
     public boolean sendData(String label, byte[] message) {
-        DataChannel c = channelsByLabel.get(label);
-        return c != null && c.state() != DataChannel.State.CLOSED && c.send(message);
+        return data.send(label, message);
     }
 
     /** True while data channel messages wait for the peer's acknowledgement. */
     public boolean dataPending() {
-        return data != null && !closed && data.association().stats().bufferedBytes() > 0;
+        return !closed && data.pending();
     }
 
     public long srtpFailures() {
@@ -225,8 +221,8 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         if (!closed && ice != null) {
             ice.tick(nowNanos);
         }
-        if (!closed && data != null) {
-            data.association().tick(nowNanos);
+        if (!closed) {
+            data.tick(nowNanos);
         }
     }
 
@@ -239,10 +235,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         if (ice != null) {
             ice.close();
         }
-        if (data != null) {
-            LOG.log(System.Logger.Level.INFO, name + ": sctp " + data.association().stats());
-            data.association().abort("transport closed");
-        }
+        data.close();
         if (dtls != null) {
             dtls.close();
         }
@@ -375,8 +368,8 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         public void onApplicationData(byte[] bytes, int off, int len) {
             byte[] copy = java.util.Arrays.copyOfRange(bytes, off, off + len); // the DTLS drain reuses its buffer
             loop.execute(() -> {
-                if (!closed && data != null) {
-                    data.association().onPacket(copy, 0, copy.length, engine.nanoTime());
+                if (!closed) {
+                    data.onPacket(copy, engine.nanoTime());
                 }
             });
         }
@@ -384,32 +377,6 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
 
     /** SCTP over the DTLS association; the DTLS client starts it (both may, collisions are handled). */
     private void startData() {
-        data = DataChannels.create(dtlsRole == DtlsRole.CLIENT, (bytes, off, len) -> dtls.send(bytes, off, len),
-                new DataChannels.Listener() {
-                    @Override
-                    public void onEstablished() {
-                        for (DataChannelSpec spec : channelsToOpen) {
-                            channelsByLabel.put(spec.label(), data.open(spec.label(), spec.ordered(), spec.maxRetransmits()));
-                            listener.onDataChannelOpen(spec.label());
-                        }
-                    }
-
-                    @Override
-                    public void onChannel(DataChannel c) {
-                        channelsByLabel.put(c.label(), c);
-                        listener.onDataChannelOpen(c.label());
-                    }
-
-                    @Override
-                    public void onMessage(DataChannel c, byte[] message, boolean text) {
-                        listener.onData(c.label(), message);
-                    }
-
-                    @Override
-                    public void onClosed(String reason) {
-                        LOG.log(System.Logger.Level.DEBUG, name + ": data channels closed: " + reason);
-                    }
-                });
-        data.association().start(engine.nanoTime());
+        data.start(dtlsRole == DtlsRole.CLIENT, (bytes, off, len) -> dtls.send(bytes, off, len), engine.nanoTime());
     }
 }
