@@ -134,12 +134,16 @@ public final class WebRtcSelfTest {
     private final class OffererEvents implements PeerTransport.Listener {
         @Override
         public void onReady() {
-            sendPackets();
+            // not yet: the offerer is the DTLS server and is ready before the answerer has its SRTP keys, so
+            // packets sent now could arrive before the answerer can read them, and the self-test would wait forever
         }
 
         @Override
         public void onDataChannelOpen(String label) {
+            // SCTP runs over DTLS and the answerer (DTLS client) starts it once it has its keys: both sides are
+            // ready now
             offerer.sendData(label, "warm-up".getBytes(StandardCharsets.US_ASCII));
+            sendPackets();
         }
 
         @Override
