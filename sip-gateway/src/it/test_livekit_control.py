@@ -505,9 +505,12 @@ def test_api_create_sip_participant_outbound_with_digest(lk, gateway_factory, si
     assert not r["errors"], r["errors"]
     assert abs(r["frequency_hz"] - 1000) <= 5, "the agent measured %.1f Hz, the callee sends 1000 Hz" % r["frequency_hz"]
 
-    # the agent's 600 Hz tone reaches the callee
-    pkts = [p for p in peer.packets() if p.pt == 0]
-    assert len(pkts) >= 100, "the callee got %d PCMU packets" % len(pkts)
+    # the agent's 600 Hz tone reaches the callee (at 50 packets/s: wait for 2 s of them, the agent may have
+    # finished its analysis sooner)
+    def pcmu():
+        got = [p for p in peer.packets() if p.pt == 0]
+        return got if len(got) >= 100 else None
+    pkts = wait_until(pcmu, 10, 0.1, "100 PCMU packets at the callee")
     _, powers = analyse_audio(pkts[-100:], "PCMU", (400, 500, AGENT_TONE_HZ, 800, 1000))
     assert powers[AGENT_TONE_HZ] > 10 * max(v for f, v in powers.items() if f != AGENT_TONE_HZ), powers
 
