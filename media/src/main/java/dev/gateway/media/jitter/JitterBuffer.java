@@ -54,6 +54,8 @@ public final class JitterBuffer {
     private long lastExtTs;
     private long lastPlayedTs;
     private long lastPlayedSeq;
+    /** Timestamp of the last frame handed out, played or concealed; ahead of lastPlayedTs after blind losses. */
+    private long coveredTs;
     private int lastDuration;
     private long depthNanos;
     private long lastPollNanos;
@@ -110,7 +112,8 @@ public final class JitterBuffer {
         }
         long delay = playoutNanos(extTs) - arrivalNanos;
         boolean startReorder = !hasPlayed && ext < nextSeq && highestSeq - ext < ring.capacity();
-        if (ext < nextSeq && !startReorder) {
+        if (ext < nextSeq && !startReorder || hasPlayed && extTs <= coveredTs) {
+            // its frame has been played out already (concealed): only now is the packet really late
             late++;
             estimator.onLate(Math.max(0, -delay), estimator.targetNanos());
             return JitterPushResult.LATE;
@@ -125,7 +128,7 @@ public final class JitterBuffer {
             return JitterPushResult.OVERFLOW_RESET;
         }
         if (delay < 0) {
-            estimator.onLate(-delay, target);
+            estimator.onLate(-delay, target); // after its playout time: lost unless a tick comes after it
         }
         estimator.onArrival(arrivalNanos - ticksToNanos(extTs - baseTs));
         depthNanos = delay > depthNanos ? delay : depthNanos + ((delay - depthNanos) >> DEPTH_DECAY_SHIFT);
@@ -177,6 +180,11 @@ public final class JitterBuffer {
         while (true) {
             if (ring.contains(nextSeq)) {
                 long ts = ring.timestamp(nextSeq);
+                if (hasPlayed && ts <= coveredTs) {
+                    ring.remove(nextSeq); // its time was concealed while it was missing: too late to play
+                    nextSeq++;
+                    continue;
+                }
                 if (nowNanos < playoutNanos(ts)) {
                     return false;
                 }
@@ -204,13 +212,19 @@ public final class JitterBuffer {
                 continue;
             }
             int samples = lastDuration;
-            long headTs = lastPlayedTs + lastDuration;
+            long headTs = coveredTs + lastDuration;
             if (later != Long.MIN_VALUE) {
                 long span = ring.timestamp(later) - lastPlayedTs;
                 long each = span / (later - lastPlayedSeq);
                 if (each > 0 && each <= Integer.MAX_VALUE) {
                     samples = (int) each;
                     headTs = lastPlayedTs + each;
+                    if (headTs <= coveredTs) {
+                        long covered = coveredTs; // lost, and its time already concealed while nothing came
+                        played(headTs, samples);
+                        coveredTs = covered;
+                        continue;
+                    }
                 }
             } else if (blindLosses >= MAX_BLIND_LOSSES) {
                 started = false;
@@ -229,7 +243,15 @@ public final class JitterBuffer {
             }
             out.setLost((int) (nextSeq & 0xFFFF), headTs & TS_MASK, samples);
             lost++;
-            blindLosses = later == Long.MIN_VALUE ? blindLosses + 1 : 0;
+            if (later == Long.MIN_VALUE) {
+                // Nothing after it has arrived: the packet is late, lost, or the sender paused (DTX, mute) and
+                // the next one carries a later timestamp. Conceal its time but keep waiting for its sequence
+                // number: it plays if its timestamp is still ahead, and counts as late only if it is not.
+                blindLosses++;
+                coveredTs = headTs;
+                return true;
+            }
+            blindLosses = 0;
             played(headTs, samples);
             return true;
         }
@@ -239,6 +261,7 @@ public final class JitterBuffer {
         hasPlayed = true;
         lastPlayedTs = ts;
         lastPlayedSeq = nextSeq;
+        coveredTs = ts;
         if (samples > 0) {
             lastDuration = samples;
         }

@@ -346,4 +346,53 @@ class JitterBufferTest {
         assertEquals(10, highest, "a paused sender is not jitter: highest target");
         assertEquals(0, jb.stats().late());
     }
+
+    /**
+     * A sender that pauses (Opus DTX sends one packet every 400 ms of silence; a muted track sends none) and
+     * resumes within 100 ms of its last packet: the resumed packet is the next sequence number with a later
+     * timestamp. The buffer used to spend that sequence number on concealment at the first empty tick, then
+     * drop the resumed speech as late (up to 100 ms of the agent's first syllable) and raise its target.
+     */
+    @Test
+    void speechResumingRightAfterADtxPacketPlaysAtOnce() {
+        JitterBuffer jb = new JitterBuffer(RATE, 10, 100, 1500);
+        for (int k = 0; k < 10; k++) {                  // 200 ms of speech, on time
+            push(jb, k, 160L * k, k, k * TICK + MS);
+            tick(jb, (k + 1) * TICK);
+        }
+        long now = 10 * TICK;
+        for (; now < 600 * MS; now += TICK) {           // silence: nothing but the ticks
+            tick(jb, now);
+        }
+        push(jb, 10, 160L * 9 + 3200, 10, 581 * MS);     // a DTX update, 400 ms of media time later
+        for (; now < 640 * MS; now += TICK) {
+            tick(jb, now);
+        }
+        for (int k = 11; k < 30; k++) {                 // speech again 60 ms later: seq 11 onwards
+            push(jb, k, 160L * 9 + 3200 + 480 + 160L * (k - 11), k, (641 + 20L * (k - 11)) * MS);
+            tick(jb, now);
+            now += TICK;
+        }
+        for (int k = 11; k < 29; k++) {
+            long dueMs = 641 + 20L * (k - 11) + 10;
+            String played = k + ":" + (160L * 9 + 3200 + 480 + 160L * (k - 11)) + ":160@" + (dueMs + 19) / 20 * 20;
+            assertTrue(out.contains(played), "expected " + played + " in " + out);
+        }
+        assertEquals(0, jb.stats().late(), jb.stats().toString());
+        assertEquals(10, jb.targetDelayMs());
+    }
+
+    /** Packets that arrive after their due time but before the tick that plays them lose nothing: not late. */
+    @Test
+    void aPacketPlayedAtItsTickIsNotLateEvenAfterItsDueTime() {
+        JitterBuffer jb = new JitterBuffer(RATE, 10, 100, 1500);
+        push(jb, 0, 0, 0, MS);                          // anchors: packet k due at 11 + 20k ms
+        for (int k = 1; k < 50; k++) {
+            push(jb, k, 160L * k, k, (20L * k + 1 + (k % 2) * 15) * MS); // odd ones 5 ms after due, before the tick
+            tick(jb, 20L * k * MS);
+        }
+        assertEquals(0, jb.stats().late(), jb.stats().toString());
+        assertEquals(0, jb.stats().lost(), jb.stats().toString());
+        assertTrue(out.stream().noneMatch(s -> s.startsWith("LOST")), out.toString());
+    }
 }
