@@ -230,7 +230,7 @@ class Gateway:
     def start(self, ready_timeout=30.0):
         self._log = open(self.log_file, "wb")
         self.proc = subprocess.Popen(
-            [JAVA, "-jar", str(JAR), "--config", str(self.config_file)],
+            [JAVA, *os.environ.get("GATEWAY_JAVA_OPTS", "").split(), "-jar", str(JAR), "--config", str(self.config_file)],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(self.workdir))
         deadline = time.monotonic() + ready_timeout
         last = None

@@ -269,6 +269,7 @@ def test_downlink_added_latency_and_slips_from_a_capture(livekit_server, gateway
           "of a steady tone; phone pacing gaps p50 %.2f p99 %.2f max %.2f ms" % (
               ["%.1f" % a for a in added], added[len(added) // 2] if added else -1, added[-1] if added else -1,
               slips, frames, gaps[len(gaps) // 2], gaps[int(len(gaps) * 0.99)], gaps[-1]))
+    print("\n".join(l for l in c["gw"].log_text().splitlines() if ("room audio track ssrc=" in l and "decoded=" in l)))
     assert len(added) >= 6, "tone onsets matched: %d of %d (room %s, phone %s)" % (
         len(added), len(sfu_onsets), sfu_onsets, phone_onsets)
     median = added[len(added) // 2]

@@ -13,6 +13,8 @@ final class DelayEstimator {
     static final int JITTER_MULTIPLIER = 3;
     /** Added above a late packet's lateness so the next one of the same size is on time. */
     static final long LATE_MARGIN_NANOS = 10_000_000L;
+    /** Smallest margin added above an overdue (but not lost) packet. */
+    static final long OVERDUE_MARGIN_MIN_NANOS = 2_000_000L;
     /** The peak decays by elapsed/this: 5 ms per second of playout. */
     static final long PEAK_DECAY_DIVISOR = 200;
     /** RFC 3550 gain 1/16. */
@@ -43,6 +45,20 @@ final class DelayEstimator {
     /** A packet arrived {@code latenessNanos} after its playout time while the target was {@code currentTarget}. */
     void onLate(long latenessNanos, long currentTarget) {
         peakNanos = Math.max(peakNanos, Math.min(maxNanos, currentTarget + latenessNanos + LATE_MARGIN_NANOS));
+    }
+
+    /**
+     * A packet arrived {@code overdueNanos} after its playout time but before the tick that plays it: nothing was
+     * lost. The target grows by the overdue time plus a margin as large (between {@value #OVERDUE_MARGIN_MIN_NANOS}
+     * ns and the late margin): a few ms of jitter at the start of a talk spurt costs a few ms, not ten.
+     */
+    void onOverdue(long overdueNanos, long currentTarget) {
+        long margin = Math.max(OVERDUE_MARGIN_MIN_NANOS, Math.min(LATE_MARGIN_NANOS, overdueNanos));
+        peakNanos = Math.max(peakNanos, Math.min(maxNanos, currentTarget + overdueNanos + margin));
+    }
+
+    long minNanos() {
+        return minNanos;
     }
 
     /** Lets the peak requirement relax for {@code elapsedNanos} of playout. */

@@ -62,6 +62,11 @@ public final class JitterBuffer {
     private long lastAdjustNanos;
     private boolean polled;
     private int blindLosses;
+    /** A packet came after its frame was played (concealed) since the timeline was anchored. */
+    private boolean lateSinceAnchor;
+    private long minDelayCurrent = Long.MAX_VALUE;
+    private long minDelayPrevious = Long.MAX_VALUE;
+    private long minDelayWindowStart;
 
     private long pushed;
     private long duplicates;
@@ -115,7 +120,9 @@ public final class JitterBuffer {
         if (ext < nextSeq && !startReorder || hasPlayed && extTs <= coveredTs) {
             // its frame has been played out already (concealed): only now is the packet really late
             late++;
-            estimator.onLate(Math.max(0, -delay), estimator.targetNanos());
+            // late relative to the timeline in use: its depth, when a raised target has not been reached yet
+            estimator.onLate(Math.max(0, -delay), Math.min(estimator.targetNanos(), depthNanos));
+            lateSinceAnchor = true;
             return JitterPushResult.LATE;
         }
         long target = estimator.targetNanos();
@@ -128,10 +135,16 @@ public final class JitterBuffer {
             return JitterPushResult.OVERFLOW_RESET;
         }
         if (delay < 0) {
-            estimator.onLate(-delay, target); // after its playout time: lost unless a tick comes after it
+            estimator.onOverdue(-delay, Math.min(target, depthNanos)); // past its playout time, in time for its tick
         }
         estimator.onArrival(arrivalNanos - ticksToNanos(extTs - baseTs));
         depthNanos = delay > depthNanos ? delay : depthNanos + ((delay - depthNanos) >> DEPTH_DECAY_SHIFT);
+        if (arrivalNanos - minDelayWindowStart >= NANOS_PER_SECOND) {
+            minDelayPrevious = minDelayCurrent;
+            minDelayCurrent = Long.MAX_VALUE;
+            minDelayWindowStart = arrivalNanos;
+        }
+        minDelayCurrent = Math.min(minDelayCurrent, delay);
         ring.put(ext, extTs, src, index, length);
         if (startReorder) {
             nextSeq = ext;
@@ -147,6 +160,7 @@ public final class JitterBuffer {
         long target = estimator.targetNanos();
         started = true;
         hasPlayed = false;
+        lateSinceAnchor = false;
         blindLosses = 0;
         baseNanos = arrivalNanos + target;
         baseTs = extTs;
@@ -154,6 +168,9 @@ public final class JitterBuffer {
         highestSeq = ext;
         lastExtTs = extTs;
         depthNanos = target;
+        minDelayCurrent = target;
+        minDelayPrevious = Long.MAX_VALUE;
+        minDelayWindowStart = arrivalNanos;
         estimator.onArrival(arrivalNanos);
         ring.put(ext, extTs, src, index, length);
     }
@@ -274,13 +291,19 @@ public final class JitterBuffer {
         long target = estimator.targetNanos();
         long error = depthNanos - target;
         long frameNanos = lastDuration > 0 ? ticksToNanos(lastDuration) : DEFAULT_FRAME_NANOS;
-        if (error < -ADJUST_TOLERANCE_NANOS) {
+        // Deepening mid-stream holds the play-out for a moment, a gap the caller hears (and, when the tick that
+        // would have played the head is skipped, a frame more delay): do it only to stop real losses or a slow
+        // sender clock. A target raised by packets that were overdue but in time for their tick takes effect at
+        // the next talk spurt, which the buffer anchors at the target.
+        boolean needed = lateSinceAnchor || !hasPlayed || depthNanos < estimator.minNanos() - ADJUST_TOLERANCE_NANOS;
+        if (error < -ADJUST_TOLERANCE_NANOS && needed) {
             long step = Math.min(-error, frameNanos);
             baseNanos += step;
             depthNanos += step;
             lastAdjustNanos = nowNanos;
-        } else if (error > frameNanos + ADJUST_TOLERANCE_NANOS && hasPlayed
-                && ring.contains(nextSeq) && ring.contains(nextSeq + 1)) {
+        } else if (error > frameNanos + ADJUST_TOLERANCE_NANOS && hasPlayed && recentMinDelay() >= target + frameNanos
+                - ADJUST_TOLERANCE_NANOS && ring.contains(nextSeq) && ring.contains(nextSeq + 1)) {
+            // one frame earlier still leaves the latest packet of the last 1-2 s the target's margin
             long ts = ring.timestamp(nextSeq);
             long duration = ring.timestamp(nextSeq + 1) - ts;
             if (duration > 0 && duration <= clockRate) {
@@ -314,6 +337,11 @@ public final class JitterBuffer {
     public JitterStats stats() {
         return new JitterStats(pushed, duplicates, late, lost, overflowResets, dropped,
                 started ? (int) Math.round(depthNanos / (double) NANOS_PER_MS) : 0, targetDelayMs());
+    }
+
+    /** The smallest wait before playout (due minus arrival) of any packet in the last one to two seconds. */
+    private long recentMinDelay() {
+        return Math.min(minDelayCurrent, minDelayPrevious);
     }
 
     private long playoutNanos(long extTs) {

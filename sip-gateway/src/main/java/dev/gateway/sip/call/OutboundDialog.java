@@ -1,7 +1,6 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.agent.CallInfo;
-import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SdpException;
 import io.netty.channel.EventLoop;
@@ -102,7 +101,7 @@ final class OutboundDialog extends Call {
         byte[] body = response.getRawContent();
         try {
             remoteSdp = SdpCodec.parse(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8));
-            negotiation = OfferAnswer.negotiate(remoteSdp, SdpOffers.CODECS);
+            negotiation = SdpOffers.negotiate(remoteSdp); // an IP literal: no name is ever resolved on the media loop
         } catch (SdpException e) {
             log("answer SDP unusable: " + e.getMessage());
             dial.outcome().complete(new OutboundDial.DialOutcome(false, 488, "answer SDP unusable: " + e.reason()));
