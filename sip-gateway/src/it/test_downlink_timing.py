@@ -273,14 +273,14 @@ def test_downlink_added_latency_and_slips_from_a_capture(livekit_server, gateway
     assert len(added) >= 6, "tone onsets matched: %d of %d (room %s, phone %s)" % (
         len(added), len(sfu_onsets), sfu_onsets, phone_onsets)
     median = added[len(added) // 2]
-    # The target is 30 ms and is NOT reached yet; the figures vary from run to run (the room track's jitter buffer
-    # grows on each packet the agent's side delivers late, by its lateness + 10 ms, and relaxes 5 ms/s; and later
-    # onsets, each after a pause of the agent, sometimes come out slower still, cause not found yet). Seen on this
-    # machine: best onset 25-55 ms, median 43-75 ms, worst 45-215 ms. Asserted only what tells the landed code
-    # apart, which added 97-136 ms at every onset (a second buffer, an extra tick, and a jitter estimate that
-    # each pause of the agent pinned at its 100 ms maximum).
-    assert added[0] <= 90, \
-        "gateway-added delay per onset (ms) %s: the best onset must be <= 90 ms (median %.1f); target <= 30" % (
+    # Target: <= 30 ms. Measured on this 2-core machine (load 3-5): medians 18-34 ms, best onsets 13-24 ms; an onset
+    # rises by a frame when the room track's buffer grew on jitter the agent's side really had (the agent and
+    # livekit-server share the 2 cores). Under load 10+ the gateway's own stalls add to it, so only the best onset
+    # is asserted, with room for a busy machine: the seed added 97-136 ms at every onset (a second buffer, an extra
+    # tick, a jitter estimate pinned at its maximum), the next version 25-55 ms at its best onset (speech resuming
+    # right after a DTX packet was dropped as late; in-time packets deepened the buffer mid-word).
+    assert added[0] <= 45, \
+        "gateway-added delay per onset (ms) %s: the best onset must be <= 45 ms (median %.1f); target <= 30" % (
             ["%.1f" % a for a in added], median)
     assert frames >= 150 and slips <= 1, "a steady tone slipped %d times in %d frames" % (slips, frames)
 
