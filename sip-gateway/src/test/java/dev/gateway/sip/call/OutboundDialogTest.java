@@ -71,6 +71,24 @@ class OutboundDialogTest {
         d.h.assertNoSipSentOnALoop();
     }
 
+    /** A host name in the answer's c= would be resolved on the media loop (DNS there stalls every call on it). */
+    @Test
+    void anAnswerWhoseConnectionIsAHostNameEndsTheCallWithoutResolvingIt() throws Exception {
+        Dialing d = dial("out-host@test");
+        javax.sip.message.Response ok = d.h.sip.responseTo(d.invite, 200);
+        String sdp = new String(ok.getRawContent(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("c=IN IP4 " + SipFakes.PHONE, "c=IN IP4 media.invalid");
+        ok.setContent(sdp, (javax.sip.header.ContentTypeHeader) ok.getHeader("Content-Type"));
+        d.call.onResponse(ok, d.h.sip.clientTransaction(d.invite));
+        OutboundDial.DialOutcome outcome = d.dial.outcome().get(5, TimeUnit.SECONDS);
+        assertFalse(outcome.answered());
+        assertEquals(488, outcome.sipStatus());
+        d.call.ended().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        d.h.until("the BYE", () -> d.h.sip.sentNames().contains("BYE"));
+        assertEquals(List.of("INVITE", "ACK", "BYE"), d.h.sip.sentNames());
+        assertNull(d.h.registry.byId(d.call.id()));
+    }
+
     @Test
     void busyFailsTheDialAndFreesTheSlot() throws Exception {
         Dialing d = dial("out-486@test");
