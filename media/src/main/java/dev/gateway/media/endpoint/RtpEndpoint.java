@@ -32,9 +32,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * sent in that same tick) and runs {@link #housekeeping} (media timeout, RTCP) once per tick. The
  * {@link MediaListener} given to {@link #open} hears key presses and the media timeout.
  *
- * <p>Threading: loop-confined. Every method except {@link #localPort()} must run on {@link #eventLoop()}; hopping
- * onto the loop for {@link #stats()} is the caller's business (the gateway does). The receive and send paths
- * allocate nothing but Netty's packet buffers and outbound {@link DatagramPacket} envelopes.
+ * <p>Threading: loop-confined. Every method except {@link #localPort()} and {@link #eventLoop()} must run on that
+ * loop; hopping onto it for {@link #stats()} is the caller's business (the gateway does). The receive and send
+ * paths allocate nothing but Netty's packet buffers and outbound {@link DatagramPacket} envelopes.
  *
  * <p>Symmetric RTP (RFC 4961 behaviour, needed behind NAT): we send to the address the SDP names until RTP
  * arrives, then to wherever the current SSRC's packets come from. A new source address is accepted only once
