@@ -25,8 +25,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The RTP engine: one Netty event loop group carrying every call's UDP sockets, an RTP port pool, and one 20 ms
- * tick per event loop that drives every endpoint on that loop (play-out, pacing, DTMF timing) instead of one timer
- * per call. A late tick skips the slots it missed rather than catching up in a burst ({@link LoopTick}).
+ * tick per event loop that drives every call's media on that loop ({@link MediaTick}: play-out, mixing, pacing,
+ * DTMF timing) instead of one timer per call. A late tick skips the slots it missed rather than catching up in a burst ({@link LoopTick}).
  *
  * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them; the constructor
  * starts nothing.

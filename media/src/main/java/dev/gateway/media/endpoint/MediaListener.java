@@ -1,12 +1,10 @@
 package dev.gateway.media.endpoint;
 
 /**
- * Receives what an {@link RtpEndpoint} hears. Every callback runs on the endpoint's event loop and must not block.
+ * Hears an {@link RtpEndpoint}'s call events: key presses and the media timeout. The caller's audio is not here: it
+ * goes through the call's {@code CallMedia}. Every callback runs on the endpoint's event loop and must not block.
  */
 public interface MediaListener {
-
-    /** One 20 ms frame (160 samples, 8 kHz) of the caller's audio; the array is reused after return. */
-    void onAudio(short[] pcm, int offset, int count);
 
     /** One key press (RFC 4733), reported once per press. */
     void onDtmf(char digit);

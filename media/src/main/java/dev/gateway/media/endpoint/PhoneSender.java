@@ -1,7 +1,7 @@
 package dev.gateway.media.endpoint;
 
+import dev.gateway.media.audio.AudioFrames;
 import dev.gateway.media.audio.EncodedWriter;
-import dev.gateway.media.audio.PcmRing;
 import dev.gateway.media.dtmf.DtmfSender;
 import dev.gateway.media.g711.G711;
 import dev.gateway.media.g711.G711Writer;
@@ -13,41 +13,42 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 
 /**
- * The sending half of an {@link RtpEndpoint}: audio for the phone -> {@link G711Writer} -> the shared
- * {@link RtpPacketizer} -> the RTP socket, one packet per ptime, with RFC 4733 key presses in place of the audio
- * while a key is down. The ring holds what is queued but not yet due: with a call's media sending each tick's
- * frame at once, that is at most the rest of one packet (ptime 30, 40 or 60 ms).
+ * The sending half of an {@link RtpEndpoint}: the call's 20 ms frame for the phone -> one packet's worth of samples
+ * -> {@link G711Writer} -> the shared {@link RtpPacketizer} -> the RTP socket, with RFC 4733 key presses in place
+ * of the audio while a key is down. A packet leaves in the tick that completes it: ptime 20 sends one per frame,
+ * 10 sends two, 30/40/60 every second or third frame. Between frames it holds at most the rest of one packet
+ * (up to 60 ms, {@link #MAX_PACKET_SAMPLES}); nothing else is queued.
  *
  * <p>Loop-confined with its endpoint. Per packet it allocates only Netty's buffer and datagram envelope.
  */
 final class PhoneSender implements EncodedWriter {
+    /** The longest packet: 60 ms at 8 kHz (the largest ptime {@link MediaParams} accepts). */
+    static final int MAX_PACKET_SAMPLES = 60 * 8;
+
     private final RtpPacketizer packetizer;
     private final G711Writer encoder;
-    private final PcmRing outbound = new PcmRing(16384);
-    private final short[] scratch;
+    /** The packet being filled: {@code packet[0, filled)} waits for the next frame. */
+    private final short[] packet = new short[MAX_PACKET_SAMPLES];
+    private int filled;
     private DtmfSender dtmfSender;
-    private int accumulatedMs;
     private long dtmfOut;
-    // set for the duration of sendDue
+    // set for the duration of send
     private Channel channel;
     private InetSocketAddress to;
     private int payloadType;
 
-    PhoneSender(RtpPacketizer packetizer, G711 codec, int maxPayload) {
+    PhoneSender(RtpPacketizer packetizer, G711 codec) {
         this.packetizer = packetizer;
-        this.encoder = new G711Writer(codec, maxPayload, this);
-        this.scratch = new short[maxPayload];
+        this.encoder = new G711Writer(codec, MAX_PACKET_SAMPLES, this);
     }
 
+    /** A new offer/answer outcome: a new ptime drops the part-filled packet (and restarts DTMF timing). */
     void update(MediaParams previous, MediaParams next) {
         if (previous == null || previous.ptimeMs() != next.ptimeMs()) {
             dtmfSender = new DtmfSender(100, 60, next.ptimeMs(), 8000);
+            filled = 0;
         }
         encoder.codec(next.codec());
-    }
-
-    void queue(short[] pcm, int off, int count) {
-        outbound.write(pcm, off, count);
     }
 
     boolean enqueueDtmf(char digit) {
@@ -58,27 +59,36 @@ final class PhoneSender implements EncodedWriter {
         return dtmfOut;
     }
 
-    /** One tick's worth (20 ms) of packets: ptime 20 sends one, 10 sends two, 30/40/60 every second or third tick. */
-    void sendDue(MediaParams params, Channel rtp, InetSocketAddress sendTo) {
-        int ptime = params.ptimeMs();
+    /**
+     * Adds one frame ({@link AudioFrames#SAMPLES_8K} samples, not kept) and sends every packet it completes. While
+     * the peer holds us ({@code params.send()} false) or no address is known, due packets are skipped but their
+     * time still passes on the RTP clock.
+     */
+    void send(short[] pcm, int off, int count, MediaParams params, Channel rtp, InetSocketAddress sendTo) {
         int samples = params.samplesPerPacket();
-        accumulatedMs += 20;
-        while (accumulatedMs >= ptime) {
-            accumulatedMs -= ptime;
-            if (!params.send() || sendTo == null) {
-                outbound.skip(samples);
-                packetizer.advance(samples);
-                continue;
+        while (count > 0) {
+            int n = Math.min(count, samples - filled);
+            System.arraycopy(pcm, off, packet, filled, n);
+            filled += n;
+            off += n;
+            count -= n;
+            if (filled == samples) {
+                filled = 0;
+                sendPacket(params, rtp, sendTo, samples);
             }
+        }
+    }
+
+    private void sendPacket(MediaParams params, Channel rtp, InetSocketAddress sendTo, int samples) {
+        if (params.send() && sendTo != null) {
             channel = rtp;
             to = sendTo;
             payloadType = params.codec().payloadType();
             if (!sendDtmfPacket(params.telephoneEventPayloadType(), samples)) {
-                outbound.read(scratch, 0, samples);
-                encoder.write(scratch, 0, samples); // -> writeEncoded: one packet
+                encoder.write(packet, 0, samples); // -> writeEncoded: one packet
             }
-            packetizer.advance(samples);
         }
+        packetizer.advance(samples);
     }
 
     private boolean sendDtmfPacket(int te, int samples) {
@@ -96,7 +106,6 @@ final class PhoneSender implements EncodedWriter {
         out.writerIndex(at);
         packetizer.writeHeader(out, te, dtmfSender.marker(), dtmfSender.eventTimestamp());
         out.writerIndex(end);
-        outbound.skip(samples);
         if (dtmfSender.marker()) {
             dtmfOut++;
         }

@@ -1,7 +1,9 @@
 package dev.gateway.media.endpoint;
 
+import dev.gateway.media.audio.AudioFrames;
 import dev.gateway.media.call.RtpLeg;
 import dev.gateway.media.dtmf.DtmfReceiver;
+import dev.gateway.media.g711.G711;
 import dev.gateway.media.g711.G711PayloadDecoder;
 import dev.gateway.media.jitter.JitterPlayout;
 import dev.gateway.media.jitter.JitterPushResult;
@@ -16,32 +18,29 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
-import dev.gateway.media.g711.G711;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One call's phone-side RTP: receives G.711 and RFC 4733 from the phone, plays it out through a
- * {@link JitterPlayout} in 20 ms frames, and sends audio back through its {@link PhoneSender} (G.711 writer and
- * the shared {@link RtpPacketizer}), paced by the event loop's tick.
+ * One call's phone-side RTP, the phone leg ({@link RtpLeg}) of that call's {@code CallMedia}: receives G.711 and
+ * RFC 4733 from the phone into a {@link JitterPlayout}, and sends the call's audio back through its
+ * {@link PhoneSender} (G.711 writer and the shared {@link RtpPacketizer}).
  *
- * <p>Two ways to drive it. {@link #start} registers it on the engine's tick by itself: play-out goes to
- * {@link MediaListener#onAudio} and audio queued with {@link #sendAudio} leaves at the next tick's pace phase. As
- * an {@link RtpLeg} under a call's {@code CallMedia} ({@link #open}), it is not on the tick: the call pulls
- * {@link #playOut}, and {@link #send} packetises and sends in the same tick.
+ * <p>It has no clock of its own and is not on the engine's tick: the call's {@code CallMedia}, registered there,
+ * pulls the caller's 20 ms frame with {@link #playOut}, hands the phone's frame to {@link #send} (packetised and
+ * sent in that same tick) and runs {@link #housekeeping} (media timeout, RTCP) once per tick. The
+ * {@link MediaListener} given to {@link #open} hears key presses and the media timeout.
  *
- * <p>Threading: loop-confined. Every method except {@link #stats()} and {@link #localPort()} must run on
- * {@link #eventLoop()}; {@code stats()} hops onto the loop itself when called from elsewhere is the caller's
- * business (the gateway does). The receive and tick paths allocate nothing but Netty's outbound
- * {@link DatagramPacket} envelope.
+ * <p>Threading: loop-confined. Every method except {@link #localPort()} and {@link #eventLoop()} must run on that
+ * loop; hopping onto it for {@link #stats()} is the caller's business (the gateway does). The receive and send
+ * paths allocate nothing but Netty's packet buffers and outbound {@link DatagramPacket} envelopes.
  *
  * <p>Symmetric RTP (RFC 4961 behaviour, needed behind NAT): we send to the address the SDP names until RTP
  * arrives, then to wherever the current SSRC's packets come from. A new source address is accepted only once
  * the previous one has been silent for {@link #RELATCH_SILENCE_NANOS}, so a stray packet cannot hijack the call.
  */
-public final class RtpEndpoint implements MediaTick, RtpLeg {
-    /** The frame the listener gets and the tick period: 20 ms at 8 kHz. */
-    public static final int FRAME_SAMPLES = 160;
+public final class RtpEndpoint implements RtpLeg {
     static final int MAX_PAYLOAD = 1500;
     private static final long RELATCH_SILENCE_NANOS = 500_000_000L;
     private static final int RTCP_INTERVAL_TICKS = 250; // 5 s of 20 ms ticks (RFC 3550 §6.2 minimum)
@@ -61,7 +60,6 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
     private final ReceptionStats reception = new ReceptionStats();
     private final ReportBlock reportBlock = new ReportBlock();
     private final DtmfReceiver dtmfReceiver;
-    private final short[] frameOut = new short[FRAME_SAMPLES];
 
     private MediaParams params;
     private MediaListener listener;
@@ -88,7 +86,7 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
         long ssrc = random.nextLong() & 0xFFFF_FFFFL;
         this.packetizer = new RtpPacketizer(ssrc, random.nextInt(0x10000), random.nextLong() & 0xFFFF_FFFFL,
                 "gw-" + Long.toHexString(ssrc), 0);
-        this.sender = new PhoneSender(packetizer, G711.PCMU, MAX_PAYLOAD);
+        this.sender = new PhoneSender(packetizer, G711.PCMU);
     }
 
     void attach(Channel rtp, Channel rtcp) {
@@ -96,7 +94,7 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
         this.rtcpChannel = rtcp;
     }
 
-    @Override
+    /** The loop this endpoint's sockets, and its call's media, live on. Thread-safe. */
     public EventLoop eventLoop() {
         return loop;
     }
@@ -106,16 +104,10 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
         return port;
     }
 
-    /** Starts sending and playing out on the engine's tick, to {@code listener}. Loop-confined. */
-    public void start(MediaParams params, MediaListener listener) {
-        open(params, listener);
-        engine.register(this);
-    }
-
     /**
-     * Starts receiving and sending without joining the tick: a call's {@code CallMedia} drives {@link #playOut},
-     * {@link #send} and {@link #housekeeping}. The listener still hears DTMF and the media timeout (its
-     * {@code onAudio} is not called). Loop-confined.
+     * Starts receiving and sending with the negotiated {@code params}; from now on the call's {@code CallMedia}
+     * gets the caller's audio from {@link #playOut} and its frames reach the phone through {@link #send}.
+     * {@code listener} hears key presses and the media timeout. Loop-confined.
      */
     public void open(MediaParams params, MediaListener listener) {
         assert loop.inEventLoop();
@@ -140,11 +132,6 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
         timeoutReported = false;
     }
 
-    /** Queues 8 kHz PCM for the phone (copied), sent from the next tick's pace phase. Loop-confined. */
-    public void sendAudio(short[] pcm, int offset, int count) {
-        sender.queue(pcm, offset, count);
-    }
-
     /** Queues one DTMF digit as RFC 4733 events; false when the peer has no telephone-event or the queue is full. */
     public boolean sendDtmf(char digit) {
         if (params == null || params.telephoneEventPayloadType() < 0) {
@@ -162,13 +149,15 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
                 sendTo == null ? "" : sendTo.getHostString() + ":" + sendTo.getPort());
     }
 
-    /** Stops media, closes both sockets and gives the ports back. Idempotent. Loop-confined. */
+    /**
+     * Stops media, closes both sockets and gives the ports back; from now on {@link #playOut} gives silence and
+     * {@link #send} drops. Idempotent. Loop-confined.
+     */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        engine.unregister(this);
         rtpChannel.close();
         rtcpChannel.close();
         engine.releasePort(port);
@@ -253,12 +242,12 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
         return "RTP port " + port;
     }
 
-    // ---- as an RtpLeg of a CallMedia ----
+    // ---- the phone leg of a CallMedia, once per tick ----
 
     @Override
     public boolean playOut(long nowNanos, short[] out, int off) {
         if (closed || params == null) {
-            java.util.Arrays.fill(out, off, off + FRAME_SAMPLES, (short) 0);
+            Arrays.fill(out, off, off + AudioFrames.SAMPLES_8K, (short) 0);
             return false;
         }
         return playout.read(nowNanos, out, off);
@@ -269,8 +258,7 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
         if (closed || params == null) {
             return;
         }
-        sender.queue(pcm, off, count);
-        sender.sendDue(params, rtpChannel, sendTo);
+        sender.send(pcm, off, count, params, rtpChannel, sendTo);
     }
 
     @Override
@@ -293,31 +281,6 @@ public final class RtpEndpoint implements MediaTick, RtpLeg {
     @Override
     public String sendPath() {
         return sender.sendPath();
-    }
-
-    // ---- the 20 ms tick when started on its own (MediaEngine calls it on this loop) ----
-
-    /**
-     * Sends the packets due now, from audio queued in earlier ticks. Sending before any call on the loop does its
-     * heavier work keeps every call's packets on the 20 ms grid (the price: audio queued with {@link #sendAudio}
-     * leaves one tick, 20 ms, after it was produced; a {@code CallMedia} avoids that with {@link #send}).
-     */
-    @Override
-    public void pace(long now) {
-        if (closed || params == null) {
-            return;
-        }
-        sender.sendDue(params, rtpChannel, sendTo);
-    }
-
-    @Override
-    public void tick(long now) {
-        if (closed || params == null) {
-            return;
-        }
-        playout.read(now, frameOut, 0);
-        listener.onAudio(frameOut, 0, FRAME_SAMPLES);
-        housekeeping(now);
     }
 
     private void checkTimeout(long now) {

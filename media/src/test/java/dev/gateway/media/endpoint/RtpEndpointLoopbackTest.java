@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.gateway.media.audio.AudioFrames;
+import dev.gateway.media.audio.AudioWriter;
+import dev.gateway.media.audio.FrameSource;
+import dev.gateway.media.call.CallMedia;
 import dev.gateway.media.endpoint.LoopbackPhone.Rtp;
 import dev.gateway.media.g711.G711;
 import dev.gateway.media.testing.Goertzel;
@@ -34,9 +38,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link MediaEngine} and {@link RtpEndpoint} on real UDP sockets on 127.0.0.1, with a {@link LoopbackPhone} as the
- * far end. The engine's 20 ms tick runs in real time, so the phone paces its packets in real time too; nothing here
- * asserts how long anything took, only what arrived. Tests that need time to stand still inject a clock and use the
- * listener's frame count (one {@code onAudio} per tick) as the tick barrier.
+ * far end, driven as the gateway drives it: the phone leg of a {@link CallMedia} registered on the engine's tick,
+ * with an echo agent attached ({@link EchoCall}). The engine's 20 ms tick runs in real time, so the phone paces its
+ * packets in real time too; nothing here asserts how long anything took, only what arrived. Tests that need time to
+ * stand still inject a clock and use the uplink sink's frame count (one frame per tick) as the tick barrier.
  */
 class RtpEndpointLoopbackTest {
     private static final long WAIT_MILLIS = 5_000;
@@ -65,7 +70,7 @@ class RtpEndpointLoopbackTest {
         LoopbackPhone sdpAddress = phone();
         LoopbackPhone phone = phone();
         RtpEndpoint endpoint = openEndpoint(LONG_TIMEOUT_MILLIS, System::nanoTime);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, sdpAddress.address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, sdpAddress.address(), true, true));
 
         // until the phone speaks, RTP goes where the SDP said
         Rtp beforeLatch = sdpAddress.poll(WAIT_MILLIS);
@@ -78,7 +83,7 @@ class RtpEndpointLoopbackTest {
 
         assertStream(echo, 160, beforeLatch.ssrc());
         assertToneEchoed(echo, 50 * 160);
-        assertEquals(0, recorder.wrongFrameSizes.get(), "every onAudio frame is 160 samples");
+        assertEquals(0, call.wrongFrameSizes.get(), "every uplink frame is 160 samples");
 
         RtpEndpointStats stats = stats(endpoint);
         assertEquals(50, stats.packetsIn());
@@ -87,6 +92,7 @@ class RtpEndpointLoopbackTest {
         assertEquals(0, stats.unexpectedPayload());
         assertEquals(phone.hostPort(), stats.remote(), "latched to the real source");
         assertTrue(stats.packetsOut() >= echo.size() + 1, "sent to the SDP address and to the phone");
+        assertNull(call.failures.poll(), "no stage of the call's media failed");
     }
 
     @Test
@@ -94,14 +100,14 @@ class RtpEndpointLoopbackTest {
         LoopbackPhone sdpAddress = phone();
         LoopbackPhone phone = phone();
         RtpEndpoint endpoint = openEndpoint(LONG_TIMEOUT_MILLIS, System::nanoTime);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 30, sdpAddress.address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 30, sdpAddress.address(), true, true));
 
         sendPaced(phone, endpoint, toneStream(34, 240), 30, Map.of());
         List<Rtp> echo = collectEcho(phone);
 
         assertStream(echo, 240, -1);
         assertToneEchoed(echo, 34 * 240);
-        assertEquals(0, recorder.wrongFrameSizes.get(), "the listener still gets 20 ms frames");
+        assertEquals(0, call.wrongFrameSizes.get(), "the uplink still gets 20 ms frames");
         assertEquals(34, stats(endpoint).packetsIn());
         assertEquals(phone.hostPort(), stats(endpoint).remote());
     }
@@ -167,7 +173,7 @@ class RtpEndpointLoopbackTest {
     void receivedRfc4733PressesAreReportedOnceEach() throws Exception {
         LoopbackPhone phone = phone();
         RtpEndpoint endpoint = openEndpoint(LONG_TIMEOUT_MILLIS, System::nanoTime);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone.address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone.address(), true, true));
 
         List<byte[]> packets = new ArrayList<>();
         Press.of(1, true, 8000, 160, 320, 480).addTo(packets, 640);
@@ -178,13 +184,13 @@ class RtpEndpointLoopbackTest {
 
         List<Character> digits = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Character digit = recorder.digits.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            Character digit = call.digits.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
             assertNotNull(digit, "digit " + i + " of 4, got " + digits);
             digits.add(digit);
         }
         await("all telephone-event packets processed", () -> stats(endpoint).packetsIn() == packets.size());
         assertEquals(List.of('1', '#', '1', '9'), digits);
-        assertNull(recorder.digits.poll(), "no press is reported twice");
+        assertNull(call.digits.poll(), "no press is reported twice");
         RtpEndpointStats stats = stats(endpoint);
         assertEquals(4, stats.dtmfIn());
         assertEquals(0, stats.unexpectedPayload());
@@ -261,9 +267,9 @@ class RtpEndpointLoopbackTest {
     @Test
     void silenceAfterStartEndsInAMediaTimeout() throws Exception {
         RtpEndpoint endpoint = openEndpoint(300, System::nanoTime);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, true));
 
-        Long silentMillis = recorder.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        Long silentMillis = call.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         assertNotNull(silentMillis, "onMediaTimeout fired");
         assertTrue(silentMillis >= 300, "reports at least the timeout: " + silentMillis);
     }
@@ -273,46 +279,46 @@ class RtpEndpointLoopbackTest {
         AtomicLong clock = new AtomicLong(10_000 * MILLI);
         LoopbackPhone phone = phone();
         RtpEndpoint endpoint = openEndpoint(300, clock::get);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone.address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone.address(), true, true));
 
         clock.addAndGet(299 * MILLI);
-        recorder.awaitTicks(2);
-        assertNull(recorder.timeouts.poll(), "299 ms of silence is not yet a timeout");
+        call.awaitTicks(2);
+        assertNull(call.timeouts.poll(), "299 ms of silence is not yet a timeout");
 
         clock.addAndGet(MILLI);
-        Long silentMillis = recorder.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        Long silentMillis = call.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         assertEquals(300L, silentMillis);
 
         clock.addAndGet(5_000 * MILLI);
-        recorder.awaitTicks(2);
-        assertNull(recorder.timeouts.poll(), "one report per silence");
+        call.awaitTicks(2);
+        assertNull(call.timeouts.poll(), "one report per silence");
 
         // a packet ends the silence; the next 300 ms of silence is reported again
         phone.sendRtp(true, 0, 1, 0, PHONE_SSRC, silencePayload(160), endpointAddress(endpoint));
         await("the packet arrived", () -> stats(endpoint).packetsIn() == 1);
         clock.addAndGet(300 * MILLI);
-        assertEquals(300L, recorder.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        assertEquals(300L, call.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     @Test
     void noTimeoutWhenThePeerSaidItWouldNotSend() throws Exception {
         AtomicLong clock = new AtomicLong(10_000 * MILLI);
         RtpEndpoint endpoint = openEndpoint(300, clock::get);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, false));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, false));
 
         clock.addAndGet(60_000 * MILLI);
-        recorder.awaitTicks(3);
-        assertNull(recorder.timeouts.poll());
+        call.awaitTicks(3);
+        assertNull(call.timeouts.poll());
     }
 
     @Test
     void timeoutFiresWhenTheClockIsNegative() throws Exception {
         AtomicLong clock = new AtomicLong(-3_600_000 * MILLI);
         RtpEndpoint endpoint = openEndpoint(300, clock::get);
-        Recorder recorder = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, true));
 
         clock.addAndGet(300 * MILLI);
-        assertEquals(300L, recorder.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        assertEquals(300L, call.timeouts.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     // ------------------------------------------------------------------ ports
@@ -320,12 +326,14 @@ class RtpEndpointLoopbackTest {
     @Test
     void closeGivesThePortsBack() throws Exception {
         RtpEndpoint endpoint = openEndpoint(LONG_TIMEOUT_MILLIS, System::nanoTime);
-        start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, true));
+        EchoCall call = start(endpoint, new MediaParams(G711.PCMU, TELEPHONE_EVENT, 20, phone().address(), true, true));
         int port = endpoint.localPort();
         assertEquals(0, port % 2);
         assertEquals(1, engine.portsInUse());
 
         onLoop(endpoint, () -> {
+            engine.unregister(call.media); // as the gateway ends a call: the tick first, then the sockets
+            call.media.close();
             endpoint.close();
             endpoint.close(); // idempotent: a second release would throw
             return null;
@@ -360,25 +368,72 @@ class RtpEndpointLoopbackTest {
 
     // ------------------------------------------------------------------ helpers
 
-    /** Records what the endpoint reports and echoes every frame back, as the gateway's local agent does. */
-    static final class Recorder implements MediaListener {
-        private final RtpEndpoint endpoint;
+    /**
+     * One call's media over the endpoint, built as the gateway builds it ({@link CallMedia} with the endpoint as its
+     * phone leg, answered, on the engine's tick), with an echo agent: each tick the caller's frame reaches the
+     * uplink sink and goes back down to the phone in the next tick's pace phase. Records what the uplink, the
+     * endpoint's listener and the media report; counters are read from the test thread.
+     */
+    static final class EchoCall implements MediaListener {
+        final CallMedia media;
         final AtomicInteger frames = new AtomicInteger();
         final AtomicInteger wrongFrameSizes = new AtomicInteger();
         final BlockingQueue<Character> digits = new LinkedBlockingQueue<>();
         final BlockingQueue<Long> timeouts = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> failures = new LinkedBlockingQueue<>();
+        private final short[] last = new short[AudioFrames.SAMPLES_8K];
+        private boolean fresh;
 
-        Recorder(RtpEndpoint endpoint) {
-            this.endpoint = endpoint;
+        EchoCall(RtpEndpoint endpoint) {
+            media = new CallMedia("loopback", endpoint.eventLoop(), endpoint, CallMedia.DEFAULT_HOLD_FRAMES, failures::add);
+            media.attachUplink(new Uplink());
+            media.attachDownlink(new Downlink());
         }
 
-        @Override
-        public void onAudio(short[] pcm, int offset, int count) {
-            if (count != RtpEndpoint.FRAME_SAMPLES) {
-                wrongFrameSizes.incrementAndGet();
+        /** The uplink sink: counts the tick's frame and keeps it for the echo. */
+        private final class Uplink implements AudioWriter {
+            @Override
+            public int sampleRate() {
+                return 8000;
             }
-            endpoint.sendAudio(pcm, offset, count);
-            frames.incrementAndGet();
+
+            @Override
+            public void write(short[] pcm, int off, int len) {
+                if (len != AudioFrames.SAMPLES_8K) {
+                    wrongFrameSizes.incrementAndGet();
+                } else {
+                    System.arraycopy(pcm, off, last, 0, len);
+                    fresh = true;
+                }
+                frames.incrementAndGet();
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public String toString() {
+                return "echo";
+            }
+        }
+
+        /** The downlink source: the frame the uplink kept, once. */
+        private final class Downlink implements FrameSource {
+            @Override
+            public boolean read(long nowNanos, short[] out, int off) {
+                if (!fresh) {
+                    return false;
+                }
+                fresh = false;
+                System.arraycopy(last, 0, out, off, last.length);
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "echo";
+            }
         }
 
         @Override
@@ -437,13 +492,16 @@ class RtpEndpointLoopbackTest {
         return engine.open(engine.nextLoop()).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private static Recorder start(RtpEndpoint endpoint, MediaParams params) throws Exception {
-        Recorder recorder = new Recorder(endpoint);
+    /** Opens the endpoint under a new {@link EchoCall}'s media, answers and joins the tick, as an answered call does. */
+    private EchoCall start(RtpEndpoint endpoint, MediaParams params) throws Exception {
+        EchoCall call = new EchoCall(endpoint);
         onLoop(endpoint, () -> {
-            endpoint.start(params, recorder);
+            endpoint.open(params, call);
+            call.media.answer();
+            engine.register(call.media);
             return null;
         });
-        return recorder;
+        return call;
     }
 
     private static <T> T onLoop(RtpEndpoint endpoint, Callable<T> task) throws Exception {

@@ -165,11 +165,6 @@ final class CallMediaBinding {
     /** The endpoint's listener: DTMF and the media timeout; nothing thrown here reaches the media tick. */
     private final class Relay implements MediaListener {
         @Override
-        public void onAudio(short[] pcm, int offset, int count) {
-            // not called under a CallMedia: the caller's audio goes through the media's uplink
-        }
-
-        @Override
         public void onDtmf(char digit) {
             try {
                 events.digit(digit);
