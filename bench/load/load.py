@@ -161,7 +161,9 @@ def main():
                                            "--udp-port", str(lk_udp)],
                                           stdout=open(os.path.join(work, "livekit.log"), "w"), stderr=subprocess.STDOUT))
             wait_http(lk_port)
-            cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret}}')
+            # no agent joins these rooms: answer after the shortest ring (1 s) instead of the default 15 s
+            cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret, '
+                       'ringingTimeoutSeconds: 1, ringingTimeoutAction: answer}')
         with open(os.path.join(work, "gateway.yaml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
         nice = [] if a.nice is None else ["nice", "-n", str(a.nice)]
