@@ -1,9 +1,10 @@
 """200 calls in a row without leaks; graceful drain on SIGTERM."""
 import socket
+import subprocess
 import time
 from datetime import datetime
 
-from it_harness import HOST, assert_sipp_ok, http, only_call
+from it_harness import HOST, JAR, JAVA, assert_sipp_ok, final_status, http, only_call, sip_request
 
 
 def _unbindable(lo, hi):
@@ -52,6 +53,7 @@ def test_sigterm_drains(gateway_factory, sipp):
     gw = gateway_factory({"limits": {"drainSeconds": 2}})
     existing = sipp.start("uac_wait_bye.xml", gw)
     only_call(gw)
+    assert final_status(sip_request(gw, "OPTIONS")) == 200
     t_term = datetime.now()
     gw.sigterm()
     time.sleep(0.3)
@@ -66,6 +68,9 @@ def test_sigterm_drains(gateway_factory, sipp):
     resp = new.final_invite_responses()[0]
     assert resp.status == 503, "new INVITE while draining must get 503:\n" + resp.text
     assert resp.header("Retry-After"), "503 must carry Retry-After:\n" + resp.text
+    # a trunk or load balancer probing with OPTIONS fails over before it sends the next call here
+    options = sip_request(gw, "OPTIONS")
+    assert final_status(options) == 503 and options[-1].header("Retry-After"), [m.start_line for m in options]
 
     existing.wait(20)
     assert_sipp_ok(existing)
@@ -74,3 +79,27 @@ def test_sigterm_drains(gateway_factory, sipp):
     assert 1.5 <= dt <= 6.0, "existing call must get BYE after drainSeconds=2 (got it after %.2f s)" % dt
     rc = gw.wait_exit(15)
     assert rc == 0, "gateway must exit 0 after draining, got %r\n%s" % (rc, gw.log_text()[-3000:])
+
+
+def test_options_says_503_while_every_call_slot_is_taken(gateway_factory, sipp):
+    gw = gateway_factory({"limits": {"maxCalls": 1}})
+    assert final_status(sip_request(gw, "OPTIONS")) == 200
+    held = sipp.start("uac_wait_bye.xml", gw)
+    call = only_call(gw)
+    full = sip_request(gw, "OPTIONS")
+    assert final_status(full) == 503, [m.start_line for m in full]
+    assert "Too many calls" in full[-1].start_line and full[-1].header("Retry-After"), full[-1].start_line
+    assert gw.post("/calls/%s/hangup" % call["id"])[0] == 200
+    held.wait(20)
+    gw.wait_no_calls(10)
+    assert final_status(sip_request(gw, "OPTIONS")) == 200
+
+
+def test_an_empty_config_file_is_refused(tmp_path):
+    """A truncated config must not start a gateway open to anyone on 0.0.0.0:5060."""
+    empty = tmp_path / "gateway.yaml"
+    empty.write_text("# nothing yet\n\n")
+    out = subprocess.run([JAVA, "-jar", str(JAR), "--config", str(empty)], capture_output=True, text=True,
+                         timeout=60, cwd=str(tmp_path))
+    assert out.returncode != 0, out.stdout + out.stderr
+    assert "is empty" in out.stdout + out.stderr, out.stdout + out.stderr

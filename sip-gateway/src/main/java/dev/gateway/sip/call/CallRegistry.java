@@ -34,6 +34,11 @@ public final class CallRegistry {
         }
     }
 
+    /** True when every one of the {@code maxCalls} slots is taken. */
+    public boolean full() {
+        return reserved.get() >= maxCalls;
+    }
+
     /** Gives back a slot taken by {@link #reserve()} when the call was never added. */
     public void unreserve() {
         if (reserved.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 0) {

@@ -88,6 +88,11 @@ public final class InviteAdmission implements SipCalls {
         return registry.bySipCallId(callId);
     }
 
+    @Override
+    public String unavailableReason() {
+        return draining.getAsBoolean() ? "Draining, try another node" : registry.full() ? "Too many calls" : null;
+    }
+
     /** A new INVITE (no To tag). */
     @Override
     public void admit(RequestEventExt event, ServerTransaction tx) {

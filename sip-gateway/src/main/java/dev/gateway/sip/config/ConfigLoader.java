@@ -49,6 +49,11 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("", "cannot read " + file + ": " + e, e);
         }
+        if (text.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
+            // a truncated or half-written file must not start a gateway open to anyone on 0.0.0.0:5060
+            throw new ConfigException("", file + " is empty: write at least the sip and trunks sections (see "
+                    + "deploy/gateway.example.yaml), or run without --config for the local defaults");
+        }
         return parse(text, format, env);
     }
 

@@ -14,4 +14,12 @@ public interface SipCalls {
 
     /** A new INVITE (no To tag): answer it or create a call. */
     void admit(RequestEventExt event, ServerTransaction tx);
+
+    /**
+     * Why a new call would be refused right now (draining, every slot taken), or null when one would be taken.
+     * OPTIONS answers 503 with it, so trunks and load balancers that probe with OPTIONS fail over before calling.
+     */
+    default String unavailableReason() {
+        return null;
+    }
 }

@@ -200,6 +200,19 @@ public final class SipSignalling implements SipListener {
     }
 
     private void onOptions(ServerTransaction tx) {
+        SipCalls c = calls;
+        String unavailable = c == null ? "Starting" : c.unavailableReason();
+        if (unavailable != null) {
+            try {
+                Response busy = context.response(Response.SERVICE_UNAVAILABLE, tx.getRequest());
+                busy.setReasonPhrase(unavailable);
+                busy.setHeader(context.headers().createRetryAfterHeader(30));
+                context.send(tx, busy);
+            } catch (java.text.ParseException | javax.sip.InvalidArgumentException e) {
+                context.reply(tx, Response.SERVICE_UNAVAILABLE, unavailable);
+            }
+            return;
+        }
         try {
             Response ok = context.response(Response.OK, tx.getRequest());
             context.addAllow(ok);

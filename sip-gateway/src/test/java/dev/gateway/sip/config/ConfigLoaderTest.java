@@ -235,6 +235,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void emptyOrCommentOnlyFileIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String text : new String[] {"", "\n  \n", "# to do\n# later\n"}) {
+            Path file = java.nio.file.Files.writeString(dir.resolve("gateway.yaml"), text);
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+            assertTrue(e.getMessage().contains("is empty"), e.getMessage());
+        }
+    }
+
+    @Test
     void suggestionDistance() {
         assertEquals(2, ConfigNode.distance("prot", "port"));
         assertEquals(0, ConfigNode.distance("", ""));
