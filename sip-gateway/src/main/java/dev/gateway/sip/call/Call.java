@@ -60,6 +60,7 @@ public abstract class Call implements SipCallEvents {
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final StringBuilder dtmf = new StringBuilder();
     private volatile long expiredAtMillis;
+    private volatile PeerAddresses peers = PeerAddresses.ANY;
     CallAgent agent;
     Dialog dialog;
     OfferAnswer.Negotiation negotiation;
@@ -94,6 +95,9 @@ public abstract class Call implements SipCallEvents {
     public String sipCallId() { return sipCallId; }
     public CallState state() { return machine.state(); }
     EventLoop loop() { return loop; }
+    /** Where in-dialog requests may come from (set before {@link #begin}); the rest get 403. */
+    public void peers(PeerAddresses p) { peers = p; }
+    @Override public boolean acceptsFrom(String sourceIp) { return peers.accepts(sourceIp); }
 
     /** Opens media, rings or dials. Called once, from any thread, after the call was added to the registry. */
     public abstract void begin();

@@ -177,6 +177,7 @@ public final class InviteAdmission implements SipCalls {
             reject(tx, Response.SERVER_INTERNAL_ERROR, "Call could not be created", where + " [" + CallGuard.describe(e) + "]");
             return;
         }
+        call.peers(new PeerAddresses(source, trunk.allowedAddresses()));
         registry.add(call);
         call.begin();
     }

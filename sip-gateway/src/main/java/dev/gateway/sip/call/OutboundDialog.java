@@ -25,6 +25,7 @@ final class OutboundDialog extends Call {
         super(sipCallId, info, CallState.DIALING, dial.trunk().transport().name().toLowerCase(Locale.ROOT), null, loop,
                 services);
         this.dial = dial;
+        peers(PeerAddresses.ofDestination(dial.trunk().address()));
         this.outboundInvite = new OutboundInvite(sip, dial, sipCallId, localTag, transport, this);
     }
 

@@ -35,4 +35,9 @@ public interface SipCallEvents {
 
     /** JAIN-SIP ended the dialog. */
     void onDialogTerminated();
+
+    /** True when an in-dialog request from {@code sourceIp} may act on this dialog (else it gets 403). */
+    default boolean acceptsFrom(String sourceIp) {
+        return true;
+    }
 }

@@ -35,6 +35,7 @@ public final class SipSignalling implements SipListener {
 
     private final SignallingSettings settings;
     private final SipExecutor executor = new SipExecutor();
+    private final ForeignRequests foreign = new ForeignRequests(System::nanoTime);
     private volatile SipCalls calls;
     private SipStack stack;
     private SipContext context;
@@ -103,7 +104,7 @@ public final class SipSignalling implements SipListener {
         SipCalls side = calls;
         if (method.equals(Request.ACK)) {
             SipCallEvents call = side == null ? null : side.bySipCallId(callId(request));
-            if (call != null) {
+            if (call != null && call.acceptsFrom(((RequestEventExt) event).getRemoteIpAddress())) {
                 call.onAck();
             }
             return;
@@ -122,6 +123,10 @@ public final class SipSignalling implements SipListener {
             return;
         }
         SipCallEvents call = side == null ? null : side.bySipCallId(callId(request));
+        if (call != null && !call.acceptsFrom(((RequestEventExt) event).getRemoteIpAddress())) {
+            foreign.refuse(context, tx, request, ((RequestEventExt) event).getRemoteIpAddress());
+            return; // the dialog's Call-ID and tags travel in clear: knowing them is no proof of being its peer
+        }
         switch (method) {
             case Request.INVITE, Request.UPDATE -> {
                 if (call == null) {

@@ -1,0 +1,47 @@
+package dev.gateway.sip.signalling;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * In-dialog requests from an address that is not the dialog's peer (a forged BYE that names a live call's Call-ID
+ * and tags): answered 403, counted, and logged at most once per {@value #LOG_INTERVAL_SECONDS} s with the count since
+ * the last line, so a flood of them cannot flood the log.
+ *
+ * <p>Thread-safe (JAIN-SIP's threads call it concurrently); allocation only when a line is logged.
+ */
+final class ForeignRequests {
+    static final long LOG_INTERVAL_SECONDS = 10;
+    private static final System.Logger LOG = System.getLogger("sip");
+
+    private final LongSupplier nanoClock;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong sinceLastLine = new AtomicLong();
+    private final AtomicLong nextLineNanos;
+
+    ForeignRequests(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.nextLineNanos = new AtomicLong(nanoClock.getAsLong());
+    }
+
+    void refuse(SipContext context, ServerTransaction tx, Request request, String source) {
+        refused.incrementAndGet();
+        sinceLastLine.incrementAndGet();
+        context.reply(tx, Response.FORBIDDEN, "Not from this dialog's peer");
+        long now = nanoClock.getAsLong();
+        long next = nextLineNanos.get();
+        if (now - next >= 0 && nextLineNanos.compareAndSet(next, now + LOG_INTERVAL_SECONDS * 1_000_000_000L)) {
+            LOG.log(System.Logger.Level.WARNING, "refused " + sinceLastLine.getAndSet(0) + " in-dialog request(s) "
+                    + "from addresses that are not their dialog's peer (latest: " + request.getMethod() + " from "
+                    + source + " for Call-ID " + SipSignalling.callId(request) + "); answered 403");
+        }
+    }
+
+    /** Requests refused since start. */
+    long refused() {
+        return refused.get();
+    }
+}
