@@ -93,15 +93,22 @@ public final class InviteAdmission implements SipCalls {
         return draining.getAsBoolean() ? "Draining, try another node" : registry.full() ? "Too many calls" : null;
     }
 
-    /** A new INVITE (no To tag). */
+    @Override
+    public boolean dropSilently(RequestEventExt event) {
+        Request request = event.getRequest();
+        if (isScanner(request) || rateLimiter != null
+                && !rateLimiter.tryAcquire(address(event.getRemoteIpAddress()), System.nanoTime())) {
+            dropped.increment();
+            return true; // no answer at all: scanners learn nothing, floods get no amplification
+        }
+        return false;
+    }
+
+    /** A new INVITE (no To tag) that {@link #dropSilently} let through. */
     @Override
     public void admit(RequestEventExt event, ServerTransaction tx) {
         Request request = tx.getRequest();
         InetAddress source = address(event.getRemoteIpAddress());
-        if (isScanner(request) || (rateLimiter != null && !rateLimiter.tryAcquire(source, System.nanoTime()))) {
-            dropped.increment();
-            return; // no answer at all: scanners learn nothing, floods get no amplification
-        }
         String callId = SipSignalling.callId(request);
         String called = user(request.getRequestURI());
         String caller = user(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI());

@@ -12,7 +12,15 @@ public interface SipCalls {
     /** The live call with this SIP Call-ID, or null. */
     SipCallEvents bySipCallId(String callId);
 
-    /** A new INVITE (no To tag): answer it or create a call. */
+    /**
+     * A new INVITE (no To tag) to drop without any answer, before a transaction exists (no {@code 100 Trying}, no
+     * retransmissions): a scanner, or a source over its rate. Counts what it drops.
+     */
+    default boolean dropSilently(RequestEventExt event) {
+        return false;
+    }
+
+    /** A new INVITE (no To tag) not dropped by {@link #dropSilently}: answer it or create a call. */
     void admit(RequestEventExt event, ServerTransaction tx);
 
     /**

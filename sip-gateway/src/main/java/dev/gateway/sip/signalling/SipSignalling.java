@@ -109,11 +109,14 @@ public final class SipSignalling implements SipListener {
             }
             return;
         }
+        boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
+        if (method.equals(Request.INVITE) && !inDialog && side != null && side.dropSilently((RequestEventExt) event)) {
+            return; // before any transaction: the stack sends nothing for it, not even 100 Trying
+        }
         ServerTransaction tx = serverTransaction(event);
         if (tx == null) {
             return; // a retransmission the stack already handles, or a reply was sent statelessly
         }
-        boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
         if (method.equals(Request.INVITE) && !inDialog) {
             if (side == null) {
                 context.reply(tx, Response.SERVICE_UNAVAILABLE, "Starting up");
