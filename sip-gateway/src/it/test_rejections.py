@@ -81,6 +81,41 @@ def test_digest_auth_challenge_and_success(gateway_factory, sipp):
     _good_call(sipp, gw)
 
 
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40998 RTP/AVP 0\r\n"
+       "a=rtpmap:0 PCMU/8000\r\n")
+
+
+def test_a_captured_authorization_cannot_be_replayed(gateway_factory, sipp):
+    """Before: the Authorization of a successful call, replayed on a new call, was accepted (200)."""
+    gw = gateway_factory(AUTH_TRUNKS)
+    run = sipp.run("uac_auth.xml", gw, service="+15550100", auth=("itest", "s3cret"), pause_ms=300)
+    assert_sipp_ok(run)
+    authorized = run.sent("INVITE")[1]
+    gw.wait_no_calls(5)
+    replay = sip_request(gw, "INVITE", request_uri=authorized.start_line.split()[1], body=SDP,
+                         headers={"Authorization": authorized.header("Authorization"), "Content-Type": "application/sdp"})
+    assert final_status(replay) == 401, [m.start_line for m in replay]
+    assert gw.calls() == []
+
+
+def test_ten_wrong_answers_block_the_source_for_a_while(gateway_factory, sipp):
+    """Password guessing: after 10 failed answers within a minute the source gets 403 without a check, even with
+    the right password, and one WARNING line says so."""
+    gw = gateway_factory(AUTH_TRUNKS)
+    uri = "sip:+15550100@127.0.0.1:%d" % gw.sip_port
+    for i in range(10):
+        guess = ('Digest username="itest", realm="secured", nonce="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", '
+                 'uri="%s", response="%032x", algorithm=MD5' % (uri, i))
+        r = sip_request(gw, "INVITE", request_uri=uri, body=SDP,
+                        headers={"Authorization": guess, "Content-Type": "application/sdp"})
+        assert final_status(r) == 403, [m.start_line for m in r]
+    run = sipp.run("uac_auth.xml", gw, service="+15550100", auth=("itest", "s3cret"))
+    finals = [m.status for m in run.final_invite_responses()]
+    assert finals and finals[-1] == 403, finals
+    assert gw.calls() == []
+    assert gw.log_text().count("blocked after 10 failed authentications") == 1, gw.log_text()[-2000:]
+
+
 def test_digest_auth_wrong_password_403(gateway_factory, sipp):
     gw = gateway_factory(AUTH_TRUNKS)
     run = sipp.run("uac_auth.xml", gw, service="+15550100", auth=("itest", "wrong"))

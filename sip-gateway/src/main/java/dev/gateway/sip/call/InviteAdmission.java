@@ -11,6 +11,7 @@ import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.signalling.SipCallEvents;
 import dev.gateway.sip.signalling.SipCalls;
 import dev.gateway.sip.signalling.SipSignalling;
+import dev.gateway.sip.trunk.AuthFailures;
 import dev.gateway.sip.trunk.DigestAuthenticator;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
@@ -52,12 +53,12 @@ public final class InviteAdmission implements SipCalls {
     private static final System.Logger LOG = System.getLogger("sip");
     private static final List<String> SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
             "vaxsipuseragent", "pplsip", "iwar", "sundayddr", "sipsak");
-    private static final String REALM = "gateway";
 
     private final SipContext sip;
     private final CallRegistry registry;
     private final java.util.function.Supplier<Routing> routing;
     private final DigestAuthenticator digest = new DigestAuthenticator();
+    private final AuthFailures failures = new AuthFailures();
     private final RateLimiter rateLimiter;
     private final BooleanSupplier draining;
     private final MediaEngine media;
@@ -137,7 +138,7 @@ public final class InviteAdmission implements SipCalls {
             reject(tx, Response.FORBIDDEN, "Caller not allowed by trunk", where);
             return;
         }
-        if (trunk.requiresAuth() && !authenticated(tx, trunk, where)) {
+        if (trunk.requiresAuth() && !authenticated(tx, trunk, event.getRemoteIpAddress(), where)) {
             return;
         }
         RoomTarget room = null;
@@ -194,11 +195,18 @@ public final class InviteAdmission implements SipCalls {
         return dropped.sum();
     }
 
-    private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String where) {
+    private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String source, String where) {
+        long now = System.currentTimeMillis();
         Header authorization = tx.getRequest().getHeader("Authorization");
-        DigestAuthenticator.Verdict verdict = digest.verify(Request.INVITE,
-                authorization == null ? null : SipContext.headerValue(authorization), trunk.authUsername(), trunk.authPassword(),
-                System.currentTimeMillis());
+        String value = authorization == null ? null : SipContext.headerValue(authorization);
+        String blocked = failures.blocked(source, trunk.authUsername(), now);
+        if (blocked != null) {
+            sip.reply(tx, Response.FORBIDDEN, "Too many failed authentications, try later");
+            return false; // logged once, when the block started
+        }
+        String realm = trunk.displayName();
+        DigestAuthenticator.Verdict verdict = digest.verify(Request.INVITE, tx.getRequest().getRequestURI().toString(),
+                value, trunk.authUsername(), trunk.authPassword(), source, now);
         switch (verdict) {
             case OK:
                 return true;
@@ -206,14 +214,19 @@ public final class InviteAdmission implements SipCalls {
             case STALE_NONCE:
                 try {
                     Response challenge = sip.response(Response.UNAUTHORIZED, tx.getRequest());
-                    challenge.setHeader(sip.headers().createHeader("WWW-Authenticate",
-                            digest.challenge(REALM) + (verdict == DigestAuthenticator.Verdict.STALE_NONCE ? ", stale=true" : "")));
+                    challenge.setHeader(sip.headers().createHeader("WWW-Authenticate", digest.challenge(realm, source,
+                            verdict == DigestAuthenticator.Verdict.STALE_NONCE, now)));
                     sip.send(tx, challenge);
                 } catch (ParseException e) {
                     sip.reply(tx, Response.SERVER_INTERNAL_ERROR, null);
                 }
                 return false;
             default:
+                String user = DigestAuthenticator.username(value);
+                if (failures.recordFailure(source, user, now)) {
+                    LOG.log(System.Logger.Level.WARNING, where + ": " + failures.blocked(source, user, now) + " within "
+                            + "a minute; its INVITEs get 403 for the next 5 minutes");
+                }
                 reject(tx, Response.FORBIDDEN, "Authentication failed", where + " [" + verdict.name().toLowerCase(Locale.ROOT) + "]");
                 return false;
         }

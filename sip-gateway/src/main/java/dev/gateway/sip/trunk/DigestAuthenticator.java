@@ -16,13 +16,15 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * SIP digest authentication with MD5 (RFC 2617 / RFC 7616 §3.4.1, RFC 3261 §22), {@code qop=auth} or no qop.
- * Thread-safe: the only state is an immutable HMAC key.
  *
- * <p>Nonces are stateless: {@code base64url(8-byte issue time in ms || first 16 bytes of HMAC-SHA256(key, time ||
- * realm))}. The key is random per process (or given), so a nonce from before a restart fails its check and is
- * reported as {@link Verdict#STALE_NONCE}, which lets the client retry with a fresh nonce without re-prompting.
- * A nonce lives {@link #NONCE_LIFETIME_MILLIS}. Without server state, {@code nc} replays within that window are
- * not detected; SIP transactions are short and the allow-list and rate limits come first.
+ * <p>Nonces: {@code base64url(8-byte issue time in ms || 8 random bytes || first 16 bytes of HMAC-SHA256(key,
+ * time || random || realm || source address))}. The key is random per process (or given), so a nonce from before a restart fails its check
+ * and is reported as {@link Verdict#STALE_NONCE}, which lets the client retry with a fresh nonce without
+ * re-prompting. A nonce lives {@link #NONCE_LIFETIME_MILLIS}, is bound to the address it was issued to, and is
+ * accepted once: a captured {@code Authorization} replayed (on a new call, from another address) is answered with
+ * a fresh challenge, which only the password can answer. Its {@code uri} must be the request's Request-URI.
+ *
+ * <p>Thread-safe: an immutable HMAC key and a bounded, synchronized set of the nonces already used.
  */
 public final class DigestAuthenticator {
 
@@ -30,11 +32,14 @@ public final class DigestAuthenticator {
     public static final long NONCE_LIFETIME_MILLIS = 5 * 60 * 1000L;
 
     /** Result of {@link #verify}. */
-    public enum Verdict { OK, MISSING, BAD_USER, BAD_RESPONSE, STALE_NONCE, MALFORMED }
+    public enum Verdict { OK, MISSING, BAD_USER, BAD_RESPONSE, STALE_NONCE, MALFORMED, WRONG_URI }
 
     private static final int MAC_BYTES = 16;
+    /** Used nonces remembered; a nonce lives 5 minutes, so this is 54 authenticated calls per second. */
+    static final int MAX_USED_NONCES = 16_384;
     private final byte[] key;
     private final LongSupplier clockMillis;
+    private final java.util.LinkedHashMap<String, Long> used = new java.util.LinkedHashMap<>();
 
     /** An authenticator with a random 32-byte key and the system clock. */
     public DigestAuthenticator() {
@@ -50,14 +55,14 @@ public final class DigestAuthenticator {
         this.clockMillis = Objects.requireNonNull(clockMillis);
     }
 
-    /** A fresh challenge: the value for {@code WWW-Authenticate} or {@code Proxy-Authenticate}. */
-    public String challenge(String realm) {
-        return challenge(realm, false, clockMillis.getAsLong());
+    /** A fresh challenge for a request from {@code source}: the value for {@code WWW-Authenticate}. */
+    public String challenge(String realm, String source) {
+        return challenge(realm, source, false, clockMillis.getAsLong());
     }
 
     /** A challenge issued at {@code nowMillis}; {@code stale} adds {@code stale=true} (after a STALE verdict). */
-    public String challenge(String realm, boolean stale, long nowMillis) {
-        return "Digest realm=" + DigestParams.quote(realm) + ", nonce=\"" + nonce(realm, nowMillis)
+    public String challenge(String realm, String source, boolean stale, long nowMillis) {
+        return "Digest realm=" + DigestParams.quote(realm) + ", nonce=\"" + nonce(realm, source, nowMillis)
                 + "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
     }
 
@@ -66,10 +71,12 @@ public final class DigestAuthenticator {
      * The response is checked before the nonce's age, so STALE_NONCE is only returned for a correct password.
      *
      * @param method                   SIP method of the request, e.g. {@code INVITE}
+     * @param requestUri               the request's Request-URI, which the digest's {@code uri} must name
      * @param authorizationHeaderValue header value, null or blank when absent
+     * @param source                   the request's source address (the nonce must have been issued to it)
      */
-    public Verdict verify(String method, String authorizationHeaderValue, String expectedUser, String password,
-                          long nowMillis) {
+    public Verdict verify(String method, String requestUri, String authorizationHeaderValue, String expectedUser,
+                          String password, String source, long nowMillis) {
         if (authorizationHeaderValue == null || authorizationHeaderValue.isBlank()) {
             return Verdict.MISSING;
         }
@@ -105,7 +112,48 @@ public final class DigestAuthenticator {
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return Verdict.BAD_RESPONSE;
         }
-        return nonceValid(nonce, realm, nowMillis) ? Verdict.OK : Verdict.STALE_NONCE;
+        if (!sameUri(uri, requestUri)) {
+            return Verdict.WRONG_URI; // a digest computed for another request
+        }
+        if (!nonceValid(nonce, realm, source, nowMillis)) {
+            return Verdict.STALE_NONCE;
+        }
+        return firstUse(nonce, nowMillis) ? Verdict.OK : Verdict.STALE_NONCE;
+    }
+
+    /** The {@code username} of an {@code Authorization} value, or null when absent or unparseable. */
+    public static String username(String authorizationHeaderValue) {
+        try {
+            return authorizationHeaderValue == null ? null : DigestParams.parse(authorizationHeaderValue).get("username");
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** True the first time {@code nonce} is accepted; remembers it for its lifetime (bounded: oldest forgotten). */
+    private synchronized boolean firstUse(String nonce, long nowMillis) {
+        var it = used.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (nowMillis - e.getValue() <= NONCE_LIFETIME_MILLIS && used.size() < MAX_USED_NONCES) {
+                break;
+            }
+            it.remove();
+        }
+        return used.putIfAbsent(nonce, nowMillis) == null;
+    }
+
+    /** The digest's {@code uri} names the Request-URI: equal, ignoring case and URI parameters (RFC 3261 §22.4). */
+    static boolean sameUri(String digestUri, String requestUri) {
+        if (requestUri == null) {
+            return false;
+        }
+        return withoutParameters(digestUri).equalsIgnoreCase(withoutParameters(requestUri));
+    }
+
+    private static String withoutParameters(String uri) {
+        int semi = uri.indexOf(';');
+        return (semi < 0 ? uri : uri.substring(0, semi)).strip();
     }
 
     /**
@@ -168,39 +216,43 @@ public final class DigestAuthenticator {
                 : md5Hex(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
     }
 
-    String nonce(String realm, long issuedMillis) {
-        ByteBuffer buf = ByteBuffer.allocate(8 + MAC_BYTES);
-        buf.putLong(issuedMillis).put(mac(issuedMillis, realm), 0, MAC_BYTES);
+    String nonce(String realm, String source, long issuedMillis) {
+        long salt = java.util.concurrent.ThreadLocalRandom.current().nextLong(); // two challenges never share a nonce
+        ByteBuffer buf = ByteBuffer.allocate(16 + MAC_BYTES);
+        buf.putLong(issuedMillis).putLong(salt).put(mac(issuedMillis, salt, realm, source), 0, MAC_BYTES);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
     }
 
-    private boolean nonceValid(String nonce, String realm, long nowMillis) {
+    private boolean nonceValid(String nonce, String realm, String source, long nowMillis) {
         byte[] raw;
         try {
             raw = Base64.getUrlDecoder().decode(nonce);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        if (raw.length != 8 + MAC_BYTES) {
+        if (raw.length != 16 + MAC_BYTES) {
             return false;
         }
         ByteBuffer buf = ByteBuffer.wrap(raw);
         long issued = buf.getLong();
+        long salt = buf.getLong();
         byte[] got = new byte[MAC_BYTES];
         buf.get(got);
         byte[] want = new byte[MAC_BYTES];
-        System.arraycopy(mac(issued, realm), 0, want, 0, MAC_BYTES);
+        System.arraycopy(mac(issued, salt, realm, source), 0, want, 0, MAC_BYTES);
         long age = nowMillis - issued;
         // A little clock slack for nonces from the future (another node, NTP step).
         return MessageDigest.isEqual(got, want) && age >= -5_000 && age <= NONCE_LIFETIME_MILLIS;
     }
 
-    private byte[] mac(long issuedMillis, String realm) {
+    private byte[] mac(long issuedMillis, long salt, String realm, String source) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(ByteBuffer.allocate(8).putLong(issuedMillis).array());
-            return mac.doFinal(realm.getBytes(StandardCharsets.UTF_8));
+            mac.update(ByteBuffer.allocate(16).putLong(issuedMillis).putLong(salt).array());
+            mac.update(realm.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(String.valueOf(source).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -38,9 +38,15 @@ class DigestAuthenticatorTest {
         assertEquals("5ccc069c403ebaf9f0171e9517f40e41", p.get("opaque"));
     }
 
+    private static final String URI = "sip:+15550100@gw.example.com";
+    private static final String SRC = "192.0.2.7";
+
     private String client(String challenge, String user, String password) {
-        return DigestAuthenticator.authorization("INVITE", "sip:+15550100@gw.example.com", challenge, user,
-                password, "c1", 1);
+        return DigestAuthenticator.authorization("INVITE", URI, challenge, user, password, "c1", 1);
+    }
+
+    private Verdict verify(String header, String user, String password, long now) {
+        return auth.verify("INVITE", URI, header, user, password, SRC, now);
     }
 
     static Stream<Arguments> verdicts() {
@@ -56,34 +62,34 @@ class DigestAuthenticatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("verdicts")
     void roundTrip(String name, String user, String password, long later, Verdict expected) {
-        String h = client(auth.challenge("gw.example.com"), user, password);
-        assertEquals(expected, auth.verify("INVITE", h, "alice", "s3cret", T0 + later));
+        String h = client(auth.challenge("gw.example.com", SRC), user, password);
+        assertEquals(expected, verify(h, "alice", "s3cret", T0 + later));
     }
 
     @Test
     void noQopRoundTrip() {
-        String challenge = auth.challenge("gw", false, T0).replace(", qop=\"auth\"", "");
+        String challenge = auth.challenge("gw", SRC, false, T0).replace(", qop=\"auth\"", "");
         String h = client(challenge, "alice", "s3cret");
         assertTrue(!h.contains("qop"));
-        assertEquals(Verdict.OK, auth.verify("INVITE", h, "alice", "s3cret", T0));
+        assertEquals(Verdict.OK, verify(h, "alice", "s3cret", T0));
     }
 
     @Test
     void nonceFromAnotherKeyIsStale() {
         DigestAuthenticator other = new DigestAuthenticator(new byte[] {1, 2, 3}, () -> T0);
-        String h = client(other.challenge("gw"), "alice", "s3cret");
-        assertEquals(Verdict.STALE_NONCE, auth.verify("INVITE", h, "alice", "s3cret", T0));
+        String h = client(other.challenge("gw", SRC), "alice", "s3cret");
+        assertEquals(Verdict.STALE_NONCE, verify(h, "alice", "s3cret", T0));
     }
 
     @Test
     void tamperedRealmIsRejected() {
-        String h = client(auth.challenge("gw").replace("realm=\"gw\"", "realm=\"other\""), "alice", "s3cret");
-        assertEquals(Verdict.STALE_NONCE, auth.verify("INVITE", h, "alice", "s3cret", T0));
+        String h = client(auth.challenge("gw", SRC).replace("realm=\"gw\"", "realm=\"other\""), "alice", "s3cret");
+        assertEquals(Verdict.STALE_NONCE, verify(h, "alice", "s3cret", T0));
     }
 
     @Test
     void challengeShapeAndStale() {
-        String c = auth.challenge("gw", true, T0);
+        String c = auth.challenge("gw", SRC, true, T0);
         assertTrue(c.startsWith("Digest realm=\"gw\", nonce=\""), c);
         assertTrue(c.endsWith("algorithm=MD5, qop=\"auth\", stale=true"), c);
     }
@@ -106,7 +112,7 @@ class DigestAuthenticatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformed(String name, String header, Verdict expected) {
-        assertEquals(expected, auth.verify("INVITE", header, "alice", "s3cret", T0));
+        assertEquals(expected, verify(header, "alice", "s3cret", T0));
     }
 
     @Test
@@ -121,5 +127,40 @@ class DigestAuthenticatorTest {
     void clientRejectsNonDigestChallenge() {
         assertThrows(IllegalArgumentException.class,
                 () -> DigestAuthenticator.authorization("INVITE", "sip:a", "Basic realm=\"x\"", "u", "p", "c", 1));
+    }
+
+    /** A captured Authorization is worth nothing: once used, from another address, or for another Request-URI. */
+    @Test
+    void aNonceIsSingleUseBoundToItsSourceAndTheDigestToItsRequestUri() {
+        String h = client(auth.challenge("gw", SRC), "alice", "s3cret");
+        assertEquals(Verdict.OK, verify(h, "alice", "s3cret", T0));
+        assertEquals(Verdict.STALE_NONCE, verify(h, "alice", "s3cret", T0 + 1), "replayed on a new call");
+        String fresh = client(auth.challenge("gw", SRC), "alice", "s3cret");
+        assertEquals(Verdict.STALE_NONCE, auth.verify("INVITE", URI, fresh, "alice", "s3cret", "198.51.100.9", T0),
+                "from another address");
+        assertEquals(Verdict.WRONG_URI, auth.verify("INVITE", "sip:+19005550199@gw.example.com", fresh, "alice",
+                "s3cret", SRC, T0), "to another number");
+        assertEquals(Verdict.OK, auth.verify("INVITE", URI + ";transport=udp", fresh, "alice", "s3cret", SRC, T0),
+                "URI parameters do not count");
+    }
+
+    @Test
+    void tenFailuresBlockTheSourceAndTheUsernameForFiveMinutesReportedOnce() {
+        AuthFailures f = new AuthFailures();
+        int started = 0;
+        for (int i = 0; i < AuthFailures.MAX_FAILURES; i++) {
+            assertEquals(null, f.blocked("192.0.2.7", "alice", T0 + i));
+            started += f.recordFailure("192.0.2.7", "alice", T0 + i) ? 1 : 0;
+        }
+        assertEquals(1, started);
+        assertTrue(f.blocked("192.0.2.7", "bob", T0 + 20).startsWith("source 192.0.2.7 blocked"));
+        assertTrue(f.blocked("198.51.100.9", "alice", T0 + 20).startsWith("username alice blocked"));
+        assertEquals(null, f.blocked("198.51.100.9", "bob", T0 + 20));
+        assertEquals(null, f.blocked("192.0.2.7", "alice", T0 + 20 + AuthFailures.BLOCK_MILLIS));
+        // spread over more than the window: never blocked
+        AuthFailures slow = new AuthFailures();
+        for (int i = 0; i < 30; i++) {
+            assertTrue(!slow.recordFailure("192.0.2.8", null, T0 + i * 7_000L));
+        }
     }
 }
