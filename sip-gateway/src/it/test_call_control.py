@@ -124,6 +124,10 @@ def test_http_api_errors_and_dtmf_injection(gateway, sipp, rtp_peer):
     for sub in ("transfer", "dtmf"):
         status, resp, _ = gateway.post("/calls/%s/%s" % (call["id"], sub), b"{not json")
         assert status == 400 and isinstance(resp, dict) and resp.get("error"), (sub, status, resp)
+    # a target with CR/LF would write the API caller's own headers into the REFER: 400, nothing sent
+    for bad in ("sip:x@127.0.0.1\r\nX-Injected: 1", "sip:x@127.0.0.1 y", "tel:+1900\u0000", "sip:"):
+        status, resp, _ = gateway.post("/calls/%s/transfer" % call["id"], {"to": bad})
+        assert status == 400 and "transfer target" in resp.get("error", ""), (bad, status, resp)
     status, resp, _ = gateway.post("/calls/%s/dtmf" % call["id"], {"digits": "123"})
     assert status == 202, (status, resp)
 

@@ -2,6 +2,7 @@ package dev.gateway.agent.room;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.agent.PhoneLeg;
+import dev.gateway.agent.TransferTarget;
 import dev.gateway.media.dtmf.DtmfDigit;
 import java.util.function.Predicate;
 
@@ -60,8 +61,9 @@ final class RoomRpc {
                 reply(RoomMessages.rpcResult(rpc.id(), rpc.callerIdentity(), "ok"));
             }
             case "sip.transfer" -> {
-                if (!(arg.startsWith("sip:") || arg.startsWith("sips:") || arg.startsWith("tel:"))) {
-                    error(rpc, RoomMessages.RPC_APPLICATION_ERROR, "transfer target must be a sip:, sips: or tel: URI");
+                String problem = TransferTarget.problem(arg);
+                if (problem != null) {
+                    error(rpc, RoomMessages.RPC_APPLICATION_ERROR, problem);
                     return;
                 }
                 log("transfer to " + arg + " requested over RPC by " + rpc.callerIdentity());

@@ -95,10 +95,12 @@ class RoomRpcTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"http://example.com", "''", "{\"uri\": \"sip:a@b\"}", "not json {"})
+    @CsvSource(delimiter = '|', value = {"http://example.com", "''", "{\"uri\": \"sip:a@b\"}", "not json {", "sip:a@b%0D%0A x"})
     void transferToANonSipTargetIsRefused(String payload) {
         rpc.onRoomData(request("sip.transfer", payload));
-        assertError(RoomMessages.RPC_APPLICATION_ERROR, "transfer target must be a sip:, sips: or tel: URI");
+        assertEquals(2, sent.size());
+        assertEquals(RoomMessages.RPC_APPLICATION_ERROR, sent.get(1).getRpcResponse().getError().getCode());
+        assertTrue(sent.get(1).getRpcResponse().getError().getMessage().contains("transfer target"));
         assertTrue(leg.transfers.isEmpty());
     }
 

@@ -125,8 +125,9 @@ public final class HttpApi {
             case "hangup" -> hangup(ex, call);
             case "transfer" -> {
                 String to = textField(body(ex), "to");
-                if (!(to.startsWith("sip:") || to.startsWith("sips:") || to.startsWith("tel:"))) {
-                    throw new ApiError(400, "\"to\" must be a sip:, sips: or tel: URI, got '" + to + "'");
+                String problem = dev.gateway.agent.TransferTarget.problem(to);
+                if (problem != null) {
+                    throw new ApiError(400, "\"to\": " + problem);
                 }
                 call.transfer(to);
                 send(ex, 202, json.createObjectNode().put("id", call.id()).put("transfer", to).put("status", "pending"));

@@ -81,9 +81,9 @@ public final class CallControlService implements SipCallControl {
                     + r.getRoomName());
         }
         String to = r.getTransferTo();
-        if (!(to.startsWith("sip:") || to.startsWith("sips:") || to.startsWith("tel:"))) {
-            throw new TwirpException("invalid_argument", "transfer_to must be a sip:, sips: or tel: URI, got '" + to + "'",
-                    Map.of("argument", "transfer_to"));
+        String problem = dev.gateway.agent.TransferTarget.problem(to);
+        if (problem != null) {
+            throw new TwirpException("invalid_argument", "transfer_to: " + problem, Map.of("argument", "transfer_to"));
         }
         return call.transfer(to, r.getHeadersMap(), r.getPlayDialtone()).thenAccept(result -> {
             if (!result.succeeded()) {
