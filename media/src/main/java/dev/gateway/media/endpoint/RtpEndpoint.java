@@ -152,7 +152,10 @@ public final class RtpEndpoint implements RtpLeg {
     }
 
     private static String hostPort(InetSocketAddress a) {
-        return a == null ? "" : a.getAddress().getHostAddress() + ":" + a.getPort();
+        if (a == null) {
+            return "";
+        }
+        return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
     }
 
     /**
