@@ -6,6 +6,7 @@ import dev.gateway.agent.local.LocalAgentConfig;
 import dev.gateway.agent.room.LiveKitSettings;
 import dev.gateway.agent.room.RoomAgentFactory;
 import dev.gateway.sip.dispatch.DispatchResolver;
+import dev.gateway.media.endpoint.AddressBlock;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
 import dev.gateway.sip.api.HttpApi;
@@ -80,7 +81,8 @@ public final class Gateway {
         this.registry = new CallRegistry(config.limits().maxCalls());
         this.media = new MediaEngine(new MediaEngineConfig(config.rtp().bind(), config.rtp().portMin(),
                 config.rtp().portMax(), config.rtp().timeoutSeconds() * 1000L, config.rtp().jitterMinMs(),
-                config.rtp().jitterMaxMs(), 0), System::nanoTime);
+                config.rtp().jitterMaxMs(), 0, config.rtp().trustedMediaRanges().stream()
+                .map(c -> new AddressBlock(c.network(), c.prefixLength())).toList()), System::nanoTime);
         String advertised = advertisedHost(config);
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
                 advertised, config.sip().userAgent()));

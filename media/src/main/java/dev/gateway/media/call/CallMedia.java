@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * sent to the phone at once, in the same tick: no queue between the mix and the packet, no extra tick. In the work
  * phase ({@link #tick}) the caller's play-out goes through the taps into the uplink sink, then the leg's timers run.
  *
- * <p>Before {@link #answer()} nothing is sent to the phone; the room's audio is held (bounded, see
- * {@link DownlinkHold}) and played from the answer on, catching up with live in the agent's first pauses.
+ * <p>Before {@link #answer()}, and after it until the phone leg {@link RtpLeg#canSend() can send} (its first packet
+ * proved its address), nothing is sent to the phone; the room's audio is held (bounded, see {@link DownlinkHold})
+ * and played from then on, catching up with live in the agent's first pauses.
  *
  * <p>Attaching: media knows neither SIP nor LiveKit. The room side attaches an uplink {@link AudioWriter} (8 kHz)
  * and downlink {@link FrameSource}s; observers (level meter, voicemail detector, recorder) go on the uplink tap.
@@ -144,7 +145,7 @@ public final class CallMedia implements MediaTick, CallAudio {
                 System.arraycopy(instead, 0, mixed, 0, N);
                 audio = true;
             }
-            if (!answered) {
+            if (!answered || !phone.canSend()) { // the phone has not sent yet: we do not know where it is
                 hold.hold(mixed, 0);
                 return;
             }

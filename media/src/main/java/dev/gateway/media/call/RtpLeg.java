@@ -9,6 +9,14 @@ public interface RtpLeg {
     /** The caller's next 20 ms (160 samples at 8 kHz) into {@code out[off..]}; true when it holds real audio. */
     boolean playOut(long nowNanos, short[] out, int off);
 
+    /**
+     * True when the far end may be sent to: it has proven its address by sending (a phone leg sends nothing to an
+     * address only the SDP named). Until then the call holds its audio for the phone.
+     */
+    default boolean canSend() {
+        return true;
+    }
+
     /** Encodes and sends this tick's audio to the phone now (one 20 ms frame; packets per the leg's ptime). */
     void send(short[] pcm, int off, int count);
 

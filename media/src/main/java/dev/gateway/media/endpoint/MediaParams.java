@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
  * @param codec                  the negotiated G.711 law
  * @param telephoneEventPayloadType the RFC 4733 payload type from the offer, or -1 when the peer has none
  * @param ptimeMs                packet time we send and expect (10..60 ms, usually 20 or 30)
- * @param remote                 where the SDP says to send RTP (replaced by the latched source once media arrives)
+ * @param remote                 where the SDP says the phone's RTP is: its IP must send before we do (strict latching)
  * @param send                   false while the peer holds us (our direction recvonly/inactive)
  * @param expectMedia            false when the peer said it will not send (inactive or recvonly): no media timeout
  */

@@ -32,6 +32,7 @@ final class PhoneSender implements EncodedWriter {
     private int filled;
     private DtmfSender dtmfSender;
     private long dtmfOut;
+    private long suppressed;
     // set for the duration of send
     private Channel channel;
     private InetSocketAddress to;
@@ -59,10 +60,15 @@ final class PhoneSender implements EncodedWriter {
         return dtmfOut;
     }
 
+    /** Packets that were due while no address was verified ({@code sendTo} null), so not sent. */
+    long suppressed() {
+        return suppressed;
+    }
+
     /**
      * Adds one frame ({@link AudioFrames#SAMPLES_8K} samples, not kept) and sends every packet it completes. While
-     * the peer holds us ({@code params.send()} false) or no address is known, due packets are skipped but their
-     * time still passes on the RTP clock.
+     * the peer holds us ({@code params.send()} false) or no address is verified ({@code sendTo} null: counted as
+     * suppressed), due packets are skipped but their time still passes on the RTP clock.
      */
     void send(short[] pcm, int off, int count, MediaParams params, Channel rtp, InetSocketAddress sendTo) {
         int samples = params.samplesPerPacket();
@@ -87,6 +93,8 @@ final class PhoneSender implements EncodedWriter {
             if (!sendDtmfPacket(params.telephoneEventPayloadType(), samples)) {
                 encoder.write(packet, 0, samples); // -> writeEncoded: one packet
             }
+        } else if (params.send()) {
+            suppressed++;
         }
         packetizer.advance(samples);
     }

@@ -36,14 +36,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * loop; hopping onto it for {@link #stats()} is the caller's business (the gateway does). The receive and send
  * paths allocate nothing but Netty's packet buffers and outbound {@link DatagramPacket} envelopes.
  *
- * <p>Symmetric RTP (RFC 4961 behaviour, needed behind NAT): we send to the address the SDP names until RTP
- * arrives, then to wherever the current SSRC's packets come from. A new source address is accepted only once
- * the previous one has been silent for {@link #RELATCH_SILENCE_NANOS}, so a stray packet cannot hijack the call.
+ * <p>Strict symmetric RTP ({@link SourceLatch}): nothing is sent until a valid RTP packet arrives from the IP the
+ * SDP named (or a trusted media range); from then on RTP goes to that packet's source and only that source is
+ * heard. Packets from any other source are counted ({@link RtpEndpointStats#foreignDropped()}) and dropped, never
+ * played; only the exact signalled address or a new one from a re-offer ({@link #update}) moves the latch. Until
+ * the phone has proven its address {@link #canSend()} is false, so the call's {@code CallMedia} holds its audio.
  */
 public final class RtpEndpoint implements RtpLeg {
     static final int MAX_PAYLOAD = 1500;
-    private static final long RELATCH_SILENCE_NANOS = 500_000_000L;
     private static final int RTCP_INTERVAL_TICKS = 250; // 5 s of 20 ms ticks (RFC 3550 §6.2 minimum)
+    /** A frame never sent: stands for the audio held while the phone has not proven its address. */
+    private static final short[] NOTHING = new short[AudioFrames.SAMPLES_8K];
 
     private final MediaEngine engine;
     private final EventLoop loop;
@@ -60,11 +63,11 @@ public final class RtpEndpoint implements RtpLeg {
     private final ReceptionStats reception = new ReceptionStats();
     private final ReportBlock reportBlock = new ReportBlock();
     private final DtmfReceiver dtmfReceiver;
+    private final SourceLatch latch;
 
     private MediaParams params;
     private MediaListener listener;
-    private InetSocketAddress sendTo;
-    private boolean latched;
+    private boolean foreignLogged;
     private long remoteSsrc = -1;
     private long lastRtpNanos;
     private boolean rtpSeen;
@@ -73,7 +76,8 @@ public final class RtpEndpoint implements RtpLeg {
     private boolean closed;
     private int ticksToRtcp = RTCP_INTERVAL_TICKS;
 
-    private long packetsIn, bytesIn, malformed, unexpectedPayload, ssrcChanges, dtmfIn;
+    private long packetsIn, bytesIn, malformed, unexpectedPayload, ssrcChanges, dtmfIn, foreignDropped, latches;
+    private long rtcpSuppressed;
 
     RtpEndpoint(MediaEngine engine, EventLoop loop, int port, MediaEngineConfig config) {
         this.engine = engine;
@@ -82,6 +86,7 @@ public final class RtpEndpoint implements RtpLeg {
         this.timeoutNanos = config.rtpTimeoutMillis() * 1_000_000L;
         this.playout = new JitterPlayout(decoder, config.jitterMinMs(), config.jitterMaxMs(), MAX_PAYLOAD);
         this.dtmfReceiver = new DtmfReceiver(this::onDtmf);
+        this.latch = new SourceLatch(config.trustedMediaRanges());
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long ssrc = random.nextLong() & 0xFFFF_FFFFL;
         this.packetizer = new RtpPacketizer(ssrc, random.nextInt(0x10000), random.nextLong() & 0xFFFF_FFFFL,
@@ -119,10 +124,7 @@ public final class RtpEndpoint implements RtpLeg {
     public void update(MediaParams next) {
         MediaParams previous = this.params;
         this.params = next;
-        if (previous == null || !previous.remote().equals(next.remote())) {
-            sendTo = next.remote();
-            latched = false;
-        }
+        latch.signal(next.remote()); // a new address must prove itself: nothing is sent to it until it sends
         sender.update(previous, next);
         if (previous == null || previous.codec() != next.codec()) {
             playout.reset();
@@ -145,8 +147,15 @@ public final class RtpEndpoint implements RtpLeg {
         var js = playout.stats();
         return new RtpEndpointStats(packetsIn, packetizer.packets(), bytesIn, packetizer.octets(),
                 reception.cumulativeLost(), reception.jitterMs(), malformed, unexpectedPayload, js.late(), js.lost(),
-                ssrcChanges, dtmfIn, sender.dtmfOut(), js.targetDelayMs(),
-                sendTo == null ? "" : sendTo.getHostString() + ":" + sendTo.getPort());
+                ssrcChanges, dtmfIn, sender.dtmfOut(), js.targetDelayMs(), hostPort(latch.latched()),
+                hostPort(latch.signalled()), latches, foreignDropped, sender.suppressed() + rtcpSuppressed);
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        if (a == null) {
+            return "";
+        }
+        return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
     }
 
     /**
@@ -174,10 +183,16 @@ public final class RtpEndpoint implements RtpLeg {
             engine.countMalformed();
             return;
         }
-        long now = engine.nanoTime();
-        if (!acceptSource(sender, now)) {
+        SourceLatch.Verdict verdict = latch.offer(sender);
+        if (verdict == SourceLatch.Verdict.REFUSED) {
+            refuse(sender);
             return;
         }
+        if (verdict == SourceLatch.Verdict.NEW_LATCH) {
+            latches++;
+            engine.log().log(System.Logger.Level.DEBUG, "RTP port " + port + " latched to " + sender);
+        }
+        long now = engine.nanoTime();
         if (header.ssrc() != remoteSsrc) {
             if (remoteSsrc != -1) {
                 ssrcChanges++;
@@ -207,23 +222,21 @@ public final class RtpEndpoint implements RtpLeg {
         }
     }
 
-    private boolean acceptSource(InetSocketAddress sender, long now) {
-        if (sender.equals(sendTo)) {
-            latched = true;
-            return true;
+    /** A packet from neither the latched source nor the phone's signalled address: counted, dropped, logged once. */
+    private void refuse(InetSocketAddress sender) {
+        foreignDropped++;
+        if (!foreignLogged) {
+            foreignLogged = true;
+            engine.log().log(System.Logger.Level.INFO, "RTP port " + port + ": dropping RTP from " + hostPort(sender)
+                    + " (the phone is " + hostPort(latch.signalled()) + (latch.latched() == null ? "" : ", latched to "
+                    + hostPort(latch.latched())) + ")");
         }
-        if (!latched || now - lastRtpNanos > RELATCH_SILENCE_NANOS) {
-            sendTo = sender;
-            latched = true;
-            engine.log().log(System.Logger.Level.DEBUG, "rtp port " + port + " latched to " + sender);
-            return true;
-        }
-        return false; // a second source while the first is live: ignore it
     }
 
     void onRtcp(ByteBuf buf, InetSocketAddress sender) {
         // Reports from the phone are not needed for anything yet; RTCP arrival proves the peer is alive.
-        if (!closed && sendTo != null && sender.getAddress().equals(sendTo.getAddress())) {
+        InetSocketAddress phone = latch.latched();
+        if (!closed && phone != null && sender.getAddress().equals(phone.getAddress())) {
             long halfway = engine.nanoTime() - timeoutNanos / 2;
             if (!rtpSeen || halfway - lastRtpNanos > 0) {
                 lastRtpNanos = halfway;
@@ -258,7 +271,13 @@ public final class RtpEndpoint implements RtpLeg {
         if (closed || params == null) {
             return;
         }
-        sender.send(pcm, off, count, params, rtpChannel, sendTo);
+        sender.send(pcm, off, count, params, rtpChannel, latch.latched()); // null before the latch: counted, not sent
+    }
+
+    /** True once a valid RTP packet from the phone has latched its address: until then nothing is sent. */
+    @Override
+    public boolean canSend() {
+        return latch.latched() != null;
     }
 
     @Override
@@ -267,6 +286,11 @@ public final class RtpEndpoint implements RtpLeg {
             return;
         }
         checkTimeout(nowNanos);
+        if (params.send() && latch.latched() == null) {
+            // the call holds its audio until the phone has sent (CallMedia asks canSend): this tick's packets were
+            // due and are counted as suppressed; the RTP clock runs on
+            sender.send(NOTHING, 0, AudioFrames.SAMPLES_8K, params, rtpChannel, null);
+        }
         if (--ticksToRtcp == 0) {
             ticksToRtcp = RTCP_INTERVAL_TICKS;
             sendRtcp();
@@ -296,7 +320,9 @@ public final class RtpEndpoint implements RtpLeg {
     }
 
     private void sendRtcp() {
+        InetSocketAddress sendTo = latch.latched();
         if (sendTo == null) {
+            rtcpSuppressed++;
             return;
         }
         ByteBuf out = rtcpChannel.alloc().directBuffer(128);

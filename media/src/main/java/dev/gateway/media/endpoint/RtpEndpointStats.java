@@ -17,9 +17,17 @@ package dev.gateway.media.endpoint;
  * @param dtmfIn           key presses received
  * @param dtmfOut          digits sent
  * @param jitterDelayMs    current target delay of the jitter buffer
- * @param remote           where we send RTP now (after latching), as host:port
+ * @param remote           the phone's latched source, where we send RTP, as host:port; empty until its first valid
+ *                         packet arrived (nothing is sent before)
+ * @param signalled        where the SDP said the phone's RTP is, as host:port
+ * @param latches          times a source was latched (the first packet, a re-offer's new address, the signalled
+ *                         address taking over)
+ * @param foreignDropped   RTP packets from any other source than the latched one (or, before the latch, than the
+ *                         signalled IP and trusted ranges), dropped unheard
+ * @param sendSuppressed   RTP and RTCP packets not sent because the phone had not yet proven its address
  */
 public record RtpEndpointStats(long packetsIn, long packetsOut, long bytesIn, long bytesOut, long lost,
                                double jitterMs, long malformed, long unexpectedPayload, long late, long concealed,
-                               long ssrcChanges, long dtmfIn, long dtmfOut, int jitterDelayMs, String remote) {
+                               long ssrcChanges, long dtmfIn, long dtmfOut, int jitterDelayMs, String remote,
+                               String signalled, long latches, long foreignDropped, long sendSuppressed) {
 }

@@ -2,6 +2,7 @@ package dev.gateway.media.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.media.audio.FrameSource;
@@ -80,6 +81,13 @@ class CallMediaOverRtpEndpointTest {
         assertEquals("phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU) -> level | mix(counter) -> hold(3000ms) "
                 + "-> g711(PCMU) -> rtp -> udp", pipeline);
 
+        // nothing reaches the phone before it has sent: its first packet proves its address
+        java.net.InetSocketAddress to = new java.net.InetSocketAddress(LoopbackPhone.LOOPBACK, endpoint.localPort());
+        byte[] quiet = new byte[160];
+        Arrays.fill(quiet, (byte) 0xFF);
+        assertNull(phone.poll(100), "no RTP before the phone's first packet");
+        phone.sendRtp(true, 0, 0, 0, 0x1234L, quiet, to);
+
         int previous = -1;
         int sequence = -1;
         for (int i = 0; i < 50; i++) {
@@ -101,8 +109,7 @@ class CallMediaOverRtpEndpointTest {
         // the phone speaks: 20 packets of a loud constant; the uplink sink hears voice
         byte[] loud = new byte[160];
         Arrays.fill(loud, (byte) 0x90);
-        java.net.InetSocketAddress to = new java.net.InetSocketAddress(LoopbackPhone.LOOPBACK, endpoint.localPort());
-        for (int i = 0; i < 20; i++) {
+        for (int i = 1; i <= 20; i++) {
             phone.sendRtp(false, 0, i, i * 160L, 0x1234L, loud, to);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);

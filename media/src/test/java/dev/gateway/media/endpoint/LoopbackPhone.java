@@ -74,8 +74,13 @@ final class LoopbackPhone implements AutoCloseable {
     private final Thread receiver;
 
     LoopbackPhone() {
+        this(LOOPBACK);
+    }
+
+    /** A phone on another loopback address, e.g. 127.0.0.2 (Linux routes all of 127/8 to lo). */
+    LoopbackPhone(InetAddress bindTo) {
         try {
-            socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+            socket = new DatagramSocket(new InetSocketAddress(bindTo, 0));
         } catch (SocketException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,12 +90,12 @@ final class LoopbackPhone implements AutoCloseable {
     }
 
     InetSocketAddress address() {
-        return new InetSocketAddress(LOOPBACK, socket.getLocalPort());
+        return new InetSocketAddress(socket.getLocalAddress(), socket.getLocalPort());
     }
 
     /** host:port as {@link RtpEndpointStats#remote()} prints it. */
     String hostPort() {
-        return LOOPBACK.getHostAddress() + ":" + socket.getLocalPort();
+        return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     }
 
     void sendRaw(byte[] datagram, InetSocketAddress to) {
@@ -136,6 +141,18 @@ final class LoopbackPhone implements AutoCloseable {
 
     boolean nothingReceived() {
         return received.isEmpty();
+    }
+
+    /** Datagrams received and not yet polled. */
+    int receivedCount() {
+        return received.size();
+    }
+
+    /** Takes every datagram received so far, parsed as RTP. */
+    java.util.List<Rtp> takeAll() {
+        java.util.List<byte[]> raw = new java.util.ArrayList<>();
+        received.drainTo(raw);
+        return raw.stream().map(Rtp::parse).toList();
     }
 
     private void receiveLoop() {

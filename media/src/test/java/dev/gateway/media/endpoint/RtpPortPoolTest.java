@@ -1,13 +1,16 @@
 package dev.gateway.media.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -68,30 +71,77 @@ class RtpPortPoolTest {
     }
 
     @Test
+    void consecutiveAllocationsAreNotSequential() {
+        RtpPortPool pool = new RtpPortPool(10000, 20000); // 5000 pairs, the real source of randomness
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ports.add(pool.acquire());
+        }
+        int nextPair = 0;
+        for (int i = 1; i < ports.size(); i++) {
+            if (ports.get(i) == ports.get(i - 1) + 2) {
+                nextPair++;
+            }
+        }
+        // by chance ~1 in 2500 per step; round robin would make all 99 steps +2
+        assertTrue(nextPair <= 3, "ports follow one another in " + nextPair + " of 99 steps: " + ports);
+        assertEquals(100, new HashSet<>(ports).size(), "no port handed out twice");
+        int spread = ports.stream().mapToInt(Integer::intValue).max().getAsInt()
+                - ports.stream().mapToInt(Integer::intValue).min().getAsInt();
+        assertTrue(spread > 5000, "100 ports spread over the range, not clustered: " + spread);
+    }
+
+    @Test
     void aReleasedPortIsNotReusedAtOnce() {
-        RtpPortPool pool = new RtpPortPool(30000, 30005); // 30000, 30002, 30004
+        RtpPortPool pool = new RtpPortPool(30000, 30005, new SplittableRandom(1)); // 30000, 30002, 30004
         int a = pool.acquire();
         int b = pool.acquire();
-        assertEquals(30000, a);
-        assertEquals(30002, b);
+        int c = 30000 + 30002 + 30004 - a - b;
 
         pool.release(a);
-        assertEquals(30004, pool.acquire(), "the next fresh port comes before the one just freed");
-        assertEquals(30000, pool.acquire(), "then the search wraps round to the freed port");
+        assertEquals(c, pool.acquire(), "the fresh pair comes before the one just freed");
+        assertEquals(a, pool.acquire(), "the freed pair is handed out when nothing else is free");
         assertEquals(-1, pool.acquire());
     }
 
     @Test
-    void roundRobinWalksThePoolEvenWhenPortsAreFreedAtOnce() {
-        RtpPortPool pool = new RtpPortPool(30000, 30007); // four pairs
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+    void theLastFreedPairsCoolOffWhileOthersAreFree() {
+        RtpPortPool pool = new RtpPortPool(30000, 30199, new SplittableRandom(7)); // 100 pairs, 32 cool off
+        ArrayDeque<Integer> recentlyFreed = new ArrayDeque<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
             int port = pool.acquire();
-            order.add(port);
+            assertFalse(recentlyFreed.contains(port), "port " + port + " reused within " + RtpPortPool.COOLING_MAX
+                    + " releases: " + recentlyFreed);
+            seen.add(port);
             pool.release(port);
+            recentlyFreed.addLast(port);
+            if (recentlyFreed.size() > RtpPortPool.COOLING_MAX) {
+                recentlyFreed.removeFirst();
+            }
         }
-        assertEquals(List.of(30000, 30002, 30004, 30006, 30000, 30002), order);
+        assertEquals(100, seen.size(), "every pair is used in the end");
         assertEquals(0, pool.inUse());
+    }
+
+    @Test
+    void aFullPoolReportsNoPortEvenWithPairsCooling() {
+        RtpPortPool pool = new RtpPortPool(30000, 30019, new SplittableRandom(3)); // 10 pairs, 5 cool off
+        List<Integer> taken = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            taken.add(pool.acquire());
+        }
+        assertEquals(-1, pool.acquire());
+        for (int i = 0; i < 7; i++) { // more than the cooling FIFO holds
+            pool.release(taken.get(i));
+        }
+        Set<Integer> again = new HashSet<>();
+        for (int i = 0; i < 7; i++) {
+            again.add(pool.acquire());
+        }
+        assertEquals(Set.copyOf(taken.subList(0, 7)), again, "the seven freed pairs, cooling or not, come back");
+        assertEquals(-1, pool.acquire(), "then the pool is full again");
+        assertEquals(10, pool.inUse());
     }
 
     @Test
@@ -124,7 +174,10 @@ class RtpPortPoolTest {
     void releasingAPortNotTakenThrows(String name, int port) {
         RtpPortPool pool = new RtpPortPool(30000, 30009);
         int taken = pool.acquire();
-        assertEquals(30000, taken);
+        if (taken == port) {
+            pool.release(taken);
+            taken = pool.acquire(); // "a port never taken" must not be the one taken at random
+        }
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.release(port));
         assertTrue(e.getMessage().contains(Integer.toString(port)), e.getMessage());

@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
+import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
+import dev.gateway.sip.trunk.TrunkPreset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -138,9 +142,22 @@ public final class ConfigLoader {
         int timeout = n.integer(d.timeoutSeconds(), "timeoutSeconds");
         int jitterMin = n.integer(d.jitterMinMs(), "jitterMinMs");
         int jitterMax = n.integer(d.jitterMaxMs(), "jitterMaxMs");
+        List<Cidr> trusted = new ArrayList<>();
+        for (ConfigNode.Item item : n.strings("trustedMediaRanges")) {
+            Optional<TrunkPreset> preset = TrunkPreset.byName(item.value());
+            if (preset.isPresent()) {
+                trusted.addAll(preset.get().mediaRanges());
+                continue;
+            }
+            try {
+                trusted.add(Cidr.parse(item.value()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(item.path(), "not an IP address, CIDR block or preset (twilio): " + e.getMessage());
+            }
+        }
         n.finish();
         try {
-            return new RtpConfig(bind, portMin, portMax, timeout, jitterMin, jitterMax);
+            return new RtpConfig(bind, portMin, portMax, timeout, jitterMin, jitterMax, trusted);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

@@ -17,14 +17,16 @@ public enum TrunkPreset {
     TWILIO("twilio", List.of(
             "54.172.60.0/30", "54.244.51.0/30", "54.171.127.192/30", "35.156.191.128/30",
             "54.65.63.192/30", "54.169.127.128/30", "54.252.254.64/30", "177.71.206.192/30",
-            "168.86.128.0/18"));
+            "168.86.128.0/18"), List.of("168.86.128.0/18"));
 
     private final String configName;
     private final List<Cidr> ranges;
+    private final List<Cidr> mediaRanges;
 
-    TrunkPreset(String configName, List<String> ranges) {
+    TrunkPreset(String configName, List<String> ranges, List<String> mediaRanges) {
         this.configName = configName;
         this.ranges = ranges.stream().map(Cidr::parse).toList();
+        this.mediaRanges = mediaRanges.stream().map(Cidr::parse).toList();
     }
 
     /** The name used in configuration files, e.g. {@code twilio}. */
@@ -35,6 +37,11 @@ public enum TrunkPreset {
     /** The address blocks this preset adds to {@code allowed_addresses}. */
     public List<Cidr> ranges() {
         return ranges;
+    }
+
+    /** Where the trunk's RTP comes from (documented media ranges), for {@code rtp.trustedMediaRanges}. */
+    public List<Cidr> mediaRanges() {
+        return mediaRanges;
     }
 
     /** Looks a preset up by its configuration name, ignoring case. */

@@ -102,6 +102,11 @@ class CallMediaBindingTest {
                 .replace(SipFakes.PHONE, "127.0.0.1")), SdpOffers.CODECS);
         String pipeline = onLoop(() -> binding.start(n, null));
         assertTrue(pipeline.contains("mix(constant) -> hold(3000ms) -> g711(PCMU)"), pipeline);
+        // the phone's first RTP packet proves its address: the gateway sends nothing before (strict latching)
+        byte[] rtp = new byte[12 + 160];
+        rtp[0] = (byte) 0x80;
+        Arrays.fill(rtp, 12, rtp.length, (byte) 0xFF);
+        phone.send(new DatagramPacket(rtp, rtp.length, InetAddress.getLoopbackAddress(), binding.localPort()));
     }
 
     /** The payload of the next RTP packet the phone gets. */

@@ -127,6 +127,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trustedMediaRangesTakeCidrsAndThePresetsMediaRanges() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("rtp:\n  trustedMediaRanges: [twilio, 10.0.0.0/8, 192.0.2.7]\n", "yaml",
+                Map.of());
+        assertEquals(List.of(Cidr.parse("168.86.128.0/18"), Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.7/32")),
+                c.rtp().trustedMediaRanges());
+        assertEquals(List.of(), RtpConfig.DEFAULT.trustedMediaRanges(), "none unless configured");
+    }
+
+    @Test
     void secretOnlyFromEnvironmentStillNeedsUrl() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.defaults(Map.of("LIVEKIT_API_SECRET", "s")));
@@ -144,6 +153,8 @@ class ConfigLoaderTest {
                         "rtp.portMin", "must be an even number between 1024 and 65534, got 10001"),
                 bad("portMin above portMax", "rtp:\n  portMin: 30000\n",
                         "rtp.portMax", "must be greater than portMin (30000), got 20000"),
+                bad("bad trusted media range", "rtp:\n  trustedMediaRanges: ['10.0.0.0/8', 'twilo']\n",
+                        "rtp.trustedMediaRanges[1]", "not an IP address, CIDR block or preset (twilio)"),
                 bad("bad CIDR", "trunks:\n  inbound:\n    - allowed_addresses: ['10.0.0.0/8', '10.0.0.0/33']\n",
                         "trunks.inbound[0].allowed_addresses[1]", "not an IP address or CIDR block"),
                 bad("bad CIDR in wrapped camelCase trunk",
