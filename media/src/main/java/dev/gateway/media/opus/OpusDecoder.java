@@ -1,5 +1,6 @@
 package dev.gateway.media.opus;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
@@ -116,9 +117,14 @@ public final class OpusDecoder implements AutoCloseable {
                 frameSamples);
     }
 
-    /** {@code opus_decode(st, data, len, pcm, frameSamples, decodeFec)}; data 0 means a lost packet. */
+    /**
+     * {@code opus_decode(st, data, len, pcm, frameSamples, decodeFec)}; data 0 means a lost packet. The fence keeps
+     * this object, and with it the direct buffers behind the two addresses, reachable until libopus returns.
+     */
     private int call(long st, long data, int len, int frameSamples, int decodeFec) {
-        return OpusNative.opus_decode(st, data, len, pcmAddress, frameSamples, decodeFec);
+        int n = OpusNative.opus_decode(st, data, len, pcmAddress, frameSamples, decodeFec);
+        Reference.reachabilityFence(this);
+        return n;
     }
 
     private int finish(int n, String operation, short[] out, int outOff, int frameSamples) {

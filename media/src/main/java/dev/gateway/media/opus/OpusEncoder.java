@@ -1,5 +1,6 @@
 package dev.gateway.media.opus;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
@@ -122,6 +123,7 @@ public final class OpusEncoder implements AutoCloseable {
         this.pcm.put(0, pcm, offset, frameSamples);
         int n = OpusNative.opus_encode(st, pcmAddress, frameSamples, packetAddress,
                 Math.min(maxBytes, MAX_PACKET_BYTES));
+        Reference.reachabilityFence(this); // the direct buffers behind the addresses live until libopus returns
         if (n <= 0) {
             throw new OpusException(n, "opus_encode", frameSamples + " samples, " + maxBytes + " bytes of room");
         }

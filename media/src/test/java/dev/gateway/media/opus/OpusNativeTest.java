@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The JNA direct-mapped binding ({@link OpusNative}): the variadic {@code opus_encoder_ctl} bound at fixed arity
  * really passes its int (settings read back through the GET requests, out-of-range values refused by libopus
  * itself), a tone survives encode and decode through the primitive-only calls, and the per-frame calls allocate
- * nothing on the Java heap.
+ * nothing on the Java heap (measured with {@code ThreadMXBean.getThreadAllocatedBytes}).
  */
 class OpusNativeTest {
     private static final int RATE = 8000;
@@ -47,7 +47,8 @@ class OpusNativeTest {
         assertEquals(OpusException.OPUS_OK, error[0]);
         assertNotEquals(0, st);
         try {
-            assertEquals(OpusException.OPUS_OK, OpusNative.opus_encoder_ctl(st, LibOpus.OPUS_SET_COMPLEXITY_REQUEST, 7));
+            assertEquals(OpusException.OPUS_OK,
+                    OpusNative.opus_encoder_ctl(st, LibOpus.OPUS_SET_COMPLEXITY_REQUEST, 7));
             assertEquals(OpusException.OPUS_BAD_ARG,
                     OpusNative.opus_encoder_ctl(st, LibOpus.OPUS_SET_COMPLEXITY_REQUEST, 11));
             assertEquals(OpusException.OPUS_BAD_ARG,
@@ -95,13 +96,16 @@ class OpusNativeTest {
         try (OpusEncoder encoder = new OpusEncoder(RATE, 32000, 3, false, 0);
                 OpusDecoder decoder = new OpusDecoder(RATE)) {
             int rounds = 2000;
-            long checksum = frames(encoder, decoder, input, packet, out, rounds); // warm up, classes loaded
+            long checksum = frames(encoder, decoder, input, packet, out, 2 * rounds); // warm up, classes loaded
             long before = threads.getThreadAllocatedBytes(thread);
             checksum += frames(encoder, decoder, input, packet, out, rounds);
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
             System.out.println("encode + decode + conceal x " + rounds + ": " + allocated + " bytes allocated");
             assertTrue(checksum != 0);
-            assertEquals(0, allocated, "bytes allocated by " + rounds + " encode/decode/conceal rounds");
+            // Usually 0. The JVM may allocate a few hundred bytes once, around a JIT tier change of the loop; any
+            // object made per call would cost at least 16 B x 2.1 calls a round (~115 B a call with JNA's
+            // interface mapping), so under one byte a round means none is.
+            assertTrue(allocated < rounds, allocated + " bytes allocated by " + rounds + " rounds");
         }
     }
 
