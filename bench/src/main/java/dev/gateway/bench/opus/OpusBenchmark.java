@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each iteration also prints the thread's CPU time per frame next to wall time ({@link CpuClock}).
  *
- * <p>JNA boxes the native call's arguments, so B/op is not 0 here (see bench/README.md).
+ * <p>libopus is called through JNA direct mapping with primitive arguments: B/op is ~0 (see bench/README.md).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

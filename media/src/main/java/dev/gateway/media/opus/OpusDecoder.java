@@ -1,9 +1,8 @@
 package dev.gateway.media.opus;
 
-import dev.gateway.media.opus.LibOpus.Calls;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 
 /**
@@ -16,9 +15,9 @@ import java.nio.ShortBuffer;
  *
  * <p>One decoder per received stream. Loop-confined, not thread-safe. It owns native memory (the libopus state
  * and two direct buffers): {@link #close()} it; closing twice is harmless, using it after close is an
- * {@link IllegalStateException}. Decoding copies through the two direct buffers made at construction and
- * allocates no buffers (JNA's interface mapping still boxes the call's arguments). Construction loads libopus
- * once per process, see {@link LibOpus}.
+ * {@link IllegalStateException}. Decoding and concealment copy through the two direct buffers made at construction
+ * and call libopus with their addresses ({@link OpusNative}, JNA direct mapping): they allocate nothing.
+ * Construction loads libopus once per process, see {@link LibOpus}.
  */
 public final class OpusDecoder implements AutoCloseable {
     /** Longest packet accepted, in bytes; see {@link OpusEncoder#MAX_PACKET_BYTES}. */
@@ -31,11 +30,11 @@ public final class OpusDecoder implements AutoCloseable {
     /** Native-order direct buffers handed to libopus; always used at position 0 with absolute bulk copies. */
     private final ByteBuffer packet;
     private final ShortBuffer pcm;
-    /** JNA views of the two buffers as opus_decode's Pointer and ShortByReference arguments. */
-    private final Object packetPointer;
-    private final Object pcmReference;
-    /** The libopus {@code OpusDecoder*} (a JNA {@code PointerByReference}); null once closed. */
-    private Object state;
+    /** Native addresses of {@link #packet} and {@link #pcm}, which the fields keep alive. */
+    private final long packetAddress;
+    private final long pcmAddress;
+    /** The libopus {@code OpusDecoder*}; 0 once closed. */
+    private long state;
 
     /**
      * @param outputSampleRate 8000, 12000, 16000, 24000 or 48000 Hz
@@ -49,17 +48,12 @@ public final class OpusDecoder implements AutoCloseable {
         this.maxFrameSamples = outputSampleRate * MAX_PACKET_MS / 1000;
         this.packet = ByteBuffer.allocateDirect(MAX_PACKET_BYTES);
         this.pcm = ByteBuffer.allocateDirect(2 * maxFrameSamples).order(ByteOrder.nativeOrder()).asShortBuffer();
-        this.packetPointer = Calls.pointerTo(packet);
-        this.pcmReference = Calls.shortReferenceTo(pcm);
-        IntBuffer error = IntBuffer.allocate(1);
-        Object created;
-        try {
-            created = (Object) Calls.DECODER_CREATE.invokeExact(outputSampleRate, 1, (Object) error);
-        } catch (Throwable t) {
-            throw Calls.propagate(t);
-        }
-        if (error.get(0) != OpusException.OPUS_OK || created == null) {
-            throw new OpusException(error.get(0), "opus_decoder_create", "rate " + outputSampleRate);
+        this.packetAddress = LibOpus.address(packet);
+        this.pcmAddress = LibOpus.address(pcm);
+        int[] error = new int[1];
+        long created = OpusNative.opus_decoder_create(outputSampleRate, 1, error);
+        if (error[0] != OpusException.OPUS_OK || created == 0) {
+            throw new OpusException(error[0], "opus_decoder_create", "rate " + outputSampleRate);
         }
         this.state = created;
     }
@@ -87,11 +81,11 @@ public final class OpusDecoder implements AutoCloseable {
      *                                  longer than {@code frameSamples} ({@code OPUS_BUFFER_TOO_SMALL})
      */
     public int decode(byte[] packet, int off, int len, short[] pcm, int pcmOff, int frameSamples) {
-        Object st = open();
+        long st = open();
         checkPacket(packet, off, len);
         checkOutput(pcm, pcmOff, frameSamples);
         this.packet.put(0, packet, off, len);
-        return finish(call(st, packetPointer, len, frameSamples, 0), "opus_decode", pcm, pcmOff, frameSamples);
+        return finish(call(st, packetAddress, len, frameSamples, 0), "opus_decode", pcm, pcmOff, frameSamples);
     }
 
     /**
@@ -105,7 +99,7 @@ public final class OpusDecoder implements AutoCloseable {
      * @return samples produced: {@code frameSamples}
      */
     public int conceal(byte[] nextPacketOrNull, int off, int len, short[] pcm, int pcmOff, int frameSamples) {
-        Object st = open();
+        long st = open();
         checkOutput(pcm, pcmOff, frameSamples);
         if (frameSamples % (sampleRate / 400) != 0) {
             throw new IllegalArgumentException("concealed duration must be a multiple of 2.5 ms ("
@@ -113,23 +107,24 @@ public final class OpusDecoder implements AutoCloseable {
         }
         int n;
         if (nextPacketOrNull == null) {
-            n = call(st, null, 0, frameSamples, 0);
+            n = call(st, 0, 0, frameSamples, 0);
         } else {
             checkPacket(nextPacketOrNull, off, len);
             packet.put(0, nextPacketOrNull, off, len);
-            n = call(st, packetPointer, len, frameSamples, 1);
+            n = call(st, packetAddress, len, frameSamples, 1);
         }
         return finish(n, nextPacketOrNull == null ? "opus_decode(PLC)" : "opus_decode(FEC)", pcm, pcmOff,
                 frameSamples);
     }
 
-    /** {@code opus_decode(st, data, len, pcm, frameSamples, decodeFec)}; data null means a lost packet. */
-    private int call(Object st, Object data, int len, int frameSamples, int decodeFec) {
-        try {
-            return (int) Calls.DECODE.invokeExact(st, data, len, pcmReference, frameSamples, decodeFec);
-        } catch (Throwable t) {
-            throw Calls.propagate(t);
-        }
+    /**
+     * {@code opus_decode(st, data, len, pcm, frameSamples, decodeFec)}; data 0 means a lost packet. The fence keeps
+     * this object, and with it the direct buffers behind the two addresses, reachable until libopus returns.
+     */
+    private int call(long st, long data, int len, int frameSamples, int decodeFec) {
+        int n = OpusNative.opus_decode(st, data, len, pcmAddress, frameSamples, decodeFec);
+        Reference.reachabilityFence(this);
+        return n;
     }
 
     private int finish(int n, String operation, short[] out, int outOff, int frameSamples) {
@@ -155,8 +150,8 @@ public final class OpusDecoder implements AutoCloseable {
         OpusEncoder.checkRange("pcm", out.length, outOff, frameSamples);
     }
 
-    private Object open() {
-        if (state == null) {
+    private long open() {
+        if (state == 0) {
             throw new IllegalStateException("decoder closed");
         }
         return state;
@@ -165,14 +160,10 @@ public final class OpusDecoder implements AutoCloseable {
     /** Frees the libopus state. Idempotent. The direct buffers go with this object's garbage collection. */
     @Override
     public void close() {
-        Object st = state;
-        if (st != null) {
-            state = null;
-            try {
-                Calls.DECODER_DESTROY.invokeExact(st);
-            } catch (Throwable t) {
-                throw Calls.propagate(t);
-            }
+        long st = state;
+        if (st != 0) {
+            state = 0;
+            OpusNative.opus_decoder_destroy(st);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.gateway.media.opus;
 
-import dev.gateway.media.opus.LibOpus.Calls;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 
 /**
@@ -17,8 +16,8 @@ import java.nio.ShortBuffer;
  * <p>One encoder per call direction. Loop-confined, not thread-safe. It owns native memory (the libopus state
  * and two direct buffers): {@link #close()} it; closing twice is harmless, using it after close is an
  * {@link IllegalStateException}. {@link #encode} copies through the two direct buffers made at construction and
- * allocates no buffers (JNA's interface mapping still boxes the call's arguments). Construction loads libopus
- * once per process, see {@link LibOpus}.
+ * calls libopus with their addresses ({@link OpusNative}, JNA direct mapping): it allocates nothing. Construction
+ * loads libopus once per process, see {@link LibOpus}.
  */
 public final class OpusEncoder implements AutoCloseable {
     /** Room for one packet: more than 60 ms at the 510 kbit/s maximum; RFC 6716 caps one frame at 1275 bytes. */
@@ -29,8 +28,11 @@ public final class OpusEncoder implements AutoCloseable {
     /** Native-order direct buffers handed to libopus; always used at position 0 with absolute bulk copies. */
     private final ShortBuffer pcm;
     private final ByteBuffer packet;
-    /** The libopus {@code OpusEncoder*} (a JNA {@code PointerByReference}); null once closed. */
-    private Object state;
+    /** Native addresses of {@link #pcm} and {@link #packet}, which the fields keep alive. */
+    private final long pcmAddress;
+    private final long packetAddress;
+    /** The libopus {@code OpusEncoder*}; 0 once closed. */
+    private long state;
 
     /**
      * @param inputSampleRate     8000, 12000, 16000, 24000 or 48000 Hz
@@ -59,16 +61,12 @@ public final class OpusEncoder implements AutoCloseable {
         this.pcm = ByteBuffer.allocateDirect(2 * inputSampleRate * MAX_FRAME_MS / 1000)
                 .order(ByteOrder.nativeOrder()).asShortBuffer();
         this.packet = ByteBuffer.allocateDirect(MAX_PACKET_BYTES);
-        IntBuffer error = IntBuffer.allocate(1);
-        Object created;
-        try {
-            created = (Object) Calls.ENCODER_CREATE.invokeExact(inputSampleRate, 1, LibOpus.OPUS_APPLICATION_VOIP,
-                    (Object) error);
-        } catch (Throwable t) {
-            throw Calls.propagate(t);
-        }
-        if (error.get(0) != OpusException.OPUS_OK || created == null) {
-            throw new OpusException(error.get(0), "opus_encoder_create", "rate " + inputSampleRate);
+        this.pcmAddress = LibOpus.address(pcm);
+        this.packetAddress = LibOpus.address(packet);
+        int[] error = new int[1];
+        long created = OpusNative.opus_encoder_create(inputSampleRate, 1, LibOpus.OPUS_APPLICATION_VOIP, error);
+        if (error[0] != OpusException.OPUS_OK || created == 0) {
+            throw new OpusException(error[0], "opus_encoder_create", "rate " + inputSampleRate);
         }
         this.state = created;
         try {
@@ -84,15 +82,20 @@ public final class OpusEncoder implements AutoCloseable {
     }
 
     private void ctl(int request, int value, String what) {
-        int rc;
-        try {
-            rc = (int) Calls.ENCODER_CTL.invokeExact(state, request, (Object) new Object[] {value});
-        } catch (Throwable t) {
-            throw Calls.propagate(t);
-        }
+        int rc = OpusNative.opus_encoder_ctl(state, request, value);
         if (rc != OpusException.OPUS_OK) {
             throw new OpusException(rc, "opus_encoder_ctl", what + " " + value);
         }
+    }
+
+    /** An {@code OPUS_GET_*} value, e.g. {@link LibOpus#OPUS_GET_BITRATE_REQUEST}: what libopus really uses. */
+    int get(int request) {
+        int[] value = new int[1];
+        int rc = OpusNative.opus_encoder_ctl(open(), request, value);
+        if (rc != OpusException.OPUS_OK) {
+            throw new OpusException(rc, "opus_encoder_ctl", "get " + request);
+        }
+        return value[0];
     }
 
     /** The input rate in Hz; 20 ms is {@code inputSampleRate() / 50} samples. */
@@ -110,7 +113,7 @@ public final class OpusEncoder implements AutoCloseable {
      * @throws OpusException            if libopus fails, e.g. {@code OPUS_BUFFER_TOO_SMALL} for a tiny maxBytes
      */
     public int encode(short[] pcm, int offset, int frameSamples, byte[] out, int outOff, int maxBytes) {
-        Object st = open();
+        long st = open();
         checkFrame(frameSamples);
         checkRange("pcm", pcm.length, offset, frameSamples);
         if (maxBytes <= 0) {
@@ -118,13 +121,9 @@ public final class OpusEncoder implements AutoCloseable {
         }
         checkRange("out", out.length, outOff, maxBytes);
         this.pcm.put(0, pcm, offset, frameSamples);
-        int n;
-        try {
-            n = (int) Calls.ENCODE.invokeExact(st, (Object) this.pcm, frameSamples, (Object) packet,
-                    Math.min(maxBytes, MAX_PACKET_BYTES));
-        } catch (Throwable t) {
-            throw Calls.propagate(t);
-        }
+        int n = OpusNative.opus_encode(st, pcmAddress, frameSamples, packetAddress,
+                Math.min(maxBytes, MAX_PACKET_BYTES));
+        Reference.reachabilityFence(this); // the direct buffers behind the addresses live until libopus returns
         if (n <= 0) {
             throw new OpusException(n, "opus_encode", frameSamples + " samples, " + maxBytes + " bytes of room");
         }
@@ -149,8 +148,8 @@ public final class OpusEncoder implements AutoCloseable {
         }
     }
 
-    private Object open() {
-        if (state == null) {
+    private long open() {
+        if (state == 0) {
             throw new IllegalStateException("encoder closed");
         }
         return state;
@@ -159,14 +158,10 @@ public final class OpusEncoder implements AutoCloseable {
     /** Frees the libopus state. Idempotent. The direct buffers go with this object's garbage collection. */
     @Override
     public void close() {
-        Object st = state;
-        if (st != null) {
-            state = null;
-            try {
-                Calls.ENCODER_DESTROY.invokeExact(st);
-            } catch (Throwable t) {
-                throw Calls.propagate(t);
-            }
+        long st = state;
+        if (st != 0) {
+            state = 0;
+            OpusNative.opus_encoder_destroy(st);
         }
     }
 
