@@ -6,7 +6,6 @@ import dev.gateway.agent.local.LocalAgentConfig;
 import dev.gateway.agent.room.LiveKitSettings;
 import dev.gateway.agent.room.RoomAgentFactory;
 import dev.gateway.sip.dispatch.DispatchResolver;
-import dev.gateway.media.endpoint.AddressBlock;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
 import dev.gateway.sip.api.HttpApi;
@@ -20,6 +19,7 @@ import dev.gateway.sip.config.GatewayConfig;
 import dev.gateway.sip.signalling.SignallingSettings;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.signalling.SipSignalling;
+import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
 import dev.gateway.sip.trunk.RateLimiter;
@@ -82,7 +82,7 @@ public final class Gateway {
         this.media = new MediaEngine(new MediaEngineConfig(config.rtp().bind(), config.rtp().portMin(),
                 config.rtp().portMax(), config.rtp().timeoutSeconds() * 1000L, config.rtp().jitterMinMs(),
                 config.rtp().jitterMaxMs(), 0, config.rtp().trustedMediaRanges().stream()
-                .map(c -> new AddressBlock(c.network(), c.prefixLength())).toList()), System::nanoTime);
+                .map(Cidr::toAddressBlock).toList()), System::nanoTime);
         String advertised = advertisedHost(config);
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
                 advertised, config.sip().userAgent()));

@@ -33,18 +33,27 @@ public final class AddressBlock {
 
     /** True when {@code address} is of the same family and its first {@code prefixLength} bits match. */
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress(); // a copy: asked for an unknown source only, never per packet of a latched one
-        if (a.length != network.length) {
+        // getAddress() copies: asked for an unknown source only, never per packet of a latched one
+        return contains(network, prefixLength, address.getAddress());
+    }
+
+    /**
+     * The one prefix match of the project (sip-gateway's trunk allow-lists use it too): true when {@code address}
+     * has {@code network}'s length (same family) and its first {@code prefixLength} bits equal {@code network}'s.
+     */
+    public static boolean contains(byte[] network, int prefixLength, byte[] address) {
+        if (address.length != network.length) {
             return false;
         }
         int full = prefixLength / 8;
         for (int i = 0; i < full; i++) {
-            if (a[i] != network[i]) {
+            if (address[i] != network[i]) {
                 return false;
             }
         }
         int rest = prefixLength % 8;
-        return rest == 0 || (a[full] & (0xFF00 >>> rest) & 0xFF) == (network[full] & 0xFF);
+        int mask = (0xFF00 >>> rest) & 0xFF;
+        return rest == 0 || (address[full] & mask) == (network[full] & mask);
     }
 
     @Override

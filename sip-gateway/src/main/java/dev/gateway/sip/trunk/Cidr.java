@@ -1,5 +1,6 @@
 package dev.gateway.sip.trunk;
 
+import dev.gateway.media.endpoint.AddressBlock;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -95,23 +96,12 @@ public record Cidr(InetAddress network, int prefixLength) {
 
     /** True if {@code address} lies in this block; false for the other address family. */
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
-        byte[] n = network.getAddress();
-        if (a.length != n.length) {
-            return false;
-        }
-        int full = prefixLength / 8;
-        for (int i = 0; i < full; i++) {
-            if (a[i] != n[i]) {
-                return false;
-            }
-        }
-        int rest = prefixLength % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int m = (0xFF << (8 - rest)) & 0xFF;
-        return (a[full] & m) == (n[full] & m);
+        return AddressBlock.contains(network.getAddress(), prefixLength, address.getAddress());
+    }
+
+    /** The same block for media's strict RTP latching ({@code rtp.trustedMediaRanges}). */
+    public AddressBlock toAddressBlock() {
+        return new AddressBlock(network, prefixLength);
     }
 
     @Override
