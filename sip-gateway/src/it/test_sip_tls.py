@@ -231,3 +231,159 @@ def test_a_missing_certificate_file_is_refused_at_start_naming_the_field(tmp_pat
     assert out.returncode != 0, text
     assert "sip.tls.certificate" in text and "does not exist" in text, text
     assert "Exception in thread" not in text and "\tat " not in text, "no stack trace for a config error:\n" + text
+
+
+# --------------------------------------------------------------------------- outbound calls over TLS
+class TlsUas:
+    """A minimal TLS SIP UAS (Python `ssl` server side) standing in for Twilio's termination: answers each INVITE
+    with 200 and an SDP naming `rtp_port`, and BYE with 200. Records what it received."""
+
+    def __init__(self, cert, key, rtp_port):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(str(cert), str(key))
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind((HOST, 0))
+        self.listener.listen(8)
+        self.listener.settimeout(0.5)
+        self.port = self.listener.getsockname()[1]
+        self.rtp_port = rtp_port
+        self.received = []
+        self.handshake_errors = []
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                raw, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._connection, args=(raw,), daemon=True).start()
+
+    def _connection(self, raw):
+        try:
+            self._serve_connection(raw)
+        except Exception as e:  # recorded for the test's report, never silent
+            import traceback
+            self.handshake_errors.append(traceback.format_exc())
+
+    def _serve_connection(self, raw):
+        try:
+            tls = self.ctx.wrap_socket(raw, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            self.handshake_errors.append(str(e))
+            return
+        conn = TlsSip.__new__(TlsSip)
+        conn.sock, conn.buf = tls, b""
+        tls.settimeout(0.5)
+        while not self._stop.is_set():
+            try:
+                msg = conn.read_message(1.0)
+            except AssertionError:
+                if conn.buf == b"" and self._closed(tls):
+                    return
+                continue
+            self.received.append(msg)
+            method = msg.split(" ", 1)[0]
+            if method == "INVITE":
+                body = ("v=0\r\no=uas 1 1 IN IP4 {h}\r\ns=-\r\nc=IN IP4 {h}\r\nt=0 0\r\nm=audio {p} RTP/AVP 0\r\n"
+                        "a=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n").format(h=HOST, p=self.rtp_port)
+                conn.send(self._response(msg, "200 OK", body, to_tag="uas1"))
+            elif method in ("BYE", "CANCEL", "OPTIONS"):
+                conn.send(self._response(msg, "200 OK"))
+
+    @staticmethod
+    def _closed(tls):
+        try:
+            return tls.fileno() < 0
+        except OSError:
+            return True
+
+    def _response(self, req, status, body="", to_tag=None):
+        head = req.split("\r\n\r\n", 1)[0].split("\r\n")
+        copy = [h for h in head[1:] if re.match(r"(?i)(via|from|to|call-id|cseq)\s*:", h)]
+        if to_tag:
+            copy = [h + (";tag=" + to_tag if re.match(r"(?i)to\s*:", h) and "tag=" not in h else "") for h in copy]
+        lines = ["SIP/2.0 " + status] + copy + ["Contact: <sip:uas@%s:%d;transport=tls>" % (HOST, self.port)]
+        if body:
+            lines.append("Content-Type: application/sdp")
+        lines.append("Content-Length: %d" % len(body.encode()))
+        return "\r\n".join(lines) + "\r\n\r\n" + body
+
+    def requests(self, method):
+        return [m for m in self.received if m.startswith(method + " ")]
+
+    def close(self):
+        self._stop.set()
+        self.listener.close()
+
+
+def _trust_store(tmp_path, cert):
+    store = tmp_path / "trunks.p12"
+    subprocess.run(["keytool", "-importcert", "-noprompt", "-alias", "trunk", "-file", str(cert), "-keystore",
+                    str(store), "-storetype", "PKCS12", "-storepass", "changeit"], check=True, capture_output=True)
+    return store
+
+
+def test_an_outbound_call_over_tls_leaves_from_the_tls_listener_and_checks_the_trunk_certificate(
+        livekit_server, gateway_factory, tmp_path, rtp_peer, monkeypatch):
+    from it_livekit import API_KEY, API_SECRET, api_call
+    trusted_cert, trusted_key = _make_cert(tmp_path, "trunk", "trunk.test")
+    stranger_cert, stranger_key = _make_cert(tmp_path, "stranger", "stranger.test")
+    store = _trust_store(tmp_path, trusted_cert)  # the trunk's CA, as the JDK's CA list holds Twilio's
+    monkeypatch.setenv("GATEWAY_JAVA_OPTS", "-Djavax.net.ssl.trustStore=%s -Djavax.net.ssl.trustStorePassword=changeit"
+                       % store)
+    cert, key = _make_cert(tmp_path, "server", "gateway-a.test")
+    tls_port = free_port(udp=False, tcp=True)
+    gw = gateway_factory({"sip": {"tls": {"port": tls_port, "certificate": str(cert), "privateKey": str(key)}},
+                          "livekit": {"url": livekit_server.ws_url, "apiKey": API_KEY, "apiSecret": API_SECRET}})
+    peer = rtp_peer("PCMU", 20)
+    uas = TlsUas(trusted_cert, trusted_key, peer.port)
+    impostor = TlsUas(stranger_cert, stranger_key, peer.port)
+    room = "tls-out-%04x" % random.getrandbits(16)
+    try:
+        def trunk(port):
+            async def fn(lk_, api):
+                return await lk_.sip.create_outbound_trunk(api.CreateSIPOutboundTrunkRequest(
+                    trunk=api.SIPOutboundTrunkInfo(name="tls-%d" % port, address="%s:%d" % (HOST, port),
+                                                   numbers=["+15550100"], transport=3)))  # SIP_TRANSPORT_TLS
+            return api_call(gw.base_url, fn)
+
+        def dial(t, identity):
+            async def fn(lk_, api):
+                return await lk_.sip.create_sip_participant(api.CreateSIPParticipantRequest(
+                    sip_trunk_id=t.sip_trunk_id, sip_call_to="+15550199", room_name=room,
+                    participant_identity=identity, wait_until_answered=True))
+            return api_call(gw.base_url, fn, 40)
+
+        info = dial(trunk(uas.port), "callee-tls")
+        assert info.sip_call_id, info
+        assert not uas.handshake_errors, uas.handshake_errors
+        invite = uas.requests("INVITE")[0]
+        via = _header(invite, "Via")
+        assert via.startswith("SIP/2.0/TLS") and (":%d" % tls_port) in via, "Via must name the TLS listener: " + via
+        contact = _header(invite, "Contact")
+        assert "transport=tls" in contact and (":%d" % tls_port) in contact, contact
+        wait_until(lambda: uas.requests("ACK"), 10, message="the ACK over the same TLS connection")
+
+        async def delete(lk_, api):
+            return await lk_.room.delete_room(api.DeleteRoomRequest(room=room))
+        api_call(livekit_server.http_url, delete)
+        wait_until(lambda: uas.requests("BYE"), 10, message="BYE over TLS after the room is deleted")
+        gw.wait_no_calls(10)
+
+        # a trunk whose certificate no trusted CA signed: the handshake fails, no INVITE is ever sent in clear
+        failed = None
+        try:
+            dial(trunk(impostor.port), "callee-impostor")
+        except Exception as e:  # the SDK raises its TwirpError; the message is checked below
+            failed = e
+        assert failed is not None, "a call to a trunk with an untrusted certificate must fail"
+        assert not impostor.requests("INVITE"), "no INVITE may reach an unverified peer"
+        assert impostor.handshake_errors, "the gateway must have refused the impostor's certificate in the handshake"
+        gw.wait_no_calls(10)
+    finally:
+        uas.close()
+        impostor.close()

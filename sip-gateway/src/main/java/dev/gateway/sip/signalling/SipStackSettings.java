@@ -1,6 +1,7 @@
 package dev.gateway.sip.signalling;
 
 import dev.gateway.sip.tls.SipTlsKeys;
+import dev.gateway.sip.tls.SipTlsProcessorFactory;
 import java.util.Properties;
 
 /**
@@ -36,9 +37,9 @@ final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "true");
         if (tls != null) {
             // Our certificate from PEM files (reloaded when they change) and the JDK's CAs for trunks we call.
-            // The NIO transports: the only TLS transport of the RI that takes its keys from the provider below.
-            p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
-                    "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+            // The NIO transports: the only TLS transport of the RI that takes its keys from the provider below
+            // (with a fix for outbound TLS connections, see KeptConnectionsNioHandler).
+            p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", SipTlsProcessorFactory.class.getName());
             p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", SipTlsKeys.class.getName());
             p.setProperty(SipTlsKeys.CERTIFICATE_PROPERTY, tls.certificate().toString());
             p.setProperty(SipTlsKeys.KEY_PROPERTY, tls.privateKey().toString());
