@@ -16,6 +16,7 @@ import dev.gateway.sip.call.CallSettings;
 import dev.gateway.sip.call.CallSweeper;
 import dev.gateway.sip.call.InviteAdmission;
 import dev.gateway.sip.config.GatewayConfig;
+import dev.gateway.sip.config.SipTlsConfig;
 import dev.gateway.sip.signalling.SignallingSettings;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.signalling.SipSignalling;
@@ -84,8 +85,10 @@ public final class Gateway {
                 config.rtp().jitterMaxMs(), 0, config.rtp().trustedMediaRanges().stream()
                 .map(Cidr::toAddressBlock).toList()), System::nanoTime);
         String advertised = advertisedHost(config);
+        SipTlsConfig tls = config.sip().tls();
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
-                advertised, config.sip().userAgent()));
+                advertised, config.sip().userAgent(), tls == null ? null
+                : new SignallingSettings.Tls(tls.port(), Path.of(tls.certificate()), Path.of(tls.privateKey()))));
         this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
         this.http = config.http().port() == 0 ? null
                 : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);

@@ -79,7 +79,7 @@ final class OutboundInvite {
                 sip.headers().createCSeqHeader(number, Request.INVITE),
                 sip.headers().createFromHeader(sip.addresses().createAddress(fromUri), fromTag),
                 sip.headers().createToHeader(sip.addresses().createAddress(target), null),
-                List.of(sip.headers().createViaHeader(sip.advertisedHost(), sip.port(), transport, null)),
+                List.of(sip.headers().createViaHeader(sip.advertisedHost(), sip.port(transport), transport, null)),
                 sip.headers().createMaxForwardsHeader(70));
         request.addHeader(sip.contact(transport));
         request.setHeader(sip.headers().createUserAgentHeader(List.of(sip.userAgent())));

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
+import dev.gateway.sip.tls.PemCredentials;
+import dev.gateway.sip.tls.TlsCredentialsException;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.TrunkPreset;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -126,12 +128,33 @@ public final class ConfigLoader {
         String external = n.string(d.externalAddress(), "externalAddress");
         String userAgent = n.string(d.userAgent(), "userAgent");
         int sessionExpires = n.integer(d.sessionExpiresSeconds(), "sessionExpiresSeconds");
+        SipTlsConfig tls = n.has("tls") ? sipTls(n.object("tls")) : null;
         n.finish();
         try {
-            return new SipConfig(bind, port, external, userAgent, sessionExpires);
+            return new SipConfig(bind, port, external, userAgent, sessionExpires, tls);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
+    }
+
+    private static SipTlsConfig sipTls(ConfigNode n) throws ConfigException {
+        int port = n.integer(SipTlsConfig.DEFAULT_PORT, "port");
+        String certificate = n.string(null, "certificate");
+        String privateKey = n.string(null, "privateKey", "private_key");
+        n.finish();
+        SipTlsConfig tls;
+        try {
+            tls = new SipTlsConfig(port, certificate, privateKey);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+        try {
+            PemCredentials.read(Path.of(certificate), Path.of(privateKey)); // refused now, not at the first caller
+        } catch (TlsCredentialsException e) {
+            String field = e.file().equals(Path.of(certificate)) ? "certificate" : "privateKey";
+            throw new ConfigException(n.child(field), e.getMessage(), e);
+        }
+        return tls;
     }
 
     private static RtpConfig rtp(ConfigNode n) throws ConfigException {

@@ -16,10 +16,12 @@ import java.util.Objects;
  *                              null = the bound or primary address
  * @param userAgent             User-Agent/Server header value, default {@code gateway}
  * @param sessionExpiresSeconds RFC 4028 session interval we ask for, default 1800 (minimum 90, RFC 4028 Min-SE)
+ * @param tls                   SIP over TLS on its own port, or null (the default) for none
  */
-public record SipConfig(String bind, int port, String externalAddress, String userAgent, int sessionExpiresSeconds) {
+public record SipConfig(String bind, int port, String externalAddress, String userAgent, int sessionExpiresSeconds,
+                        SipTlsConfig tls) {
 
-    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800);
+    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800, null);
 
     public SipConfig {
         Objects.requireNonNull(bind, "bind");
@@ -32,5 +34,7 @@ public record SipConfig(String bind, int port, String externalAddress, String us
                 "must be non-empty printable text");
         check(sessionExpiresSeconds >= 90, "sessionExpiresSeconds",
                 "must be at least 90 (RFC 4028 Min-SE), got " + sessionExpiresSeconds);
+        check(tls == null || tls.port() != port, "tls.port", "must differ from sip.port (" + port
+                + "), which TCP uses already");
     }
 }

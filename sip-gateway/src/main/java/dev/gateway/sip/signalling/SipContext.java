@@ -29,17 +29,26 @@ public final class SipContext {
     private final MessageFactory messages;
     private final String advertisedHost;
     private final int port;
+    private final int tlsPort;
     private final String userAgent;
     private final System.Logger log = System.getLogger("sip");
 
+    /** Without a TLS listener. */
     public SipContext(SipProvider provider, AddressFactory addresses, HeaderFactory headers, MessageFactory messages,
                String advertisedHost, int port, String userAgent) {
+        this(provider, addresses, headers, messages, advertisedHost, port, 0, userAgent);
+    }
+
+    /** {@code tlsPort} is the TLS listener's port, 0 when there is none. */
+    public SipContext(SipProvider provider, AddressFactory addresses, HeaderFactory headers, MessageFactory messages,
+               String advertisedHost, int port, int tlsPort, String userAgent) {
         this.provider = provider;
         this.addresses = addresses;
         this.headers = headers;
         this.messages = messages;
         this.advertisedHost = advertisedHost;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.userAgent = userAgent;
     }
 
@@ -52,10 +61,15 @@ public final class SipContext {
     /** The SIP port we listen on (UDP and TCP). */
     public int port() { return port; }
 
+    /** The port of {@code transport}: the TLS listener's for "tls" (when there is one), else {@link #port()}. */
+    public int port(String transport) {
+        return tlsPort != 0 && "tls".equalsIgnoreCase(transport) ? tlsPort : port;
+    }
+
     /** Our Contact for a dialog whose request came over {@code transport}. */
     public ContactHeader contact(String transport) throws ParseException {
         SipURI uri = addresses.createSipURI("gateway", advertisedHost);
-        uri.setPort(port);
+        uri.setPort(port(transport));
         if (transport != null && !transport.equalsIgnoreCase("udp")) {
             uri.setTransportParam(transport.toLowerCase());
         }

@@ -58,7 +58,7 @@ public final class SipSignalling implements SipListener {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            Properties properties = SipStackSettings.properties("gateway-" + settings.port());
+            Properties properties = SipStackSettings.properties("gateway-" + settings.port(), settings.tls());
             stack = factory.createSipStack(properties);
             ListeningPoint udp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.UDP);
             ListeningPoint tcp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.TCP);
@@ -67,13 +67,21 @@ public final class SipSignalling implements SipListener {
             tcp.setSentBy(sentBy);
             SipProvider provider = stack.createSipProvider(udp);
             provider.addListeningPoint(tcp);
+            String transports = "UDP, TCP";
+            if (settings.tls() != null) {
+                ListeningPoint tls = stack.createListeningPoint(settings.bind(), settings.tls().port(), ListeningPoint.TLS);
+                tls.setSentBy(settings.advertisedHost() + ":" + settings.tls().port());
+                provider.addListeningPoint(tls);
+                transports += "; TLS on " + settings.tls().port();
+            }
             provider.addSipListener(this);
             context = new SipContext(provider, factory.createAddressFactory(), factory.createHeaderFactory(),
-                    factory.createMessageFactory(), settings.advertisedHost(), settings.port(), settings.userAgent());
+                    factory.createMessageFactory(), settings.advertisedHost(), settings.port(),
+                    settings.tls() == null ? 0 : settings.tls().port(), settings.userAgent());
             stack.start();
             executor.start();
             LOG.log(System.Logger.Level.INFO, "SIP listening on " + settings.bind() + ":" + settings.port()
-                    + " (UDP, TCP), advertising " + sentBy);
+                    + " (" + transports + "), advertising " + sentBy);
             return context;
         } catch (Exception e) {
             stop();

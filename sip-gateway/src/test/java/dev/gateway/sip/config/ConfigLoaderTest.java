@@ -207,7 +207,27 @@ class ConfigLoaderTest {
                         "trunks.inbound[0].allowedNumbers", "given together with 'allowed_numbers'"),
                 bad("duplicate trunk ids", "trunks:\n  inbound:\n    - sip_trunk_id: A\n    - sip_trunk_id: A\n",
                         "trunks.inbound[1].sip_trunk_id", "already used by trunks.inbound[0]"),
+                bad("tls without files", "sip:\n  tls: {port: 5061}\n", "sip.tls.certificate", "is required"),
+                bad("tls on the TCP port", "sip:\n  port: 5070\n  tls: {port: 5070, certificate: " + pem("rsa.crt")
+                        + ", privateKey: " + pem("rsa-pkcs8.key") + "}\n", "sip.tls.port", "must differ from sip.port"),
+                bad("tls certificate missing", "sip:\n  tls: {certificate: /nonexistent/c.pem, privateKey: "
+                        + pem("rsa-pkcs8.key") + "}\n", "sip.tls.certificate", "/nonexistent/c.pem does not exist"),
+                bad("tls key of another certificate", "sip:\n  tls: {certificate: " + pem("rsa.crt")
+                        + ", privateKey: " + pem("ec-sec1.key") + "}\n", "sip.tls.privateKey",
+                        "is not the private key of the certificate"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
+    }
+
+    private static String pem(String name) {
+        return dev.gateway.sip.tls.PemCredentialsTest.file(name).toString();
+    }
+
+    @Test
+    void tlsListenerDefaultsToPort5061() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("sip:\n  tls: {certificate: " + pem("ec.crt") + ", private_key: "
+                + pem("ec-sec1.key") + "}\n", "yaml", Map.of());
+        assertEquals(new SipTlsConfig(5061, pem("ec.crt"), pem("ec-sec1.key")), c.sip().tls());
+        assertEquals(null, ConfigLoader.parse("sip: {port: 5060}\n", "yaml", Map.of()).sip().tls());
     }
 
     private static Arguments bad(String name, String yaml, String field, String reasonFragment) {
