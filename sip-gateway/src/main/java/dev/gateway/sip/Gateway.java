@@ -22,6 +22,7 @@ import dev.gateway.sip.signalling.SipSignalling;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
+import dev.gateway.sip.trunk.OutboundTrunk;
 import dev.gateway.sip.trunk.RateLimiter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import dev.gateway.sip.store.SipStore;
 import dev.gateway.sip.call.OutboundCalls;
+import dev.gateway.sip.call.TransferPolicy;
 import dev.gateway.sip.api.twirp.AccessTokenVerifier;
 import dev.gateway.sip.api.twirp.CallControlService;
 import dev.gateway.sip.api.twirp.LiveKitProxy;
@@ -131,7 +133,8 @@ public final class Gateway {
                     config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
                     config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
                     config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
-                    signalling.executor(), System::currentTimeMillis);
+                    signalling.executor(), System::currentTimeMillis,
+                    new TransferPolicy(() -> store.snapshot().inbound()));
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
                     config.dispatchRules(), Clock.systemUTC());
             routing.set(routing(store.snapshot()));
@@ -166,7 +169,26 @@ public final class Gateway {
             LOG.log(System.Logger.Level.WARNING, "no inbound trunks configured: accepting calls from anyone "
                     + "(add trunks.inbound with allowed_addresses, or preset: twilio, before exposing this port)");
         }
+        warnOpenDestinations();
         LOG.log(System.Logger.Level.INFO, "gateway ready: max " + config.limits().maxCalls() + " calls");
+    }
+
+    /** One WARNING per kind naming the configured trunks that may dial or transfer anywhere (toll fraud). */
+    private void warnOpenDestinations() {
+        List<String> dialAnywhere = config.trunks().outbound().stream()
+                .filter(t -> !t.dialPolicy().allowedDestinations().restricted()).map(OutboundTrunk::displayName).toList();
+        if (!dialAnywhere.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "outbound trunks without allowed_destinations may dial any number "
+                    + "(premium and international included): " + dialAnywhere + "; set e.g. allowed_destinations: "
+                    + "[\"+1*\"], or [\"*\"] to allow everything");
+        }
+        List<String> transferAnywhere = config.trunks().inbound().stream()
+                .filter(t -> !t.allowedTransferDestinations().restricted()).map(InboundTrunk::displayName).toList();
+        if (!transferAnywhere.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "inbound trunks without allowed_transfer_destinations may transfer "
+                    + "callers to any number or SIP address: " + transferAnywhere
+                    + "; set allowed_transfer_destinations ([] for none)");
+        }
     }
 
     /**

@@ -207,6 +207,17 @@ class ConfigLoaderTest {
                         "trunks.inbound[0].allowedNumbers", "given together with 'allowed_numbers'"),
                 bad("duplicate trunk ids", "trunks:\n  inbound:\n    - sip_trunk_id: A\n    - sip_trunk_id: A\n",
                         "trunks.inbound[1].sip_trunk_id", "already used by trunks.inbound[0]"),
+                bad("destination with * inside", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "allowed_destinations: ['+1*900']}\n", "trunks.outbound[0].allowed_destinations[0]",
+                        "'*' may only end the pattern"),
+                bad("destination bad host", "trunks:\n  inbound:\n    - allowed_transfer_destinations: "
+                        + "['*@bad host']\n", "trunks.inbound[0].allowed_transfer_destinations[0]",
+                        "must be a host name"),
+                bad("negative concurrent cap", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "maxConcurrentCalls: -1}\n", "trunks.outbound[0].maxConcurrentCalls", "0 (no cap) or more"),
+                bad("rate cap not a number", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "max_calls_per_minute: many}\n", "trunks.outbound[0].max_calls_per_minute",
+                        "expected an integer"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
     }
 
@@ -222,6 +233,36 @@ class ConfigLoaderTest {
         assertTrue(e.reason().contains(reasonFragment), e.getMessage());
         assertEquals(field.isEmpty() ? "config: " + e.reason() : "config: " + field + ": " + e.reason(),
                 e.getMessage());
+    }
+
+    @Test
+    void destinationListsAndCallCapsPerTrunk() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                trunks:
+                  inbound:
+                    - {name: closed, allowed_transfer_destinations: []}
+                    - {name: pbx, allowedTransferDestinations: ["*@pbx.example.com", "+1*"]}
+                    - {name: open}
+                  outbound:
+                    - {name: us, address: a.example, numbers: ["+15105550100"], allowed_destinations: ["+1*"],
+                       max_concurrent_calls: 2, max_calls_per_minute: 30}
+                    - {name: legacy, address: b.example, numbers: ["+15105550100"]}
+                """, "yaml", Map.of());
+        InboundTrunk closed = c.trunks().inbound().get(0);
+        assertTrue(closed.allowedTransferDestinations().restricted());
+        assertFalse(closed.allowedTransferDestinations().allowsTarget("tel:+15105550111", null));
+        InboundTrunk pbx = c.trunks().inbound().get(1);
+        assertTrue(pbx.allowedTransferDestinations().allowsTarget("sip:alice@pbx.example.com", null));
+        assertTrue(pbx.allowedTransferDestinations().allowsTarget("tel:+15105550111", null));
+        assertFalse(pbx.allowedTransferDestinations().allowsTarget("tel:+4420", null));
+        assertFalse(c.trunks().inbound().get(2).allowedTransferDestinations().restricted());
+
+        OutboundTrunk us = c.trunks().outbound().get(0);
+        assertEquals(2, us.dialPolicy().maxConcurrentCalls());
+        assertEquals(30, us.dialPolicy().maxCallsPerMinute());
+        assertTrue(us.dialPolicy().allowedDestinations().allowsNumber("+15105550111"));
+        assertFalse(us.dialPolicy().allowedDestinations().allowsNumber("+882100"));
+        assertEquals(dev.gateway.sip.trunk.DialPolicy.OPEN, c.trunks().outbound().get(1).dialPolicy());
     }
 
     @Test
