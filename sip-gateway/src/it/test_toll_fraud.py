@@ -204,6 +204,26 @@ def test_max_concurrent_calls_and_max_calls_per_minute(lk, gateway_factory, carr
     assert "trunk=two-a-minute to=+15550203 (resource_exhausted)" in log, log[-3000:]
 
 
+def test_api_created_trunk_follows_trunks_defaults(lk, gateway_factory, carriers):
+    """LiveKit's SIPOutboundTrunkInfo has no allow-list field, so a trunk created through the SIP API (sip.admin)
+    is held to trunks.defaults: a sip.call token cannot dial a premium number through it."""
+    server, _ = lk
+    carrier = carriers(busy=True)
+    gw = gateway_factory({"livekit": {"url": server.ws_url, "apiKey": API_KEY, "apiSecret": API_SECRET},
+                          "trunks": {"outbound": [], "defaults": {"allowed_destinations": ALLOWED}}})
+
+    async def create(lk_, api):
+        return await lk_.sip.create_outbound_trunk(api.CreateSIPOutboundTrunkRequest(trunk=api.SIPOutboundTrunkInfo(
+            name="api-carrier", address="%s:%d" % (HOST, carrier.port), numbers=[CALLER_ID])))
+    trunk = api_call(gw.base_url, create)
+    room = "fraud-api-" + _rand()
+    e = _refused(gw, trunk.sip_trunk_id, PREMIUM, room)
+    assert e.code == "permission_denied" and "api-carrier" in e.message, (e.code, e.message)
+    _dial(gw, trunk.sip_trunk_id, "+442079460000", room)
+    carrier.wait_called("+442079460000")
+    assert [u for u, _ in carrier.called()] == ["+442079460000"], carrier.called()
+
+
 # =========================================================================== transfers
 TRANSFER_RULES = ["*@127.0.0.1", "+4420*"]  # the test's PBX host, and London numbers as tel:
 REFUSED_TARGETS = ["tel:" + PREMIUM, "sip:+19005550100@evil.example.net", "sip:%2B882161234567@evil.example.net"]

@@ -24,6 +24,7 @@ import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
 import dev.gateway.sip.trunk.OutboundTrunk;
 import dev.gateway.sip.trunk.RateLimiter;
+import dev.gateway.sip.trunk.TrunkDefaults;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -134,7 +135,7 @@ public final class Gateway {
                     config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
                     config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
                     signalling.executor(), System::currentTimeMillis,
-                    new TransferPolicy(() -> store.snapshot().inbound()));
+                    new TransferPolicy(() -> store.snapshot().inbound(), config.trunks().defaults()));
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
                     config.dispatchRules(), Clock.systemUTC());
             routing.set(routing(store.snapshot()));
@@ -147,7 +148,8 @@ public final class Gateway {
                     : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
             signalling.calls(new InviteAdmission(services, routing::get, limiter, draining::get));
             sweeper.start();
-            OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
+            OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound(),
+                    config.trunks().defaults(), System::nanoTime);
             // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
             new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
                     OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
@@ -173,21 +175,32 @@ public final class Gateway {
         LOG.log(System.Logger.Level.INFO, "gateway ready: max " + config.limits().maxCalls() + " calls");
     }
 
-    /** One WARNING per kind naming the configured trunks that may dial or transfer anywhere (toll fraud). */
+    /**
+     * One WARNING per kind naming the configured trunks that may dial or transfer anywhere (toll fraud), and one when
+     * the trunks the SIP API creates may (they have no fields of their own: {@code trunks.defaults} applies).
+     */
     private void warnOpenDestinations() {
+        TrunkDefaults defaults = config.trunks().defaults();
         List<String> dialAnywhere = config.trunks().outbound().stream()
-                .filter(t -> !t.dialPolicy().allowedDestinations().restricted()).map(OutboundTrunk::displayName).toList();
+                .filter(t -> !defaults.dialPolicyOf(t).allowedDestinations().restricted())
+                .map(OutboundTrunk::displayName).toList();
         if (!dialAnywhere.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "outbound trunks without allowed_destinations may dial any number "
                     + "(premium and international included): " + dialAnywhere + "; set e.g. allowed_destinations: "
                     + "[\"+1*\"], or [\"*\"] to allow everything");
         }
         List<String> transferAnywhere = config.trunks().inbound().stream()
-                .filter(t -> !t.allowedTransferDestinations().restricted()).map(InboundTrunk::displayName).toList();
+                .filter(t -> !defaults.transfersOf(t).restricted()).map(InboundTrunk::displayName).toList();
         if (!transferAnywhere.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "inbound trunks without allowed_transfer_destinations may transfer "
                     + "callers to any number or SIP address: " + transferAnywhere
                     + "; set allowed_transfer_destinations ([] for none)");
+        }
+        if (config.livekit() != null && (!defaults.dialPolicy().allowedDestinations().restricted()
+                || !defaults.allowedTransferDestinations().restricted())) {
+            LOG.log(System.Logger.Level.WARNING, "trunks created through the SIP API follow trunks.defaults, which "
+                    + "sets no allowed_destinations / allowed_transfer_destinations: they may dial or transfer to "
+                    + "any number");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.gateway.agent.RoomTarget;
 import dev.gateway.sip.trunk.DialPolicy;
 import dev.gateway.sip.trunk.OutboundTrunk;
 import dev.gateway.sip.trunk.TrunkCallLimits;
+import dev.gateway.sip.trunk.TrunkDefaults;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * Places calls through outbound trunks (LiveKit's CreateSIPParticipant): the callee joins the named room as a
  * participant of kind {@code sip} once the room is ready, then the INVITE goes out. Before anything is set up,
- * the trunk's {@link DialPolicy} is applied: a number outside its {@code allowed_destinations} is refused
+ * the trunk's {@link DialPolicy} (completed by {@code trunks.defaults}) is applied: a number outside its {@code allowed_destinations} is refused
  * ({@code permission_denied}), and so is a call over its {@code max_concurrent_calls} or
  * {@code max_calls_per_minute} ({@code resource_exhausted}), each with one WARNING line naming trunk and number.
  *
@@ -27,17 +28,23 @@ public final class OutboundCalls {
 
     private final CallServices services;
     private final Supplier<List<OutboundTrunk>> trunks;
+    private final TrunkDefaults defaults;
     private final TrunkCallLimits limits = new TrunkCallLimits();
     private final LongSupplier nanos;
 
     public OutboundCalls(CallServices services, Supplier<List<OutboundTrunk>> trunks) {
-        this(services, trunks, System::nanoTime);
+        this(services, trunks, TrunkDefaults.NONE, System::nanoTime);
     }
 
-    /** @param nanos monotonic nanoseconds for the per-minute cap (injected so tests control time) */
-    public OutboundCalls(CallServices services, Supplier<List<OutboundTrunk>> trunks, LongSupplier nanos) {
+    /**
+     * @param defaults what trunks without their own allow-list or caps are held to ({@code trunks.defaults})
+     * @param nanos    monotonic nanoseconds for the per-minute cap (injected so tests control time)
+     */
+    public OutboundCalls(CallServices services, Supplier<List<OutboundTrunk>> trunks, TrunkDefaults defaults,
+                         LongSupplier nanos) {
         this.services = services;
         this.trunks = trunks;
+        this.defaults = defaults;
         this.nanos = nanos;
     }
 
@@ -77,7 +84,7 @@ public final class OutboundCalls {
             throw new Refused("invalid_argument", "sip_number " + caller + " is not one of trunk " + trunk.name()
                     + "'s numbers " + trunk.numbers());
         }
-        DialPolicy policy = trunk.dialPolicy();
+        DialPolicy policy = defaults.dialPolicyOf(trunk);
         if (!policy.allowedDestinations().allowsNumber(to)) {
             throw refuse(trunk, to, "permission_denied", to + " is not in the allowed_destinations of trunk "
                     + trunk.displayName());

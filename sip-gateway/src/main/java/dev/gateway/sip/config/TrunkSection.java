@@ -7,6 +7,7 @@ import dev.gateway.sip.trunk.DialPolicy;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.OutboundTrunk;
 import dev.gateway.sip.trunk.Transport;
+import dev.gateway.sip.trunk.TrunkDefaults;
 import dev.gateway.sip.trunk.TrunkPreset;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,15 @@ final class TrunkSection {
                     password, headers, dialPolicy));
         }
         return out;
+    }
+
+    /** {@code trunks.defaults}: the toll-fraud fields of both trunk kinds, for trunks that set none. */
+    static TrunkDefaults defaults(ConfigNode t) throws ConfigException {
+        DialPolicy dialPolicy = new DialPolicy(destinations(t, "allowed_destinations", "allowedDestinations"),
+                cap(t, "max_concurrent_calls", "maxConcurrentCalls"), cap(t, "max_calls_per_minute", "maxCallsPerMinute"));
+        DestinationList transfers = destinations(t, "allowed_transfer_destinations", "allowedTransferDestinations");
+        t.finish();
+        return new TrunkDefaults(dialPolicy, transfers);
     }
 
     /** A destination allow-list: absent = {@link DestinationList#UNRESTRICTED}, {@code []} = nothing allowed. */

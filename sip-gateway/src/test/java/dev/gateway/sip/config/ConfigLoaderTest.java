@@ -218,6 +218,8 @@ class ConfigLoaderTest {
                 bad("rate cap not a number", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
                         + "max_calls_per_minute: many}\n", "trunks.outbound[0].max_calls_per_minute",
                         "expected an integer"),
+                bad("unknown default", "trunks:\n  defaults: {allowed_numbers: []}\n", "trunks.defaults.allowed_numbers",
+                        "unknown"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
     }
 
@@ -263,6 +265,37 @@ class ConfigLoaderTest {
         assertTrue(us.dialPolicy().allowedDestinations().allowsNumber("+15105550111"));
         assertFalse(us.dialPolicy().allowedDestinations().allowsNumber("+882100"));
         assertEquals(dev.gateway.sip.trunk.DialPolicy.OPEN, c.trunks().outbound().get(1).dialPolicy());
+    }
+
+    @Test
+    void trunkDefaultsFillWhatATrunkLeavesOut() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                trunks:
+                  defaults: {allowed_destinations: ["+1*"], max_concurrent_calls: 5, max_calls_per_minute: 60,
+                             allowed_transfer_destinations: []}
+                  inbound:
+                    - {name: own, allowed_transfer_destinations: ["+4420*"]}
+                    - {name: bare}
+                  outbound:
+                    - {name: own, address: a.example, numbers: ["1"], allowed_destinations: ["+44*"],
+                       max_concurrent_calls: 2}
+                    - {name: bare, address: b.example, numbers: ["1"]}
+                """, "yaml", Map.of());
+        dev.gateway.sip.trunk.TrunkDefaults d = c.trunks().defaults();
+        var own = d.dialPolicyOf(c.trunks().outbound().get(0));
+        assertTrue(own.allowedDestinations().allowsNumber("+447700900123"));
+        assertFalse(own.allowedDestinations().allowsNumber("+15105550100"), "the trunk's own list replaces the default");
+        assertEquals(2, own.maxConcurrentCalls());
+        assertEquals(60, own.maxCallsPerMinute(), "a cap the trunk leaves at 0 comes from the defaults");
+        var bare = d.dialPolicyOf(c.trunks().outbound().get(1));
+        assertTrue(bare.allowedDestinations().allowsNumber("+15105550100"));
+        assertFalse(bare.allowedDestinations().allowsNumber("+882161234567"));
+        assertEquals(5, bare.maxConcurrentCalls());
+        assertTrue(d.transfersOf(c.trunks().inbound().get(0)).allowsTarget("tel:+442079460000", null));
+        assertFalse(d.transfersOf(c.trunks().inbound().get(1)).allowsTarget("tel:+442079460000", null),
+                "defaults: [] allows no transfer");
+        assertEquals(dev.gateway.sip.trunk.TrunkDefaults.NONE, ConfigLoader.parse("sip: {port: 5060}\n", "yaml",
+                Map.of()).trunks().defaults());
     }
 
     @Test
