@@ -138,12 +138,14 @@ public abstract class Call implements SipCallEvents {
 
     /**
      * Why this call may not be transferred to {@code target} (its trunk's destination allow-list), or null when it
-     * may. A refusal is logged here, once per request (WARNING, with the trunk and the target). Any thread.
+     * may. A refusal is logged here, once per request (WARNING, with the trunk and the target; at most 10 lines per
+     * 10 s). Any thread.
      */
     public String transferRefusal(String target) {
         String refused = transferPolicy.refusal(info.trunkId(), outboundTrunk(), target);
         if (refused != null) {
-            LOG.log(System.Logger.Level.WARNING, "[" + id + "] transfer refused: " + refused);
+            transferPolicy.logRefusal("[" + id + "] transfer refused: trunk=" + info.trunkId() + " to=" + target + ": "
+                    + refused);
         }
         return refused;
     }

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * participant of kind {@code sip} once the room is ready, then the INVITE goes out. Before anything is set up,
  * the trunk's {@link DialPolicy} (completed by {@code trunks.defaults}) is applied: a number outside its {@code allowed_destinations} is refused
  * ({@code permission_denied}), and so is a call over its {@code max_concurrent_calls} or
- * {@code max_calls_per_minute} ({@code resource_exhausted}), each with one WARNING line naming trunk and number.
+ * {@code max_calls_per_minute} ({@code resource_exhausted}), each with one WARNING line naming trunk and number
+ * ({@link RefusalLog}: at most 10 lines per 10 s).
  *
  * <p>Threading: thread-safe; returns at once (dialing happens on the new call's loop).
  */
@@ -31,6 +32,7 @@ public final class OutboundCalls {
     private final TrunkDefaults defaults;
     private final TrunkCallLimits limits = new TrunkCallLimits();
     private final LongSupplier nanos;
+    private final RefusalLog refusals;
 
     public OutboundCalls(CallServices services, Supplier<List<OutboundTrunk>> trunks) {
         this(services, trunks, TrunkDefaults.NONE, System::nanoTime);
@@ -46,6 +48,7 @@ public final class OutboundCalls {
         this.trunks = trunks;
         this.defaults = defaults;
         this.nanos = nanos;
+        this.refusals = new RefusalLog(LOG, nanos);
     }
 
     /** A call that was started: its gateway id, SIP Call-ID and how dialing ends. */
@@ -115,9 +118,9 @@ public final class OutboundCalls {
         return limits.active(trunkId);
     }
 
-    private static Refused refuse(OutboundTrunk trunk, String to, String code, String why) {
-        LOG.log(System.Logger.Level.WARNING, "outbound call refused: trunk=" + trunk.displayName() + " to=" + to
-                + " (" + code + "): " + why);
+    private Refused refuse(OutboundTrunk trunk, String to, String code, String why) {
+        refusals.refused("outbound call refused: trunk=" + trunk.displayName() + " to=" + to + " (" + code + "): "
+                + why);
         return new Refused(code, why);
     }
 }

@@ -21,8 +21,11 @@ public final class TransferPolicy {
     /** Every target allowed (tests). */
     public static final TransferPolicy UNRESTRICTED = new TransferPolicy(List::of, TrunkDefaults.NONE);
 
+    private static final System.Logger LOG = System.getLogger("call");
+
     private final Supplier<List<InboundTrunk>> inboundTrunks;
     private final TrunkDefaults defaults;
+    private final RefusalLog refusals = new RefusalLog(LOG, System::nanoTime);
 
     /**
      * @param inboundTrunks the inbound trunks now (empty = the open trunk, held to the defaults)
@@ -31,6 +34,11 @@ public final class TransferPolicy {
     public TransferPolicy(Supplier<List<InboundTrunk>> inboundTrunks, TrunkDefaults defaults) {
         this.inboundTrunks = inboundTrunks;
         this.defaults = defaults;
+    }
+
+    /** One WARNING line for a refused transfer (at most 10 per 10 s, see {@link RefusalLog}). */
+    void logRefusal(String line) {
+        refusals.refused(line);
     }
 
     /**

@@ -50,6 +50,11 @@ class ConfigLoaderTest {
         assertEquals(Transport.UDP, out.transport());
         assertTrue(out.id().matches("ST_[0-9a-f]{12}"), out.id());
         assertFalse(out.toString().contains("change-me"), "password hidden from logs");
+        assertEquals(10, out.dialPolicy().maxConcurrentCalls());
+        assertEquals(60, out.dialPolicy().maxCallsPerMinute());
+        assertTrue(out.dialPolicy().allowedDestinations().allowsNumber("+15105550100"));
+        assertFalse(out.dialPolicy().allowedDestinations().allowsNumber("+882161234567"));
+        assertTrue(in.allowedTransferDestinations().allowsTarget("sip:ops@pbx.example.com", null));
 
         DispatchRule rule = c.dispatchRules().get(0);
         assertEquals(new DispatchRule.Individual("phone-call-", ""), rule.rule());
