@@ -92,30 +92,33 @@ public final class OutboundCalls {
             throw refuse(trunk, to, "permission_denied", to + " is not in the allowed_destinations of trunk "
                     + trunk.displayName());
         }
+        if (!services.registry().reserve()) {
+            throw new Refused("resource_exhausted", "the gateway is at limits.maxCalls");
+        }
         limits.retainOnly(all.stream().map(OutboundTrunk::id).collect(Collectors.toSet()));
         String capped = limits.tryStart(trunk.id(), policy, nanos.getAsLong());
         if (capped != null) {
+            services.registry().unreserve();
             throw refuse(trunk, to, "resource_exhausted", "trunk " + trunk.displayName() + ": " + capped);
-        }
-        if (!services.registry().reserve()) {
-            limits.finished(trunk.id());
-            throw new Refused("resource_exhausted", "the gateway is at limits.maxCalls");
         }
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
         String sipCallId = Long.toHexString(ThreadLocalRandom.current().nextLong()) + "@" + services.sip().advertisedHost();
-        CallInfo info = new CallInfo(id, caller, to, trunk.id(), Map.of(), room);
-        OutboundDial dial = new OutboundDial(trunk, to, caller, headers, ringingMillis, maxDurationMillis, dtmf,
-                new CompletableFuture<>());
-        Call call = new OutboundDialog(sipCallId, info, dial, services.media().nextLoop(), services);
+        OutboundDial dial;
+        Call call;
+        try {
+            dial = new OutboundDial(trunk, to, caller, headers, ringingMillis, maxDurationMillis, dtmf,
+                    new CompletableFuture<>());
+            CallInfo info = new CallInfo(id, caller, to, trunk.id(), Map.of(), room);
+            call = new OutboundDialog(sipCallId, info, dial, services.media().nextLoop(), services);
+        } catch (RuntimeException e) { // give back both slots: the call never existed
+            services.registry().unreserve();
+            limits.finished(trunk.id());
+            throw e;
+        }
         call.ended().whenComplete((reason, error) -> limits.finished(trunk.id()));
         services.registry().add(call);
         call.begin();
         return new Started(id, sipCallId, dial.outcome());
-    }
-
-    /** Calls up through {@code trunkId} as the caps count them. */
-    public int activeOn(String trunkId) {
-        return limits.active(trunkId);
     }
 
     private Refused refuse(OutboundTrunk trunk, String to, String code, String why) {
