@@ -196,11 +196,16 @@ public final class Gateway {
                     + "callers to any number or SIP address: " + transferAnywhere
                     + "; set allowed_transfer_destinations ([] for none)");
         }
-        if (config.livekit() != null && (!defaults.dialPolicy().allowedDestinations().restricted()
-                || !defaults.allowedTransferDestinations().restricted())) {
+        List<String> openDefaults = new java.util.ArrayList<>();
+        if (!defaults.dialPolicy().allowedDestinations().restricted()) {
+            openDefaults.add("allowed_destinations");
+        }
+        if (!defaults.allowedTransferDestinations().restricted()) {
+            openDefaults.add("allowed_transfer_destinations");
+        }
+        if (config.livekit() != null && !openDefaults.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "trunks created through the SIP API follow trunks.defaults, which "
-                    + "sets no allowed_destinations / allowed_transfer_destinations: they may dial or transfer to "
-                    + "any number");
+                    + "sets no " + String.join(" / ", openDefaults) + ": their calls may reach any number");
         }
     }
 

@@ -23,9 +23,4 @@ public record DialPolicy(DestinationList allowedDestinations, int maxConcurrentC
             throw new IllegalArgumentException("caps must be 0 (none) or more");
         }
     }
-
-    /** True when at least one cap is set. */
-    public boolean capped() {
-        return maxConcurrentCalls > 0 || maxCallsPerMinute > 0;
-    }
 }
