@@ -23,7 +23,9 @@ import dev.gateway.sip.signalling.SipSignalling;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
+import dev.gateway.sip.trunk.OutboundTrunk;
 import dev.gateway.sip.trunk.RateLimiter;
+import dev.gateway.sip.trunk.TrunkDefaults;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import dev.gateway.sip.store.SipStore;
 import dev.gateway.sip.call.OutboundCalls;
+import dev.gateway.sip.call.TransferPolicy;
 import dev.gateway.sip.api.twirp.AccessTokenVerifier;
 import dev.gateway.sip.api.twirp.CallControlService;
 import dev.gateway.sip.api.twirp.LiveKitProxy;
@@ -134,7 +137,8 @@ public final class Gateway {
                     config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
                     config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
                     config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
-                    signalling.executor(), System::currentTimeMillis);
+                    signalling.executor(), System::currentTimeMillis,
+                    new TransferPolicy(() -> store.snapshot().inbound(), config.trunks().defaults()));
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
                     config.dispatchRules(), Clock.systemUTC());
             routing.set(routing(store.snapshot()));
@@ -147,7 +151,8 @@ public final class Gateway {
                     : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
             signalling.calls(new InviteAdmission(services, routing::get, limiter, draining::get));
             sweeper.start();
-            OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound());
+            OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound(),
+                    config.trunks().defaults(), System::nanoTime);
             // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
             new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
                     OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
@@ -169,7 +174,42 @@ public final class Gateway {
             LOG.log(System.Logger.Level.WARNING, "no inbound trunks configured: accepting calls from anyone "
                     + "(add trunks.inbound with allowed_addresses, or preset: twilio, before exposing this port)");
         }
+        warnOpenDestinations();
         LOG.log(System.Logger.Level.INFO, "gateway ready: max " + config.limits().maxCalls() + " calls");
+    }
+
+    /**
+     * One WARNING per kind naming the configured trunks that may dial or transfer anywhere (toll fraud), and one when
+     * the trunks the SIP API creates may (they have no fields of their own: {@code trunks.defaults} applies).
+     */
+    private void warnOpenDestinations() {
+        TrunkDefaults defaults = config.trunks().defaults();
+        List<String> dialAnywhere = config.trunks().outbound().stream()
+                .filter(t -> !defaults.dialPolicyOf(t).allowedDestinations().restricted())
+                .map(OutboundTrunk::displayName).toList();
+        if (!dialAnywhere.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "outbound trunks without allowed_destinations may dial any number "
+                    + "(premium and international included): " + dialAnywhere + "; set e.g. allowed_destinations: "
+                    + "[\"+1*\"], or [\"*\"] to allow everything");
+        }
+        List<String> transferAnywhere = config.trunks().inbound().stream()
+                .filter(t -> !defaults.transfersOf(t).restricted()).map(InboundTrunk::displayName).toList();
+        if (!transferAnywhere.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "inbound trunks without allowed_transfer_destinations may transfer "
+                    + "callers to any number or SIP address: " + transferAnywhere
+                    + "; set allowed_transfer_destinations ([] for none)");
+        }
+        List<String> openDefaults = new java.util.ArrayList<>();
+        if (!defaults.dialPolicy().allowedDestinations().restricted()) {
+            openDefaults.add("allowed_destinations");
+        }
+        if (!defaults.allowedTransferDestinations().restricted()) {
+            openDefaults.add("allowed_transfer_destinations");
+        }
+        if (config.livekit() != null && !openDefaults.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "trunks created through the SIP API follow trunks.defaults, which "
+                    + "sets no " + String.join(" / ", openDefaults) + ": their calls may reach any number");
+        }
     }
 
     /**

@@ -129,6 +129,10 @@ public final class HttpApi {
                 if (problem != null) {
                     throw new ApiError(400, "\"to\": " + problem);
                 }
+                String refused = call.transferRefusal(to);
+                if (refused != null) {
+                    throw new ApiError(403, "\"to\": " + refused);
+                }
                 call.transfer(to);
                 send(ex, 202, json.createObjectNode().put("id", call.id()).put("transfer", to).put("status", "pending"));
             }

@@ -8,6 +8,7 @@ import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipCallEvents;
 import dev.gateway.sip.signalling.SipContext;
+import dev.gateway.sip.trunk.OutboundTrunk;
 import io.netty.channel.EventLoop;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,7 @@ public abstract class Call implements SipCallEvents {
     private final CallRegistry registry;
     private final SipQueue sipQueue;
     private final LongSupplier clock;
+    private final TransferPolicy transferPolicy;
     private final long startedAtMillis;
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final StringBuilder dtmf = new StringBuilder();
@@ -78,6 +80,7 @@ public abstract class Call implements SipCallEvents {
         this.agents = services.agents();
         this.registry = services.registry();
         this.clock = services.clockMillis();
+        this.transferPolicy = services.transfers();
         this.transport = transport;
         this.startedAtMillis = clock.getAsLong();
         this.machine = new CallStateMachine(initial, clock);
@@ -124,9 +127,32 @@ public abstract class Call implements SipCallEvents {
      * the transfer is in progress (LiveKit's play_dialtone). Any thread.
      */
     public CompletableFuture<TransferResult> transfer(String target, Map<String, String> headers, boolean ringback) {
+        String refused = transferRefusal(target);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(new TransferResult(false, 0, "transfer refused: " + refused));
+        }
         CompletableFuture<TransferResult> result = new CompletableFuture<>();
         onLoop("transfer", () -> transfer.start(target, headers, ringback, result));
         return result;
+    }
+
+    /**
+     * Why this call may not be transferred to {@code target} (its trunk's destination allow-list), or null when it
+     * may. A refusal is logged here, once per request (WARNING, with the trunk and the target; at most 10 lines per
+     * 10 s). Any thread.
+     */
+    public String transferRefusal(String target) {
+        String refused = transferPolicy.refusal(info.trunkId(), outboundTrunk(), target);
+        if (refused != null) {
+            transferPolicy.logRefusal("[" + id + "] transfer refused: trunk=" + info.trunkId() + " to=" + target + ": "
+                    + refused);
+        }
+        return refused;
+    }
+
+    /** The trunk an outbound call was placed on; null for an inbound call. */
+    OutboundTrunk outboundTrunk() {
+        return null;
     }
 
     /** Sends DTMF digits to the phone (RFC 4733). Any thread. */

@@ -3,6 +3,7 @@ package dev.gateway.sip.call;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SdpException;
+import dev.gateway.sip.trunk.OutboundTrunk;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -27,6 +28,11 @@ final class OutboundDialog extends Call {
         this.dial = dial;
         peers(PeerAddresses.ofDestination(dial.trunk().address()));
         this.outboundInvite = new OutboundInvite(sip, dial, sipCallId, localTag, transport, this);
+    }
+
+    @Override
+    OutboundTrunk outboundTrunk() {
+        return dial.trunk();
     }
 
     @Override

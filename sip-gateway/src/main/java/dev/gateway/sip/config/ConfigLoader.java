@@ -103,7 +103,7 @@ public final class ConfigLoader {
         LocalAgentConfig localAgent = localAgent(root.object("localAgent", "local_agent"));
         ConfigNode trunksNode = root.object("trunks");
         TrunksConfig trunks = new TrunksConfig(TrunkSection.inbound(trunksNode.objects("inbound")),
-                TrunkSection.outbound(trunksNode.objects("outbound")));
+                TrunkSection.outbound(trunksNode.objects("outbound")), TrunkSection.defaults(trunksNode.object("defaults")));
         trunksNode.finish();
         Set<String> inboundIds = new HashSet<>();
         trunks.inbound().forEach(t -> inboundIds.add(t.id()));

@@ -2,9 +2,12 @@ package dev.gateway.sip.config;
 
 import dev.gateway.sip.config.ConfigNode.Item;
 import dev.gateway.sip.trunk.Cidr;
+import dev.gateway.sip.trunk.DestinationList;
+import dev.gateway.sip.trunk.DialPolicy;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.OutboundTrunk;
 import dev.gateway.sip.trunk.Transport;
+import dev.gateway.sip.trunk.TrunkDefaults;
 import dev.gateway.sip.trunk.TrunkPreset;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +51,7 @@ final class TrunkSection {
             Map<String, String> headersToAttributes = t.stringMap("headers_to_attributes", "headersToAttributes");
             String preset = t.string(null, "preset");
             t.ignore("include_headers", "includeHeaders");
+            DestinationList transfers = destinations(t, "allowed_transfer_destinations", "allowedTransferDestinations");
             t.finish();
 
             Set<Cidr> cidrs = new LinkedHashSet<>();
@@ -66,7 +70,7 @@ final class TrunkSection {
             checkAuth(t, user, password);
             id = uniqueId(ids, t, id != null ? id : generatedId("ST_", name + ":" + i), "sip_trunk_id", "sipTrunkId");
             out.add(new InboundTrunk(id, name, metadata, numbers(numbers), List.copyOf(cidrs), numbers(callers),
-                    user, password, headersToAttributes));
+                    user, password, headersToAttributes, transfers));
         }
         return out;
     }
@@ -86,6 +90,9 @@ final class TrunkSection {
             String password = t.string("", "auth_password", "authPassword");
             Map<String, String> headers = t.stringMap("headers");
             t.ignore("include_headers", "includeHeaders");
+            DialPolicy dialPolicy = new DialPolicy(destinations(t, "allowed_destinations", "allowedDestinations"),
+                    cap(t, "max_concurrent_calls", "maxConcurrentCalls"),
+                    cap(t, "max_calls_per_minute", "maxCallsPerMinute"));
             t.finish();
 
             if (address == null || address.isBlank()) {
@@ -104,9 +111,45 @@ final class TrunkSection {
             id = uniqueId(ids, t, id != null ? id : generatedId("ST_", "outbound:" + name + ":" + i),
                     "sip_trunk_id", "sipTrunkId");
             out.add(new OutboundTrunk(id, name, metadata, address.strip(), transport, numbers(numbers), user,
-                    password, headers));
+                    password, headers, dialPolicy));
         }
         return out;
+    }
+
+    /** {@code trunks.defaults}: the toll-fraud fields of both trunk kinds, for trunks that set none. */
+    static TrunkDefaults defaults(ConfigNode t) throws ConfigException {
+        DialPolicy dialPolicy = new DialPolicy(destinations(t, "allowed_destinations", "allowedDestinations"),
+                cap(t, "max_concurrent_calls", "maxConcurrentCalls"), cap(t, "max_calls_per_minute", "maxCallsPerMinute"));
+        DestinationList transfers = destinations(t, "allowed_transfer_destinations", "allowedTransferDestinations");
+        t.finish();
+        return new TrunkDefaults(dialPolicy, transfers);
+    }
+
+    /** A destination allow-list: absent = {@link DestinationList#UNRESTRICTED}, {@code []} = nothing allowed. */
+    private static DestinationList destinations(ConfigNode t, String... names) throws ConfigException {
+        if (!t.has(names)) {
+            return DestinationList.UNRESTRICTED;
+        }
+        List<String> patterns = new ArrayList<>();
+        for (Item p : t.strings(names)) {
+            try {
+                DestinationList.parse(List.of(p.value()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(p.path(), e.getMessage() + " (write +1*, +4420*, +15105550100, "
+                        + "*@pbx.example.com or *)");
+            }
+            patterns.add(p.value());
+        }
+        return DestinationList.parse(patterns);
+    }
+
+    /** A per-trunk cap: 0 (the default) = none. */
+    private static int cap(ConfigNode t, String... names) throws ConfigException {
+        int v = t.integer(0, names);
+        if (v < 0) {
+            throw new ConfigException(t.pathOf(names), "must be 0 (no cap) or more, got " + v);
+        }
+        return v;
     }
 
     private static Transport transport(ConfigNode t, JsonNode v) throws ConfigException {

@@ -17,10 +17,21 @@ import java.util.Objects;
  * @param authUsername        digest user, empty = no authentication
  * @param authPassword        digest password, empty exactly when {@code authUsername} is empty
  * @param headersToAttributes SIP header name to participant attribute name
+ * @param allowedTransferDestinations where a transfer (REFER) of this trunk's calls may send the caller (gateway
+ *                            config only); {@link DestinationList#UNRESTRICTED} when unset
  */
 public record InboundTrunk(String id, String name, String metadata, List<String> numbers,
                            List<Cidr> allowedAddresses, List<String> allowedNumbers, String authUsername,
-                           String authPassword, Map<String, String> headersToAttributes) {
+                           String authPassword, Map<String, String> headersToAttributes,
+                           DestinationList allowedTransferDestinations) {
+
+    /** A trunk whose transfers are {@link DestinationList#UNRESTRICTED}. */
+    public InboundTrunk(String id, String name, String metadata, List<String> numbers, List<Cidr> allowedAddresses,
+                        List<String> allowedNumbers, String authUsername, String authPassword,
+                        Map<String, String> headersToAttributes) {
+        this(id, name, metadata, numbers, allowedAddresses, allowedNumbers, authUsername, authPassword,
+                headersToAttributes, DestinationList.UNRESTRICTED);
+    }
 
     /** Id of the open trunk used when no inbound trunk is configured. */
     public static final String OPEN_TRUNK_ID = "default";
@@ -35,6 +46,8 @@ public record InboundTrunk(String id, String name, String metadata, List<String>
         authUsername = Objects.requireNonNullElse(authUsername, "");
         authPassword = Objects.requireNonNullElse(authPassword, "");
         headersToAttributes = Map.copyOf(headersToAttributes);
+        allowedTransferDestinations = Objects.requireNonNullElse(allowedTransferDestinations,
+                DestinationList.UNRESTRICTED);
         if (authUsername.isEmpty() != authPassword.isEmpty()) {
             throw new IllegalArgumentException("auth_username and auth_password must be set together");
         }
@@ -59,6 +72,7 @@ public record InboundTrunk(String id, String name, String metadata, List<String>
     public String toString() {
         return "InboundTrunk[id=" + id + ", name=" + name + ", numbers=" + numbers + ", allowedAddresses="
                 + allowedAddresses + ", allowedNumbers=" + allowedNumbers + ", authUsername=" + authUsername
-                + ", authPassword=" + (authPassword.isEmpty() ? "" : "***") + "]";
+                + ", authPassword=" + (authPassword.isEmpty() ? "" : "***") + ", allowedTransferDestinations="
+                + allowedTransferDestinations + "]";
     }
 }

@@ -17,10 +17,18 @@ import java.util.Objects;
  * @param authUsername digest user for 401/407 challenges, empty = none
  * @param authPassword digest password, empty exactly when {@code authUsername} is empty
  * @param headers      extra SIP headers added to each INVITE
+ * @param dialPolicy   destinations this trunk may reach and its call caps (gateway config only: LiveKit's
+ *                     {@code SIPOutboundTrunkInfo} has no such fields); {@link DialPolicy#OPEN} when unset
  */
 public record OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
                             List<String> numbers, String authUsername, String authPassword,
-                            Map<String, String> headers) {
+                            Map<String, String> headers, DialPolicy dialPolicy) {
+
+    /** A trunk with {@link DialPolicy#OPEN}. */
+    public OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
+                         List<String> numbers, String authUsername, String authPassword, Map<String, String> headers) {
+        this(id, name, metadata, address, transport, numbers, authUsername, authPassword, headers, DialPolicy.OPEN);
+    }
 
     public OutboundTrunk {
         Objects.requireNonNull(id, "id");
@@ -32,6 +40,7 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
         authUsername = Objects.requireNonNullElse(authUsername, "");
         authPassword = Objects.requireNonNullElse(authPassword, "");
         headers = Map.copyOf(headers);
+        dialPolicy = Objects.requireNonNullElse(dialPolicy, DialPolicy.OPEN);
         if (numbers.isEmpty()) {
             throw new IllegalArgumentException("numbers must not be empty");
         }
@@ -39,6 +48,11 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
             throw new IllegalArgumentException("auth_username and auth_password must be set together");
         }
         hostPort(address); // validates
+    }
+
+    /** A name for logs and refusals: the name, or the id when the name is empty. */
+    public String displayName() {
+        return name.isEmpty() ? id : name;
     }
 
     /** The host part of {@link #address()} (brackets of an IPv6 literal removed). */
@@ -102,6 +116,6 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
     public String toString() {
         return "OutboundTrunk[id=" + id + ", name=" + name + ", address=" + address + ", transport=" + transport
                 + ", numbers=" + numbers + ", authUsername=" + authUsername + ", authPassword="
-                + (authPassword.isEmpty() ? "" : "***") + "]";
+                + (authPassword.isEmpty() ? "" : "***") + ", dialPolicy=" + dialPolicy + "]";
     }
 }

@@ -50,6 +50,11 @@ class ConfigLoaderTest {
         assertEquals(Transport.UDP, out.transport());
         assertTrue(out.id().matches("ST_[0-9a-f]{12}"), out.id());
         assertFalse(out.toString().contains("change-me"), "password hidden from logs");
+        assertEquals(10, out.dialPolicy().maxConcurrentCalls());
+        assertEquals(60, out.dialPolicy().maxCallsPerMinute());
+        assertTrue(out.dialPolicy().allowedDestinations().allowsNumber("+15105550100"));
+        assertFalse(out.dialPolicy().allowedDestinations().allowsNumber("+882161234567"));
+        assertTrue(in.allowedTransferDestinations().allowsTarget("sip:ops@pbx.example.com", null));
 
         DispatchRule rule = c.dispatchRules().get(0);
         assertEquals(new DispatchRule.Individual("phone-call-", ""), rule.rule());
@@ -215,6 +220,19 @@ class ConfigLoaderTest {
                 bad("tls key of another certificate", "sip:\n  tls: {certificate: " + pem("rsa.crt")
                         + ", privateKey: " + pem("ec-sec1.key") + "}\n", "sip.tls.privateKey",
                         "is not the private key of the certificate"),
+                bad("destination with * inside", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "allowed_destinations: ['+1*900']}\n", "trunks.outbound[0].allowed_destinations[0]",
+                        "'*' may only end the pattern"),
+                bad("destination bad host", "trunks:\n  inbound:\n    - allowed_transfer_destinations: "
+                        + "['*@bad host']\n", "trunks.inbound[0].allowed_transfer_destinations[0]",
+                        "must be a host name"),
+                bad("negative concurrent cap", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "maxConcurrentCalls: -1}\n", "trunks.outbound[0].maxConcurrentCalls", "0 (no cap) or more"),
+                bad("rate cap not a number", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "max_calls_per_minute: many}\n", "trunks.outbound[0].max_calls_per_minute",
+                        "expected an integer"),
+                bad("unknown default", "trunks:\n  defaults: {allowed_numbers: []}\n", "trunks.defaults.allowed_numbers",
+                        "unknown"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
     }
 
@@ -242,6 +260,67 @@ class ConfigLoaderTest {
         assertTrue(e.reason().contains(reasonFragment), e.getMessage());
         assertEquals(field.isEmpty() ? "config: " + e.reason() : "config: " + field + ": " + e.reason(),
                 e.getMessage());
+    }
+
+    @Test
+    void destinationListsAndCallCapsPerTrunk() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                trunks:
+                  inbound:
+                    - {name: closed, allowed_transfer_destinations: []}
+                    - {name: pbx, allowedTransferDestinations: ["*@pbx.example.com", "+1*"]}
+                    - {name: open}
+                  outbound:
+                    - {name: us, address: a.example, numbers: ["+15105550100"], allowed_destinations: ["+1*"],
+                       max_concurrent_calls: 2, max_calls_per_minute: 30}
+                    - {name: legacy, address: b.example, numbers: ["+15105550100"]}
+                """, "yaml", Map.of());
+        InboundTrunk closed = c.trunks().inbound().get(0);
+        assertTrue(closed.allowedTransferDestinations().restricted());
+        assertFalse(closed.allowedTransferDestinations().allowsTarget("tel:+15105550111", null));
+        InboundTrunk pbx = c.trunks().inbound().get(1);
+        assertTrue(pbx.allowedTransferDestinations().allowsTarget("sip:alice@pbx.example.com", null));
+        assertTrue(pbx.allowedTransferDestinations().allowsTarget("tel:+15105550111", null));
+        assertFalse(pbx.allowedTransferDestinations().allowsTarget("tel:+4420", null));
+        assertFalse(c.trunks().inbound().get(2).allowedTransferDestinations().restricted());
+
+        OutboundTrunk us = c.trunks().outbound().get(0);
+        assertEquals(2, us.dialPolicy().maxConcurrentCalls());
+        assertEquals(30, us.dialPolicy().maxCallsPerMinute());
+        assertTrue(us.dialPolicy().allowedDestinations().allowsNumber("+15105550111"));
+        assertFalse(us.dialPolicy().allowedDestinations().allowsNumber("+882100"));
+        assertEquals(dev.gateway.sip.trunk.DialPolicy.OPEN, c.trunks().outbound().get(1).dialPolicy());
+    }
+
+    @Test
+    void trunkDefaultsFillWhatATrunkLeavesOut() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                trunks:
+                  defaults: {allowed_destinations: ["+1*"], max_concurrent_calls: 5, max_calls_per_minute: 60,
+                             allowed_transfer_destinations: []}
+                  inbound:
+                    - {name: own, allowed_transfer_destinations: ["+4420*"]}
+                    - {name: bare}
+                  outbound:
+                    - {name: own, address: a.example, numbers: ["1"], allowed_destinations: ["+44*"],
+                       max_concurrent_calls: 2}
+                    - {name: bare, address: b.example, numbers: ["1"]}
+                """, "yaml", Map.of());
+        dev.gateway.sip.trunk.TrunkDefaults d = c.trunks().defaults();
+        var own = d.dialPolicyOf(c.trunks().outbound().get(0));
+        assertTrue(own.allowedDestinations().allowsNumber("+447700900123"));
+        assertFalse(own.allowedDestinations().allowsNumber("+15105550100"), "the trunk's own list replaces the default");
+        assertEquals(2, own.maxConcurrentCalls());
+        assertEquals(60, own.maxCallsPerMinute(), "a cap the trunk leaves at 0 comes from the defaults");
+        var bare = d.dialPolicyOf(c.trunks().outbound().get(1));
+        assertTrue(bare.allowedDestinations().allowsNumber("+15105550100"));
+        assertFalse(bare.allowedDestinations().allowsNumber("+882161234567"));
+        assertEquals(5, bare.maxConcurrentCalls());
+        assertTrue(d.transfersOf(c.trunks().inbound().get(0)).allowsTarget("tel:+442079460000", null));
+        assertFalse(d.transfersOf(c.trunks().inbound().get(1)).allowsTarget("tel:+442079460000", null),
+                "defaults: [] allows no transfer");
+        assertEquals(dev.gateway.sip.trunk.TrunkDefaults.NONE, ConfigLoader.parse("sip: {port: 5060}\n", "yaml",
+                Map.of()).trunks().defaults());
     }
 
     @Test

@@ -85,6 +85,10 @@ public final class CallControlService implements SipCallControl {
         if (problem != null) {
             throw new TwirpException("invalid_argument", "transfer_to: " + problem, Map.of("argument", "transfer_to"));
         }
+        String refused = call.transferRefusal(to);
+        if (refused != null) {
+            throw new TwirpException("permission_denied", "transfer_to: " + refused, Map.of("argument", "transfer_to"));
+        }
         return call.transfer(to, r.getHeadersMap(), r.getPlayDialtone()).thenAccept(result -> {
             if (!result.succeeded()) {
                 // livekit-api turns an error into SipCallError when meta has sip_status_code (the number);
