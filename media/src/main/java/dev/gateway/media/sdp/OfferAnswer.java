@@ -38,6 +38,8 @@ public final class OfferAnswer {
     public static final String TELEPHONE_EVENTS = "0-15";
 
     private static final String ZERO_IP4 = "0.0.0.0";
+    /** Draws the throw-away key {@link #negotiateAnswer} replaces with ours. Thread-safe. */
+    private static final SecureRandom UNUSED_KEYS = new SecureRandom();
 
     private OfferAnswer() {
     }
@@ -264,7 +266,7 @@ public final class OfferAnswer {
     public static Negotiation negotiateAnswer(SessionDescription answer, List<String> supportedEncodings,
             MediaEncryption encryption, List<SdesCrypto> ourKeys) throws SdpException {
         Negotiation n = negotiate(answer, supportedEncodings,
-                ourKeys.isEmpty() ? MediaEncryption.DISABLE : encryption, new SecureRandom());
+                ourKeys.isEmpty() ? MediaEncryption.DISABLE : encryption, UNUSED_KEYS);
         if (!n.srtp()) {
             if (!encryption.allowsPlain()) {
                 throw SdpException.of(UNSUPPORTED, "the answer is plain RTP/AVP but SRTP is required");

@@ -1,5 +1,6 @@
 package dev.gateway.sip.trunk;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,10 +18,21 @@ import java.util.Objects;
  * @param authUsername        digest user, empty = no authentication
  * @param authPassword        digest password, empty exactly when {@code authUsername} is empty
  * @param headersToAttributes SIP header name to participant attribute name
+ * @param mediaEncryption     SDES-SRTP on the phone leg ({@code media_encryption}): DISABLE refuses RTP/SAVP offers,
+ *                            ALLOW answers them with SRTP, REQUIRE refuses plain offers
  */
 public record InboundTrunk(String id, String name, String metadata, List<String> numbers,
                            List<Cidr> allowedAddresses, List<String> allowedNumbers, String authUsername,
-                           String authPassword, Map<String, String> headersToAttributes) {
+                           String authPassword, Map<String, String> headersToAttributes,
+                           MediaEncryption mediaEncryption) {
+
+    /** A trunk with {@code media_encryption} DISABLE (LiveKit's default). */
+    public InboundTrunk(String id, String name, String metadata, List<String> numbers, List<Cidr> allowedAddresses,
+                        List<String> allowedNumbers, String authUsername, String authPassword,
+                        Map<String, String> headersToAttributes) {
+        this(id, name, metadata, numbers, allowedAddresses, allowedNumbers, authUsername, authPassword,
+                headersToAttributes, MediaEncryption.DISABLE);
+    }
 
     /** Id of the open trunk used when no inbound trunk is configured. */
     public static final String OPEN_TRUNK_ID = "default";
@@ -35,6 +47,7 @@ public record InboundTrunk(String id, String name, String metadata, List<String>
         authUsername = Objects.requireNonNullElse(authUsername, "");
         authPassword = Objects.requireNonNullElse(authPassword, "");
         headersToAttributes = Map.copyOf(headersToAttributes);
+        mediaEncryption = Objects.requireNonNullElse(mediaEncryption, MediaEncryption.DISABLE);
         if (authUsername.isEmpty() != authPassword.isEmpty()) {
             throw new IllegalArgumentException("auth_username and auth_password must be set together");
         }
@@ -59,6 +72,7 @@ public record InboundTrunk(String id, String name, String metadata, List<String>
     public String toString() {
         return "InboundTrunk[id=" + id + ", name=" + name + ", numbers=" + numbers + ", allowedAddresses="
                 + allowedAddresses + ", allowedNumbers=" + allowedNumbers + ", authUsername=" + authUsername
-                + ", authPassword=" + (authPassword.isEmpty() ? "" : "***") + "]";
+                + ", authPassword=" + (authPassword.isEmpty() ? "" : "***") + ", mediaEncryption=" + mediaEncryption
+                + "]";
     }
 }

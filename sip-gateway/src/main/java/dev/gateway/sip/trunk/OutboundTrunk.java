@@ -1,5 +1,6 @@
 package dev.gateway.sip.trunk;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,10 +18,19 @@ import java.util.Objects;
  * @param authUsername digest user for 401/407 challenges, empty = none
  * @param authPassword digest password, empty exactly when {@code authUsername} is empty
  * @param headers      extra SIP headers added to each INVITE
+ * @param mediaEncryption SDES-SRTP on the phone leg ({@code media_encryption}): DISABLE offers RTP/AVP, ALLOW and
+ *                     REQUIRE offer RTP/SAVP with keys; REQUIRE refuses a plain answer
  */
 public record OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
                             List<String> numbers, String authUsername, String authPassword,
-                            Map<String, String> headers) {
+                            Map<String, String> headers, MediaEncryption mediaEncryption) {
+
+    /** A trunk with {@code media_encryption} DISABLE (LiveKit's default). */
+    public OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
+                         List<String> numbers, String authUsername, String authPassword, Map<String, String> headers) {
+        this(id, name, metadata, address, transport, numbers, authUsername, authPassword, headers,
+                MediaEncryption.DISABLE);
+    }
 
     public OutboundTrunk {
         Objects.requireNonNull(id, "id");
@@ -32,6 +42,7 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
         authUsername = Objects.requireNonNullElse(authUsername, "");
         authPassword = Objects.requireNonNullElse(authPassword, "");
         headers = Map.copyOf(headers);
+        mediaEncryption = Objects.requireNonNullElse(mediaEncryption, MediaEncryption.DISABLE);
         if (numbers.isEmpty()) {
             throw new IllegalArgumentException("numbers must not be empty");
         }
@@ -102,6 +113,6 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
     public String toString() {
         return "OutboundTrunk[id=" + id + ", name=" + name + ", address=" + address + ", transport=" + transport
                 + ", numbers=" + numbers + ", authUsername=" + authUsername + ", authPassword="
-                + (authPassword.isEmpty() ? "" : "***") + "]";
+                + (authPassword.isEmpty() ? "" : "***") + ", mediaEncryption=" + mediaEncryption + "]";
     }
 }
