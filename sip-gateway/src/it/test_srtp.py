@@ -129,8 +129,14 @@ class Phone:
         self.request("ACK", 1)  # for a 2xx a new ACK; for an error a stray ACK the stack absorbs
         return r
 
-    def bye(self):
-        self.request("BYE", 2)
+    def reinvite(self, sdp, cseq):
+        self.request("INVITE", cseq, sdp)
+        r = self.final("INVITE")
+        self.request("ACK", cseq)
+        return r
+
+    def bye(self, cseq=2):
+        self.request("BYE", cseq)
         return self.final("BYE")
 
     def close(self):
@@ -241,16 +247,18 @@ def test_savp_offer_is_answered_with_srtp_and_the_tone_comes_back_decryptable(ga
         forger.close()
 
 
-def test_a_strangers_srtp_costs_no_crypto_and_is_counted_as_foreign(gateway_factory):
+def test_a_strangers_srtp_costs_no_crypto_and_a_reinvite_keeps_srtp(gateway_factory):
     gw = gateway_factory(TRUNKS)
     peer = SrtpPeer("AES_CM_128_HMAC_SHA1_80")
     phone = Phone(gw, REQUIRE)
     stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     stranger.bind((STRANGER, 0))
     try:
-        ok = phone.invite(offer(peer.port, crypto=("1 AES_CM_128_HMAC_SHA1_80 " + inline(peer.key),)))
+        sdp = offer(peer.port, crypto=("1 AES_CM_128_HMAC_SHA1_80 " + inline(peer.key),))
+        ok = phone.invite(sdp)
         assert ok.status == 200, ok.start_line
-        peer.answer_key(answered_crypto(ok)[2])
+        first_answer = answered_crypto(ok)
+        peer.answer_key(first_answer[2])
         peer.remote = (HOST, ok.sdp()["port"])
         for i in range(20):
             stranger.sendto(build_rtp(0, i, 0, 7, b"\xff" * 160) + b"\x00" * 10, peer.remote)
@@ -259,7 +267,18 @@ def test_a_strangers_srtp_costs_no_crypto_and_is_counted_as_foreign(gateway_fact
         peer.send_tone(TONE_HZ, 0.6)
         wait_until(lambda: len(peer.packets()) >= 20, 5, message="echo under media_encryption require")
         assert peer.undecryptable == 0
-        assert phone.bye().status == 200
+
+        # a session refresh repeating the offer keeps our key (and the SRTP state); a plain re-offer gets 488
+        again = phone.reinvite(sdp.replace("o=phone 1 1", "o=phone 1 2"), 2)
+        assert again.status == 200 and again.sdp()["proto"] == "RTP/SAVP", again.start_line
+        assert answered_crypto(again) == first_answer, "the re-INVITE's answer must repeat our key"
+        plain = phone.reinvite(offer(peer.port, "RTP/AVP").replace("o=phone 1 1", "o=phone 1 3"), 3)
+        assert plain.status == 488, plain.start_line
+        before = len(peer.packets())
+        peer.send_tone(TONE_HZ, 0.6)
+        wait_until(lambda: len(peer.packets()) >= before + 20, 5, message="echo after the re-INVITEs")
+        assert peer.undecryptable == 0 and media(gw)["srtpReplays"] == 0, media(gw)
+        assert phone.bye(4).status == 200
     finally:
         peer.close()
         phone.close()
