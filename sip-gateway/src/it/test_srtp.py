@@ -253,6 +253,9 @@ def test_a_strangers_srtp_costs_no_crypto_and_a_reinvite_keeps_srtp(gateway_fact
     phone = Phone(gw, REQUIRE)
     stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     stranger.bind((STRANGER, 0))
+    rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # the gateway's reports go to RTP port + 1
+    rtcp.bind((HOST, peer.port + 1))
+    rtcp.settimeout(0.5)
     try:
         sdp = offer(peer.port, crypto=("1 AES_CM_128_HMAC_SHA1_80 " + inline(peer.key),))
         ok = phone.invite(sdp)
@@ -278,11 +281,19 @@ def test_a_strangers_srtp_costs_no_crypto_and_a_reinvite_keeps_srtp(gateway_fact
         peer.send_tone(TONE_HZ, 0.6)
         wait_until(lambda: len(peer.packets()) >= before + 20, 5, message="echo after the re-INVITEs")
         assert peer.undecryptable == 0 and media(gw)["srtpReplays"] == 0, media(gw)
+
+        # the 5 s RTCP report comes as SRTCP that libSRTP authenticates and decrypts into a sender report
+        data = wait_until(lambda: rtcp.recvfrom(2048)[0], 10, message="an SRTCP report from the gateway")
+        rtcp_rx = pylibsrtp.Session(pylibsrtp.Policy(key=first_answer[2], ssrc_type=pylibsrtp.Policy.SSRC_ANY_INBOUND,
+                                                     srtp_profile=PROFILES["AES_CM_128_HMAC_SHA1_80"]))
+        report = rtcp_rx.unprotect_rtcp(data)
+        assert report[1] == 200 and len(data) == len(report) + 14, (report.hex(), len(data))
         assert phone.bye(4).status == 200
     finally:
         peer.close()
         phone.close()
         stranger.close()
+        rtcp.close()
 
 
 @pytest.mark.parametrize("number,proto,status", [
