@@ -248,8 +248,8 @@ public final class OfferAnswer {
         boolean hold = zeroAddress || remote == MediaDirection.SENDONLY || remote == MediaDirection.INACTIVE;
         Integer offered = audio.ptimeMs();
         int ptime = offered != null && offered >= MIN_PTIME_MS && offered <= MAX_PTIME_MS ? offered : DEFAULT_PTIME_MS;
-        SdesCrypto localCrypto = remoteCrypto == null ? null
-                : SdesCrypto.generate(remoteCrypto.tag(), remoteCrypto.profile(), Objects.requireNonNull(random, "random"));
+        SdesCrypto localCrypto = remoteCrypto == null ? null : SdesCrypto.generate(remoteCrypto.tag(),
+                remoteCrypto.profile(), Objects.requireNonNull(random, "random"));
         return new Negotiation(chosen.payloadType(), localName, telephoneEvent, ptime, remote, local, address,
                 audio.port(), hold, index, media.size(), remoteCrypto, localCrypto);
     }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * inline master key with its salt.
  *
  * <pre>
- * a=crypto:&lt;tag&gt; &lt;crypto-suite&gt; inline:&lt;base64(key || salt)&gt;[|&lt;lifetime&gt;][|&lt;MKI&gt;:&lt;length&gt;] [&lt;session-params&gt;]
+ * a=crypto:&lt;tag&gt; &lt;crypto-suite&gt; inline:&lt;base64(key || salt)&gt;[|&lt;lifetime&gt;][|&lt;MKI&gt;:&lt;length&gt;]
+ *          [&lt;session-params&gt;]
  * a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4    (RFC 4568 §4)
  * </pre>
  *

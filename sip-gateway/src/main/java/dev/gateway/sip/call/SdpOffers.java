@@ -40,10 +40,6 @@ final class SdpOffers {
         return SdpCodec.parse(new String(body, StandardCharsets.UTF_8));
     }
 
-    static OfferAnswer.Negotiation negotiate(SessionDescription offer) throws SdpException {
-        return negotiate(offer, MediaEncryption.DISABLE);
-    }
-
     /** Negotiates an offer under the trunk's encryption policy; our SDES key is fresh. */
     static OfferAnswer.Negotiation negotiate(SessionDescription offer, MediaEncryption encryption) throws SdpException {
         return checkAddress(OfferAnswer.negotiate(offer, CODECS, encryption, KEYS));

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SrtpContext {
 
-    /** Bytes protectRtp appends with the default profile (_80): the authentication tag; see {@link #rtpTrailerLength}. */
+    /** Bytes protectRtp appends with the _80 profile: the authentication tag; see {@link #rtpTrailerLength}. */
     public static final int RTP_TRAILER_LENGTH = SrtpTransform.TAG_LENGTH;
     /** Bytes protectRtcp appends: E||SRTCP index, then the authentication tag. */
     public static final int RTCP_TRAILER_LENGTH = Integer.BYTES + SrtpTransform.TAG_LENGTH;
