@@ -12,9 +12,17 @@ import java.net.InetSocketAddress;
  * @param remote                 where the SDP says the phone's RTP is: its IP must send before we do (strict latching)
  * @param send                   false while the peer holds us (our direction recvonly/inactive)
  * @param expectMedia            false when the peer said it will not send (inactive or recvonly): no media timeout
+ * @param srtp                   the SRTP keys (RTP/SAVP), or null for plain RTP
  */
 public record MediaParams(G711 codec, int telephoneEventPayloadType, int ptimeMs, InetSocketAddress remote,
-                          boolean send, boolean expectMedia) {
+                          boolean send, boolean expectMedia, SrtpKeying srtp) {
+
+    /** Plain RTP. */
+    public MediaParams(G711 codec, int telephoneEventPayloadType, int ptimeMs, InetSocketAddress remote,
+                       boolean send, boolean expectMedia) {
+        this(codec, telephoneEventPayloadType, ptimeMs, remote, send, expectMedia, null);
+    }
+
     public MediaParams {
         if (codec == null) {
             throw new IllegalArgumentException("codec must not be null");

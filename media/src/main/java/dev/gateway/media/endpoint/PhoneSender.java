@@ -7,6 +7,7 @@ import dev.gateway.media.g711.G711;
 import dev.gateway.media.g711.G711Writer;
 import dev.gateway.media.rtp.RtpCodec;
 import dev.gateway.media.rtp.RtpPacketizer;
+import dev.gateway.media.webrtc.srtp.SrtpContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
@@ -18,6 +19,9 @@ import java.net.InetSocketAddress;
  * of the audio while a key is down. A packet leaves in the tick that completes it: ptime 20 sends one per frame,
  * 10 sends two, 30/40/60 every second or third frame. Between frames it holds at most the rest of one packet
  * (up to 60 ms, {@link #MAX_PACKET_SAMPLES}); nothing else is queued.
+ *
+ * <p>With SRTP keys every packet is protected in place after the packetizer has kept its plain copy (NACK
+ * history) and before it is written; the buffer is allocated with room for the tag.
  *
  * <p>Loop-confined with its endpoint. Per packet it allocates only Netty's buffer and datagram envelope.
  */
@@ -31,6 +35,10 @@ final class PhoneSender implements EncodedWriter {
     private final short[] packet = new short[MAX_PACKET_SAMPLES];
     private int filled;
     private DtmfSender dtmfSender;
+    /** Protects what we send; null for plain RTP. */
+    private SrtpContext srtp;
+    /** Bytes the SRTP trailer adds to each RTP packet (0 for plain RTP). */
+    private int trailer;
     private long dtmfOut;
     private long suppressed;
     // set for the duration of send
@@ -50,6 +58,19 @@ final class PhoneSender implements EncodedWriter {
             filled = 0;
         }
         encoder.codec(next.codec());
+    }
+
+    /** New SRTP keys for what we send, or null for plain RTP. */
+    void srtp(SrtpContext context) {
+        this.srtp = context;
+        this.trailer = context == null ? 0 : context.rtpTrailerLength();
+    }
+
+    /** Protects an RTCP packet we are about to send, when SRTP is on. */
+    void protectRtcp(ByteBuf rtcp) {
+        if (srtp != null) {
+            srtp.protectRtcp(rtcp);
+        }
     }
 
     boolean enqueueDtmf(char digit) {
@@ -103,7 +124,7 @@ final class PhoneSender implements EncodedWriter {
         if (te < 0 || !dtmfSender.isBusy()) {
             return false;
         }
-        ByteBuf out = channel.alloc().directBuffer(RtpCodec.HEADER_SIZE + samples);
+        ByteBuf out = channel.alloc().directBuffer(RtpCodec.HEADER_SIZE + samples + trailer);
         int at = out.writerIndex();
         out.writerIndex(at + RtpCodec.HEADER_SIZE);
         if (!dtmfSender.nextPacket(packetizer.timestamp(), out)) {
@@ -118,6 +139,9 @@ final class PhoneSender implements EncodedWriter {
             dtmfOut++;
         }
         packetizer.sent(out, at, end - at - RtpCodec.HEADER_SIZE);
+        if (srtp != null) {
+            srtp.protectRtp(out);
+        }
         channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
         return true;
     }
@@ -125,11 +149,14 @@ final class PhoneSender implements EncodedWriter {
     /** The G.711 writer's sink: one payload becomes one RTP packet to the phone's latched address. */
     @Override
     public void writeEncoded(byte[] payload, int off, int len, int mediaSamples) {
-        ByteBuf out = channel.alloc().directBuffer(RtpCodec.HEADER_SIZE + len);
+        ByteBuf out = channel.alloc().directBuffer(RtpCodec.HEADER_SIZE + len + trailer);
         int at = out.writerIndex();
         packetizer.writeHeader(out, payloadType, packetizer.timestamp());
         out.writeBytes(payload, off, len);
         packetizer.sent(out, at, len);
+        if (srtp != null) {
+            srtp.protectRtp(out);
+        }
         channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
     }
 
@@ -145,6 +172,6 @@ final class PhoneSender implements EncodedWriter {
     /** Printed after the G.711 stage. */
     @Override
     public String toString() {
-        return "rtp -> udp";
+        return srtp == null ? "rtp -> udp" : "rtp -> srtp -> udp";
     }
 }

@@ -14,12 +14,15 @@ import dev.gateway.media.rtp.RtpCodec;
 import dev.gateway.media.rtp.RtpHeader;
 import dev.gateway.media.rtp.RtpPacketizer;
 import dev.gateway.media.rtp.RtpParseResult;
+import dev.gateway.media.webrtc.srtp.SrtpContext;
+import dev.gateway.media.webrtc.srtp.SrtpResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -41,6 +44,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * heard. Packets from any other source are counted ({@link RtpEndpointStats#foreignDropped()}) and dropped, never
  * played; only the exact signalled address or a new one from a re-offer ({@link #update}) moves the latch. Until
  * the phone has proven its address {@link #canSend()} is false, so the call's {@code CallMedia} holds its audio.
+ *
+ * <p>SRTP (when {@link MediaParams#srtp()} holds keys): every RTP and RTCP packet is unprotected in place before
+ * anything reads it and protected in place just before it leaves. A packet that fails authentication or is a
+ * replay is counted ({@link RtpEndpointStats#srtpAuthFailures()}, {@link RtpEndpointStats#srtpReplays()}) and
+ * dropped; it never latches a source nor counts as the phone being alive. Sources the latch would refuse anyway
+ * are dropped before the HMAC is computed, so a flood from a stranger costs no crypto.
  */
 public final class RtpEndpoint implements RtpLeg {
     static final int MAX_PAYLOAD = 1500;
@@ -66,6 +75,10 @@ public final class RtpEndpoint implements RtpLeg {
     private final SourceLatch latch;
 
     private MediaParams params;
+    /** Unprotects the phone's SRTP/SRTCP; null for plain RTP. */
+    private SrtpContext srtpIn;
+    private boolean srtpLogged;
+    private long srtpAuthFailures, srtpReplays;
     private MediaListener listener;
     private boolean foreignLogged;
     private long remoteSsrc = -1;
@@ -124,6 +137,11 @@ public final class RtpEndpoint implements RtpLeg {
     public void update(MediaParams next) {
         MediaParams previous = this.params;
         this.params = next;
+        if (previous == null || !Objects.equals(previous.srtp(), next.srtp())) {
+            // new keys (or none): new contexts; the same keys repeated by a re-offer keep ROC and replay state
+            srtpIn = next.srtp() == null ? null : next.srtp().receiver();
+            sender.srtp(next.srtp() == null ? null : next.srtp().sender());
+        }
         latch.signal(next.remote()); // a new address must prove itself: nothing is sent to it until it sends
         sender.update(previous, next);
         if (previous == null || previous.codec() != next.codec()) {
@@ -148,7 +166,9 @@ public final class RtpEndpoint implements RtpLeg {
         return new RtpEndpointStats(packetsIn, packetizer.packets(), bytesIn, packetizer.octets(),
                 reception.cumulativeLost(), reception.jitterMs(), malformed, unexpectedPayload, js.late(), js.lost(),
                 ssrcChanges, dtmfIn, sender.dtmfOut(), js.targetDelayMs(), hostPort(latch.latched()),
-                hostPort(latch.signalled()), latches, foreignDropped, sender.suppressed() + rtcpSuppressed);
+                hostPort(latch.signalled()), latches, foreignDropped, sender.suppressed() + rtcpSuppressed,
+                params == null || params.srtp() == null ? "" : params.srtp().profile().name(), srtpAuthFailures,
+                srtpReplays);
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -178,7 +198,23 @@ public final class RtpEndpoint implements RtpLeg {
         if (closed || params == null) {
             return;
         }
-        if (RtpCodec.looksLikeRtcp(buf) || RtpCodec.parse(buf, header) != RtpParseResult.OK) {
+        if (RtpCodec.looksLikeRtcp(buf)) {
+            malformed++;
+            engine.countMalformed();
+            return;
+        }
+        if (srtpIn != null) {
+            if (!latch.wouldAccept(sender)) {
+                refuse(sender); // before the HMAC: a stranger's flood costs no crypto
+                return;
+            }
+            SrtpResult unprotected = srtpIn.unprotectRtp(buf);
+            if (unprotected != SrtpResult.OK) {
+                dropSrtp(unprotected, sender);
+                return;
+            }
+        }
+        if (RtpCodec.parse(buf, header) != RtpParseResult.OK) {
             malformed++;
             engine.countMalformed();
             return;
@@ -233,10 +269,26 @@ public final class RtpEndpoint implements RtpLeg {
         }
     }
 
+    /** An SRTP packet that did not authenticate, was replayed or too short: counted, dropped, logged once. */
+    private void dropSrtp(SrtpResult result, InetSocketAddress sender) {
+        if (result == SrtpResult.REPLAYED) {
+            srtpReplays++;
+        } else {
+            srtpAuthFailures++; // TOO_SHORT counts here too: it cannot carry a valid tag
+        }
+        if (!srtpLogged) {
+            srtpLogged = true;
+            engine.log().log(System.Logger.Level.INFO, "RTP port " + port + ": dropping SRTP from " + hostPort(sender)
+                    + " (" + result + "); further drops are only counted");
+        }
+    }
+
     void onRtcp(ByteBuf buf, InetSocketAddress sender) {
-        // Reports from the phone are not needed for anything yet; RTCP arrival proves the peer is alive.
+        // Reports from the phone are not needed for anything yet; RTCP arrival proves the peer is alive (with
+        // SRTP only once it authenticates).
         InetSocketAddress phone = latch.latched();
-        if (!closed && phone != null && sender.getAddress().equals(phone.getAddress())) {
+        if (!closed && phone != null && sender.getAddress().equals(phone.getAddress())
+                && (srtpIn == null || srtpIn.unprotectRtcp(buf) == SrtpResult.OK)) {
             long halfway = engine.nanoTime() - timeoutNanos / 2;
             if (!rtpSeen || halfway - lastRtpNanos > 0) {
                 lastRtpNanos = halfway;
@@ -325,12 +377,13 @@ public final class RtpEndpoint implements RtpLeg {
             rtcpSuppressed++;
             return;
         }
-        ByteBuf out = rtcpChannel.alloc().directBuffer(128);
+        ByteBuf out = rtcpChannel.alloc().directBuffer(128 + SrtpContext.RTCP_TRAILER_LENGTH);
         boolean haveBlock = reception.fillReportBlock(reportBlock, 0, 0);
         if (!packetizer.writeReport(out, RtcpCodec.toNtp(System.currentTimeMillis()), haveBlock ? reportBlock : null)) {
             out.release();
             return;
         }
+        sender.protectRtcp(out);
         InetSocketAddress rtcpTo = new InetSocketAddress(sendTo.getAddress(), sendTo.getPort() + 1);
         rtcpChannel.writeAndFlush(new DatagramPacket(out, rtcpTo), rtcpChannel.voidPromise());
     }

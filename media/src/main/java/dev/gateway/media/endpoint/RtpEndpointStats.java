@@ -25,9 +25,13 @@ package dev.gateway.media.endpoint;
  * @param foreignDropped   RTP packets from any other source than the latched one (or, before the latch, than the
  *                         signalled IP and trusted ranges), dropped unheard
  * @param sendSuppressed   RTP and RTCP packets not sent because the phone had not yet proven its address
+ * @param srtp             the SRTP suite in use ({@code AES_CM_128_HMAC_SHA1_80} or {@code _32}), empty for plain RTP
+ * @param srtpAuthFailures SRTP packets dropped because their tag did not authenticate (or they were too short)
+ * @param srtpReplays      SRTP packets dropped as replays (RFC 3711 §3.3.2)
  */
 public record RtpEndpointStats(long packetsIn, long packetsOut, long bytesIn, long bytesOut, long lost,
                                double jitterMs, long malformed, long unexpectedPayload, long late, long concealed,
                                long ssrcChanges, long dtmfIn, long dtmfOut, int jitterDelayMs, String remote,
-                               String signalled, long latches, long foreignDropped, long sendSuppressed) {
+                               String signalled, long latches, long foreignDropped, long sendSuppressed,
+                               String srtp, long srtpAuthFailures, long srtpReplays) {
 }

@@ -64,6 +64,11 @@ final class SourceLatch {
         return Verdict.REFUSED;
     }
 
+    /** Whether {@link #offer} would accept {@code source} now, without latching it (SRTP authenticates first). */
+    boolean wouldAccept(InetSocketAddress source) {
+        return source.equals(latched) || source.equals(signalled) || latched == null && mayBePhone(source.getAddress());
+    }
+
     /** Where RTP goes: the latched source, or null while no valid packet from the phone has arrived. */
     InetSocketAddress latched() {
         return latched;

@@ -37,12 +37,15 @@ public record MediaDescription(String media, int port, String protocol, List<Int
         Map<Integer, RtpMap> rtpMaps, Map<Integer, String> fmtps, MediaDirection direction, Integer ptimeMs,
         Integer maxPtimeMs, String connectionAddress, boolean rtcpMux, List<String> attributes) {
 
-    /** Plain RTP/AVP (RFC 3551), the only profile {@link OfferAnswer} accepts. */
+    /** Plain RTP/AVP (RFC 3551), which {@link OfferAnswer} negotiates next to {@link #RTP_SAVP}. */
     public static final String RTP_AVP = "RTP/AVP";
+
+    /** Secure RTP (RFC 3711 §12), keyed here by SDES {@code a=crypto} lines (RFC 4568). */
+    public static final String RTP_SAVP = "RTP/SAVP";
 
     /** The transports the parser accepts: RTP/AVP, RTP/AVPF, RTP/SAVP, RTP/SAVPF and UDP/TLS/RTP/SAVPF. */
     public static final Set<String> RTP_PROTOCOLS =
-            Set.of(RTP_AVP, "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVPF");
+            Set.of(RTP_AVP, "RTP/AVPF", RTP_SAVP, "RTP/SAVPF", "UDP/TLS/RTP/SAVPF");
 
     public MediaDescription {
         Objects.requireNonNull(media, "media");

@@ -4,6 +4,8 @@ import static dev.gateway.media.sdp.SdpException.Kind.MALFORMED;
 import static dev.gateway.media.sdp.SdpException.Kind.NO_COMMON_CODEC;
 import static dev.gateway.media.sdp.SdpException.Kind.UNSUPPORTED;
 
+import dev.gateway.media.webrtc.srtp.SrtpProfile;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +17,11 @@ import java.util.Objects;
  * write the answer, or write an offer for an outbound call. Codecs are named by encoding name ({@code "PCMU"},
  * {@code "PCMA"}, ...) and RTP payload type; mapping them to sample codecs is the caller's business.
  *
- * <p>Only plain {@code RTP/AVP} audio at an 8000 Hz RTP clock is negotiated; secure or feedback profiles are
- * parsed by {@link SdpCodec} but never chosen here, because an answer must keep the offered transport (RFC 3264 §6).
+ * <p>Audio at an 8000 Hz RTP clock is negotiated over plain {@code RTP/AVP} or, with SDES keys (RFC 4568),
+ * {@code RTP/SAVP}, as the {@link MediaEncryption} policy allows; feedback profiles (AVPF, SAVPF, DTLS) are parsed by
+ * {@link SdpCodec} but never chosen here, because an answer must keep the offered transport (RFC 3264 §6). An
+ * {@code a=crypto} line on an {@code RTP/AVP} stream is ignored: RFC 4568 §3.1.4 defines it for the secure
+ * profiles only, and answering {@code RTP/AVP} with SRTP ("best effort SRTP") is not standardised.
  *
  * <p>Pure functions: stateless and thread-safe.
  */
@@ -33,6 +38,8 @@ public final class OfferAnswer {
     public static final String TELEPHONE_EVENTS = "0-15";
 
     private static final String ZERO_IP4 = "0.0.0.0";
+    /** Draws the throw-away key {@link #negotiateAnswer} replaces with ours. Thread-safe. */
+    private static final SecureRandom UNUSED_KEYS = new SecureRandom();
 
     private OfferAnswer() {
     }
@@ -51,10 +58,22 @@ public final class OfferAnswer {
      * @param hold                      the offerer put the call on hold: sendonly, inactive or c=0.0.0.0
      * @param audioMediaIndex           0-based index of the negotiated m= line in the offer
      * @param mediaCount                number of m= lines in the offer (the answer has as many, RFC 3264 §6)
+     * @param remoteCrypto              the peer's SDES key (what it sends with), or null for plain RTP
+     * @param localCrypto               our SDES key (what we send with), same tag and suite; null exactly when
+     *                                  {@code remoteCrypto} is
      */
     public record Negotiation(int payloadType, String encodingName, int telephoneEventPayloadType, int ptimeMs,
             MediaDirection remoteDirection, MediaDirection localDirection, String remoteAddress, int remotePort,
-            boolean hold, int audioMediaIndex, int mediaCount) {
+            boolean hold, int audioMediaIndex, int mediaCount, SdesCrypto remoteCrypto, SdesCrypto localCrypto) {
+
+        /** A plain RTP negotiation. */
+        public Negotiation(int payloadType, String encodingName, int telephoneEventPayloadType, int ptimeMs,
+                MediaDirection remoteDirection, MediaDirection localDirection, String remoteAddress, int remotePort,
+                boolean hold, int audioMediaIndex, int mediaCount) {
+            this(payloadType, encodingName, telephoneEventPayloadType, ptimeMs, remoteDirection, localDirection,
+                    remoteAddress, remotePort, hold, audioMediaIndex, mediaCount, null, null);
+        }
+
         public Negotiation {
             if (payloadType < 0 || payloadType > 127) {
                 throw new IllegalArgumentException("payload type out of 0..127: " + payloadType);
@@ -78,6 +97,34 @@ public final class OfferAnswer {
             if (audioMediaIndex < 0 || audioMediaIndex >= mediaCount) {
                 throw new IllegalArgumentException("audio index " + audioMediaIndex + " not below " + mediaCount);
             }
+            if ((remoteCrypto == null) != (localCrypto == null)) {
+                throw new IllegalArgumentException("remote and local SDES keys come together");
+            }
+            if (remoteCrypto != null && (remoteCrypto.tag() != localCrypto.tag()
+                    || remoteCrypto.profile() != localCrypto.profile())) {
+                throw new IllegalArgumentException("local SDES key must answer the remote one's tag and suite");
+            }
+        }
+
+        /** Whether the media is SRTP keyed by SDES ({@code RTP/SAVP}). */
+        public boolean srtp() {
+            return remoteCrypto != null;
+        }
+
+        /** The transport of the negotiated stream: {@code RTP/SAVP} with SRTP, else {@code RTP/AVP}. */
+        public String protocol() {
+            return srtp() ? MediaDescription.RTP_SAVP : MediaDescription.RTP_AVP;
+        }
+
+        /** This negotiation with our key taken from {@code previous} when both use the same tag and suite. */
+        public Negotiation keepingLocalKeyOf(Negotiation previous) {
+            if (previous == null || !srtp() || !previous.srtp() || previous.localCrypto.tag() != localCrypto.tag()
+                    || previous.localCrypto.profile() != localCrypto.profile()) {
+                return this;
+            }
+            return new Negotiation(payloadType, encodingName, telephoneEventPayloadType, ptimeMs, remoteDirection,
+                    localDirection, remoteAddress, remotePort, hold, audioMediaIndex, mediaCount, remoteCrypto,
+                    previous.localCrypto);
         }
 
         /** Whether telephone-event was offered and is kept in the answer. */
@@ -105,17 +152,53 @@ public final class OfferAnswer {
      */
     public static Negotiation negotiate(SessionDescription offer, List<String> supportedEncodings)
             throws SdpException {
+        return negotiate(offer, supportedEncodings, MediaEncryption.DISABLE, null);
+    }
+
+    /**
+     * As {@link #negotiate(SessionDescription, List)}, with SRTP as {@code encryption} allows: the first audio m=
+     * line with a port whose transport the policy accepts is used, {@code RTP/AVP} unless the policy is
+     * {@link MediaEncryption#REQUIRE}, {@code RTP/SAVP} unless it is {@link MediaEncryption#DISABLE} and only with an
+     * {@code a=crypto} line we can use ({@link SdesCrypto#parse}; the first in the offer's order wins, RFC 4568
+     * §7.1.1). Our answering key is fresh from {@code random}.
+     *
+     * @param random where SDES keys come from; may be null when {@code encryption} is DISABLE
+     * @throws SdpException as the other overload; {@link SdpException.Kind#UNSUPPORTED} also when the policy
+     *                      refuses every audio stream (a plain offer under REQUIRE, a secure one under DISABLE, an
+     *                      {@code RTP/SAVP} stream without a usable key)
+     */
+    public static Negotiation negotiate(SessionDescription offer, List<String> supportedEncodings,
+            MediaEncryption encryption, SecureRandom random) throws SdpException {
         Objects.requireNonNull(offer, "offer");
+        Objects.requireNonNull(encryption, "encryption");
         List<String> supported = List.copyOf(supportedEncodings);
         List<MediaDescription> media = offer.media();
         int index = -1;
+        SdesCrypto remoteCrypto = null;
         boolean sawAudio = false;
+        String refused = null;
         for (int i = 0; i < media.size() && index < 0; i++) {
             MediaDescription m = media.get(i);
-            if (m.media().equalsIgnoreCase("audio")) {
-                sawAudio = true;
-                if (m.port() != 0 && m.protocol().equals(MediaDescription.RTP_AVP)) {
+            if (!m.media().equalsIgnoreCase("audio") || m.port() == 0) {
+                sawAudio |= m.media().equalsIgnoreCase("audio");
+                continue;
+            }
+            sawAudio = true;
+            if (m.protocol().equals(MediaDescription.RTP_AVP)) {
+                if (encryption.allowsPlain()) {
                     index = i;
+                } else {
+                    refused = "SRTP is required: offer RTP/SAVP with a=crypto " + suites();
+                }
+            } else if (m.protocol().equals(MediaDescription.RTP_SAVP)) {
+                List<SdesCrypto> keys = SdesCrypto.offered(m.attributes());
+                if (!encryption.allowsSrtp()) {
+                    refused = "SRTP (RTP/SAVP) is disabled for this trunk";
+                } else if (keys.isEmpty()) {
+                    refused = "no usable a=crypto line: " + suites() + " with one inline key and no MKI";
+                } else {
+                    index = i;
+                    remoteCrypto = keys.get(0);
                 }
             }
         }
@@ -123,7 +206,9 @@ public final class OfferAnswer {
             throw SdpException.of(MALFORMED, "offer has no audio m= line");
         }
         if (index < 0) {
-            throw SdpException.of(UNSUPPORTED, "no audio m= line with a port and RTP/AVP transport");
+            throw SdpException.of(UNSUPPORTED, refused != null ? refused
+                    : "no audio m= line with a port and " + (encryption.allowsSrtp() ? "RTP/AVP or RTP/SAVP"
+                    : "RTP/AVP") + " transport");
         }
         MediaDescription audio = media.get(index);
         RtpMap chosen = null;
@@ -163,8 +248,45 @@ public final class OfferAnswer {
         boolean hold = zeroAddress || remote == MediaDirection.SENDONLY || remote == MediaDirection.INACTIVE;
         Integer offered = audio.ptimeMs();
         int ptime = offered != null && offered >= MIN_PTIME_MS && offered <= MAX_PTIME_MS ? offered : DEFAULT_PTIME_MS;
+        SdesCrypto localCrypto = remoteCrypto == null ? null : SdesCrypto.generate(remoteCrypto.tag(),
+                remoteCrypto.profile(), Objects.requireNonNull(random, "random"));
         return new Negotiation(chosen.payloadType(), localName, telephoneEvent, ptime, remote, local, address,
-                audio.port(), hold, index, media.size());
+                audio.port(), hold, index, media.size(), remoteCrypto, localCrypto);
+    }
+
+    /**
+     * Reads the answer to our own offer (RFC 3264 §5): the codec, address and direction as {@link #negotiate} reads
+     * an offer, and with SRTP the answer's single {@code a=crypto} line, whose tag must name one of {@code ourKeys}
+     * (RFC 4568 §6.1). A plain answer is taken unless {@code encryption} is REQUIRE.
+     *
+     * @param ourKeys the keys our offer carried (empty for a plain offer)
+     * @throws SdpException {@link SdpException.Kind#UNSUPPORTED} when the answer's transport or key does not fit
+     *                      the offer or the policy; as {@link #negotiate} otherwise
+     */
+    public static Negotiation negotiateAnswer(SessionDescription answer, List<String> supportedEncodings,
+            MediaEncryption encryption, List<SdesCrypto> ourKeys) throws SdpException {
+        Negotiation n = negotiate(answer, supportedEncodings,
+                ourKeys.isEmpty() ? MediaEncryption.DISABLE : encryption, UNUSED_KEYS);
+        if (!n.srtp()) {
+            if (!encryption.allowsPlain()) {
+                throw SdpException.of(UNSUPPORTED, "the answer is plain RTP/AVP but SRTP is required");
+            }
+            return n;
+        }
+        for (SdesCrypto ours : ourKeys) {
+            if (ours.tag() == n.remoteCrypto().tag() && ours.profile() == n.remoteCrypto().profile()) {
+                return new Negotiation(n.payloadType(), n.encodingName(), n.telephoneEventPayloadType(), n.ptimeMs(),
+                        n.remoteDirection(), n.localDirection(), n.remoteAddress(), n.remotePort(), n.hold(),
+                        n.audioMediaIndex(), n.mediaCount(), n.remoteCrypto(), ours);
+            }
+        }
+        throw SdpException.of(UNSUPPORTED, "the answer's a=crypto tag " + n.remoteCrypto().tag()
+                + " names none of the offered keys");
+    }
+
+    /** The suites we speak, for 488 reasons. */
+    private static String suites() {
+        return SrtpProfile.AES_CM_128_HMAC_SHA1_80.name() + " or _32";
     }
 
     /**
@@ -187,7 +309,7 @@ public final class OfferAnswer {
             MediaDescription m = offer.media().get(i);
             if (i == n.audioMediaIndex()) {
                 out.add(audio(n.payloadType(), n.encodingName(), n.telephoneEventPayloadType(), n.ptimeMs(),
-                        n.localDirection(), localPort));
+                        n.localDirection(), localPort, n.localCrypto()));
             } else {
                 out.add(new MediaDescription(m.media(), 0, m.protocol(), m.payloadTypes(), Map.of(), Map.of(),
                         null, null, null, null, false, List.of()));
@@ -206,6 +328,17 @@ public final class OfferAnswer {
      */
     public static String offer(List<String> encodings, int telephoneEventPayloadType, int ptimeMs,
             String localAddress, int localPort, long sessionId, long sessionVersion, MediaDirection direction) {
+        return offer(encodings, telephoneEventPayloadType, ptimeMs, localAddress, localPort, sessionId, sessionVersion,
+                direction, List.of());
+    }
+
+    /**
+     * As the plain offer, {@code RTP/SAVP} with one {@code a=crypto} line per key in {@code keys} (our sending keys,
+     * in preference order, distinct tags) when {@code keys} is not empty.
+     */
+    public static String offer(List<String> encodings, int telephoneEventPayloadType, int ptimeMs,
+            String localAddress, int localPort, long sessionId, long sessionVersion, MediaDirection direction,
+            List<SdesCrypto> keys) {
         if (encodings.isEmpty()) {
             throw new IllegalArgumentException("at least one encoding is required");
         }
@@ -231,13 +364,15 @@ public final class OfferAnswer {
             maps.put(telephoneEventPayloadType, RtpMap.of(telephoneEventPayloadType, RtpMap.TELEPHONE_EVENT, CLOCK_RATE));
             fmtps.put(telephoneEventPayloadType, TELEPHONE_EVENTS);
         }
-        MediaDescription audio = new MediaDescription("audio", checkPort(localPort), MediaDescription.RTP_AVP, pts,
-                maps, fmtps, Objects.requireNonNull(direction, "direction"), ptimeMs, null, null, false, List.of());
+        MediaDescription audio = new MediaDescription("audio", checkPort(localPort),
+                keys.isEmpty() ? MediaDescription.RTP_AVP : MediaDescription.RTP_SAVP, pts, maps, fmtps,
+                Objects.requireNonNull(direction, "direction"), ptimeMs, null, null, false,
+                keys.stream().map(SdesCrypto::attribute).toList());
         return SdpCodec.format(session(localAddress, sessionId, sessionVersion, List.of(audio)));
     }
 
     private static MediaDescription audio(int pt, String name, int te, int ptimeMs, MediaDirection direction,
-            int port) {
+            int port, SdesCrypto crypto) {
         List<Integer> pts = new ArrayList<>(List.of(pt));
         Map<Integer, RtpMap> maps = new LinkedHashMap<>(Map.of(pt, RtpMap.of(pt, name, CLOCK_RATE)));
         Map<Integer, String> fmtps = new LinkedHashMap<>();
@@ -246,8 +381,9 @@ public final class OfferAnswer {
             maps.put(te, RtpMap.of(te, RtpMap.TELEPHONE_EVENT, CLOCK_RATE));
             fmtps.put(te, TELEPHONE_EVENTS);
         }
-        return new MediaDescription("audio", checkPort(port), MediaDescription.RTP_AVP, pts, maps, fmtps, direction,
-                ptimeMs, null, null, false, List.of());
+        return new MediaDescription("audio", checkPort(port),
+                crypto == null ? MediaDescription.RTP_AVP : MediaDescription.RTP_SAVP, pts, maps, fmtps, direction,
+                ptimeMs, null, null, false, crypto == null ? List.of() : List.of(crypto.attribute()));
     }
 
     private static SessionDescription session(String localAddress, long sessionId, long sessionVersion,

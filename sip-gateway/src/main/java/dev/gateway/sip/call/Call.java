@@ -4,6 +4,7 @@ import dev.gateway.agent.AgentFactory;
 import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.TransferResult;
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipCallEvents;
@@ -53,6 +54,8 @@ public abstract class Call implements SipCallEvents {
     final CallMediaBinding media;
     final CallTransfer transfer;
     final SessionRefresh sessionRefresh;
+    /** The trunk's SDES-SRTP policy; re-offers are negotiated under it too. */
+    final MediaEncryption encryption;
     private final AgentFactory agents;
     private final CallRegistry registry;
     private final SipQueue sipQueue;
@@ -70,7 +73,7 @@ public abstract class Call implements SipCallEvents {
     long sdpVersion = 1;
 
     Call(String sipCallId, CallInfo info, CallState initial, String transport, SessionTimer timer, EventLoop loop,
-         CallServices services) {
+         CallServices services, MediaEncryption encryption) {
         this.id = info.id();
         this.sipCallId = sipCallId;
         this.info = info;
@@ -82,6 +85,7 @@ public abstract class Call implements SipCallEvents {
         this.clock = services.clockMillis();
         this.transferPolicy = services.transfers();
         this.transport = transport;
+        this.encryption = encryption;
         this.startedAtMillis = clock.getAsLong();
         this.machine = new CallStateMachine(initial, clock);
         this.guard = new CallGuard(id, this::endLocally);
@@ -227,7 +231,7 @@ public abstract class Call implements SipCallEvents {
 
     @Override
     public void onReoffer(ServerTransaction tx) {
-        Reoffer.parse(sip, tx, id).ifPresent(next -> onLoop("re-offer", () -> next.answer(this, tx)));
+        Reoffer.parse(sip, tx, id, encryption).ifPresent(next -> onLoop("re-offer", () -> next.answer(this, tx)));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.gateway.media.endpoint.MediaListener;
 import dev.gateway.media.endpoint.MediaParams;
 import dev.gateway.media.endpoint.RtpEndpoint;
 import dev.gateway.media.endpoint.RtpEndpointStats;
+import dev.gateway.media.endpoint.SrtpKeying;
 import dev.gateway.media.g711.G711;
 import dev.gateway.media.sdp.MediaDirection;
 import dev.gateway.media.sdp.OfferAnswer;
@@ -158,8 +159,10 @@ final class CallMediaBinding {
     private static MediaParams params(OfferAnswer.Negotiation n) {
         boolean send = n.localDirection() == MediaDirection.SENDRECV || n.localDirection() == MediaDirection.SENDONLY;
         boolean expect = n.remoteDirection() == MediaDirection.SENDRECV || n.remoteDirection() == MediaDirection.SENDONLY;
+        SrtpKeying srtp = !n.srtp() ? null : new SrtpKeying(n.localCrypto().profile(), n.localCrypto().key(),
+                n.localCrypto().salt(), n.remoteCrypto().key(), n.remoteCrypto().salt());
         return new MediaParams(G711.ofEncodingName(n.encodingName()), n.telephoneEventPayloadType(), n.ptimeMs(),
-                new InetSocketAddress(n.remoteAddress(), n.remotePort()), send && !n.hold(), expect);
+                new InetSocketAddress(n.remoteAddress(), n.remotePort()), send && !n.hold(), expect, srtp);
     }
 
     /** The endpoint's listener: DTMF and the media timeout; nothing thrown here reaches the media tick. */

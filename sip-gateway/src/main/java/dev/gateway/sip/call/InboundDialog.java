@@ -1,6 +1,7 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.agent.CallInfo;
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SessionDescription;
 import io.netty.channel.EventLoop;
@@ -24,9 +25,11 @@ final class InboundDialog extends Call {
     private ScheduledFuture<?> ringingResend;
 
     InboundDialog(String sipCallId, ServerTransaction invite, CallInfo info, SessionDescription offer,
-                  OfferAnswer.Negotiation negotiation, SessionTimer timer, EventLoop loop, CallServices services) {
+                  OfferAnswer.Negotiation negotiation, SessionTimer timer, EventLoop loop, CallServices services,
+                  MediaEncryption encryption) {
         super(sipCallId, info, CallState.RINGING,
-                ((ViaHeader) invite.getRequest().getHeader(ViaHeader.NAME)).getTransport(), timer, loop, services);
+                ((ViaHeader) invite.getRequest().getHeader(ViaHeader.NAME)).getTransport(), timer, loop, services,
+                encryption);
         this.invite = invite;
         this.remoteSdp = offer;
         this.negotiation = negotiation;
@@ -35,7 +38,8 @@ final class InboundDialog extends Call {
     @Override
     public void begin() {
         log("incoming from=" + info().from() + " to=" + info().to() + " trunk=" + info().trunkId() + " codec="
-                + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs() + " transport=" + transport);
+                + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs() + " transport=" + transport
+                + (negotiation.srtp() ? " srtp=" + negotiation.remoteCrypto().profile() : ""));
         media.open().whenComplete((ok, error) -> onLoop("media open", () -> {
             if (error != null) {
                 if (machine.is(CallState.RINGING)) {

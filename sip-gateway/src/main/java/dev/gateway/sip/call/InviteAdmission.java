@@ -153,7 +153,7 @@ public final class InviteAdmission implements SipCalls {
         OfferAnswer.Negotiation negotiation;
         try {
             offer = SdpOffers.offer(request);
-            negotiation = SdpOffers.negotiate(offer);
+            negotiation = SdpOffers.negotiate(offer, trunk.mediaEncryption());
         } catch (SdpException e) {
             SdpOffers.reject(sip, tx, e, where);
             return;
@@ -179,7 +179,8 @@ public final class InviteAdmission implements SipCalls {
         Call call;
         try {
             CallInfo info = new CallInfo(id, caller, called, trunk.id(), mappedHeaders(request, trunk), room);
-            call = new InboundDialog(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services);
+            call = new InboundDialog(callId, tx, info, offer, negotiation, timer, media.nextLoop(), services,
+                    trunk.mediaEncryption());
         } catch (RuntimeException e) { // a request we could not make a call of: the slot goes back, the caller hears why
             registry.unreserve();
             reject(tx, Response.SERVER_INTERNAL_ERROR, "Call could not be created", where + " [" + CallGuard.describe(e) + "]");

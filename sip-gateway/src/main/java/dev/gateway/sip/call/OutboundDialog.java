@@ -24,7 +24,7 @@ final class OutboundDialog extends Call {
 
     OutboundDialog(String sipCallId, CallInfo info, OutboundDial dial, EventLoop loop, CallServices services) {
         super(sipCallId, info, CallState.DIALING, dial.trunk().transport().name().toLowerCase(Locale.ROOT), null, loop,
-                services);
+                services, dial.trunk().mediaEncryption());
         this.dial = dial;
         peers(PeerAddresses.ofDestination(dial.trunk().address()));
         this.outboundInvite = new OutboundInvite(sip, dial, sipCallId, localTag, transport, this);
@@ -108,7 +108,8 @@ final class OutboundDialog extends Call {
         byte[] body = response.getRawContent();
         try {
             remoteSdp = SdpCodec.parse(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8));
-            negotiation = SdpOffers.negotiate(remoteSdp); // an IP literal: no name is ever resolved on the media loop
+            // an IP literal: no name is ever resolved on the media loop
+            negotiation = SdpOffers.negotiateAnswer(remoteSdp, encryption, outboundInvite.keys());
         } catch (SdpException e) {
             log("answer SDP unusable: " + e.getMessage());
             dial.outcome().complete(new OutboundDial.DialOutcome(false, 488, "answer SDP unusable: " + e.reason()));
@@ -117,7 +118,8 @@ final class OutboundDialog extends Call {
             return;
         }
         machine.to(CallState.ACTIVE);
-        log("answered by " + dial.to() + " codec=" + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs());
+        log("answered by " + dial.to() + " codec=" + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs()
+                + (negotiation.srtp() ? " srtp=" + negotiation.remoteCrypto().profile() : ""));
         log("pipeline: " + media.start(negotiation, agent));
         agent.onStart(new CallLeg(this));
         dial.outcome().complete(new OutboundDial.DialOutcome(true, response.getStatusCode(), response.getReasonPhrase()));

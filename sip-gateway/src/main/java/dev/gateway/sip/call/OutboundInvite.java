@@ -2,6 +2,8 @@ package dev.gateway.sip.call;
 
 import dev.gateway.media.sdp.MediaDirection;
 import dev.gateway.media.sdp.OfferAnswer;
+import dev.gateway.media.sdp.SdesCrypto;
+import dev.gateway.media.webrtc.srtp.SrtpProfile;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.trunk.DigestAuthenticator;
 import java.text.ParseException;
@@ -33,6 +35,8 @@ final class OutboundInvite {
     private final String fromTag;
     private final String transport;
     private final OutboundDialog owner;
+    /** Our SDES keys, offered under ALLOW and REQUIRE (as LiveKit does), the same in a re-sent INVITE; else empty. */
+    private final List<SdesCrypto> keys;
     private volatile ClientTransaction transaction; // written and read on the SIP executor, in queue order
     private boolean sent;
     private long cseq = 1;
@@ -47,6 +51,15 @@ final class OutboundInvite {
         this.fromTag = fromTag;
         this.transport = transport;
         this.owner = owner;
+        this.keys = dial.trunk().mediaEncryption().allowsSrtp()
+                ? List.of(SdesCrypto.generate(1, SrtpProfile.AES_CM_128_HMAC_SHA1_80, SdpOffers.KEYS),
+                        SdesCrypto.generate(2, SrtpProfile.AES_CM_128_HMAC_SHA1_32, SdpOffers.KEYS))
+                : List.of();
+    }
+
+    /** The SDES keys our offer carries (empty for a plain RTP/AVP offer). */
+    List<SdesCrypto> keys() {
+        return keys;
     }
 
     /**
@@ -93,7 +106,7 @@ final class OutboundInvite {
             request.setHeader(sip.headers().createHeader(authName, authValue));
         }
         String sdp = OfferAnswer.offer(List.of("PCMU", "PCMA"), 101, 20, sip.advertisedHost(), rtpPort, sdpSessionId,
-                sdpVersion, MediaDirection.SENDRECV);
+                sdpVersion, MediaDirection.SENDRECV, keys);
         request.setContent(sdp, sip.headers().createContentTypeHeader("application", "sdp"));
         ClientTransaction tx = sip.provider().getNewClientTransaction(request);
         tx.setApplicationData(owner);

@@ -1,5 +1,6 @@
 package dev.gateway.sip.call;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdpException;
 import dev.gateway.media.sdp.SessionDescription;
@@ -20,14 +21,14 @@ import javax.sip.message.Response;
 record Reoffer(SessionDescription offer, OfferAnswer.Negotiation negotiation) {
 
     /** The re-offer in {@code tx}, or empty when its SDP was unusable (then {@code tx} was answered already). */
-    static Optional<Reoffer> parse(SipContext sip, ServerTransaction tx, String callId) {
+    static Optional<Reoffer> parse(SipContext sip, ServerTransaction tx, String callId, MediaEncryption encryption) {
         byte[] body = tx.getRequest().getRawContent();
         if (body == null || body.length == 0) {
             return Optional.of(new Reoffer(null, null));
         }
         try {
             SessionDescription offer = SdpOffers.offer(tx.getRequest());
-            return Optional.of(new Reoffer(offer, SdpOffers.negotiate(offer)));
+            return Optional.of(new Reoffer(offer, SdpOffers.negotiate(offer, encryption)));
         } catch (SdpException e) {
             SdpOffers.reject(sip, tx, e, "re-offer in " + callId);
             return Optional.empty();
@@ -49,9 +50,10 @@ record Reoffer(SessionDescription offer, OfferAnswer.Negotiation negotiation) {
                 boolean holdChanged = negotiation.hold() != call.negotiation.hold()
                         || negotiation.localDirection() != call.negotiation.localDirection();
                 call.remoteSdp = offer;
-                call.negotiation = negotiation;
+                // the same suite and tag keep our key (RFC 4568 §7.1.4 allows either): SRTP state survives a refresh
+                call.negotiation = negotiation.keepingLocalKeyOf(call.negotiation);
                 call.sdpVersion++;
-                call.media.update(negotiation);
+                call.media.update(call.negotiation);
                 if (holdChanged) {
                     call.log((negotiation.hold() ? "held" : "resumed") + " by caller (" + negotiation.remoteDirection().attribute() + ")");
                 }

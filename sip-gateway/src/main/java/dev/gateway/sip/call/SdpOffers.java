@@ -1,12 +1,15 @@
 package dev.gateway.sip.call;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.media.sdp.OfferAnswer;
+import dev.gateway.media.sdp.SdesCrypto;
 import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SdpException;
 import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipContext;
 import io.netty.util.NetUtil;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.List;
 import javax.sip.ServerTransaction;
@@ -14,14 +17,17 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * SDP offers in INVITEs, re-INVITEs and UPDATEs: parse, negotiate G.711, and the response when they are unusable
- * (488 with a Warning for no common codec, 488 for what we do not support, 400 for malformed SDP).
+ * SDP offers in INVITEs, re-INVITEs and UPDATEs: parse, negotiate G.711 over RTP/AVP or SDES-SRTP (RTP/SAVP) as the
+ * trunk's {@link MediaEncryption} allows, and the response when they are unusable (488 with a Warning for no common
+ * codec, 488 for what we do not support or the trunk's encryption policy refuses, 400 for malformed SDP).
  *
  * <p>Threading: stateless, thread-safe; never resolves names (c= must be an IP literal).
  */
 final class SdpOffers {
     static final List<String> CODECS = List.of("PCMU", "PCMA");
     private static final System.Logger LOG = System.getLogger("sip");
+    /** Our SDES master keys (RFC 4568 §6.1: from a cryptographically strong source). Thread-safe. */
+    static final SecureRandom KEYS = new SecureRandom();
 
     private SdpOffers() {
     }
@@ -34,8 +40,18 @@ final class SdpOffers {
         return SdpCodec.parse(new String(body, StandardCharsets.UTF_8));
     }
 
-    static OfferAnswer.Negotiation negotiate(SessionDescription offer) throws SdpException {
-        OfferAnswer.Negotiation n = OfferAnswer.negotiate(offer, CODECS);
+    /** Negotiates an offer under the trunk's encryption policy; our SDES key is fresh. */
+    static OfferAnswer.Negotiation negotiate(SessionDescription offer, MediaEncryption encryption) throws SdpException {
+        return checkAddress(OfferAnswer.negotiate(offer, CODECS, encryption, KEYS));
+    }
+
+    /** Reads the answer to our own offer, which carried {@code ourKeys} (none for a plain offer). */
+    static OfferAnswer.Negotiation negotiateAnswer(SessionDescription answer, MediaEncryption encryption,
+            List<SdesCrypto> ourKeys) throws SdpException {
+        return checkAddress(OfferAnswer.negotiateAnswer(answer, CODECS, encryption, ourKeys));
+    }
+
+    private static OfferAnswer.Negotiation checkAddress(OfferAnswer.Negotiation n) throws SdpException {
         if (!NetUtil.isValidIpV4Address(n.remoteAddress()) && !NetUtil.isValidIpV6Address(n.remoteAddress())) {
             throw new SdpException(SdpException.Kind.UNSUPPORTED, 0, "", "c= must be an IP address, got " + n.remoteAddress());
         }

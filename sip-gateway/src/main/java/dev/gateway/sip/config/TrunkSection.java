@@ -1,5 +1,6 @@
 package dev.gateway.sip.config;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.sip.config.ConfigNode.Item;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.DestinationList;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -50,6 +52,7 @@ final class TrunkSection {
             String password = t.string("", "auth_password", "authPassword");
             Map<String, String> headersToAttributes = t.stringMap("headers_to_attributes", "headersToAttributes");
             String preset = t.string(null, "preset");
+            MediaEncryption encryption = mediaEncryption(t, t.get("media_encryption", "mediaEncryption"));
             t.ignore("include_headers", "includeHeaders");
             DestinationList transfers = destinations(t, "allowed_transfer_destinations", "allowedTransferDestinations");
             t.finish();
@@ -70,7 +73,7 @@ final class TrunkSection {
             checkAuth(t, user, password);
             id = uniqueId(ids, t, id != null ? id : generatedId("ST_", name + ":" + i), "sip_trunk_id", "sipTrunkId");
             out.add(new InboundTrunk(id, name, metadata, numbers(numbers), List.copyOf(cidrs), numbers(callers),
-                    user, password, headersToAttributes, transfers));
+                    user, password, headersToAttributes, transfers, encryption));
         }
         return out;
     }
@@ -89,6 +92,7 @@ final class TrunkSection {
             String user = t.string("", "auth_username", "authUsername");
             String password = t.string("", "auth_password", "authPassword");
             Map<String, String> headers = t.stringMap("headers");
+            MediaEncryption encryption = mediaEncryption(t, t.get("media_encryption", "mediaEncryption"));
             t.ignore("include_headers", "includeHeaders");
             DialPolicy dialPolicy = new DialPolicy(destinations(t, "allowed_destinations", "allowedDestinations"),
                     cap(t, "max_concurrent_calls", "maxConcurrentCalls"),
@@ -111,7 +115,7 @@ final class TrunkSection {
             id = uniqueId(ids, t, id != null ? id : generatedId("ST_", "outbound:" + name + ":" + i),
                     "sip_trunk_id", "sipTrunkId");
             out.add(new OutboundTrunk(id, name, metadata, address.strip(), transport, numbers(numbers), user,
-                    password, headers, dialPolicy));
+                    password, headers, dialPolicy, encryption));
         }
         return out;
     }
@@ -165,6 +169,35 @@ final class TrunkSection {
         if (v.isIntegralNumber() && v.canConvertToInt()) { // protojson also accepts enum numbers
             return Transport.fromProtoNumber(v.intValue())
                     .orElseThrow(() -> new ConfigException(path, expected + ", got " + v.intValue()));
+        }
+        throw new ConfigException(path, expected + ", got " + ConfigNode.describe(v));
+    }
+
+    /**
+     * {@code media_encryption}: {@code disable|allow|require} (any case), LiveKit's {@code SIP_MEDIA_ENCRYPT_*}
+     * names, or their proto numbers 0/1/2; absent means DISABLE, as in LiveKit.
+     */
+    private static MediaEncryption mediaEncryption(ConfigNode t, JsonNode v) throws ConfigException {
+        if (v == null || v.isNull()) {
+            return MediaEncryption.DISABLE;
+        }
+        String path = t.pathOf("media_encryption", "mediaEncryption");
+        String expected = "expected disable, allow or require (or SIP_MEDIA_ENCRYPT_DISABLE/ALLOW/REQUIRE)";
+        if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0
+                && v.intValue() < MediaEncryption.values().length) {
+            return MediaEncryption.values()[v.intValue()]; // proto numbers follow the enum's order
+        }
+        if (v.isTextual()) {
+            String name = v.textValue().strip().toUpperCase(Locale.ROOT);
+            if (name.startsWith("SIP_MEDIA_ENCRYPT_")) {
+                name = name.substring("SIP_MEDIA_ENCRYPT_".length());
+            }
+            for (MediaEncryption e : MediaEncryption.values()) {
+                if (e.name().equals(name)) {
+                    return e;
+                }
+            }
+            throw new ConfigException(path, expected + ", got '" + v.textValue() + "'");
         }
         throw new ConfigException(path, expected + ", got " + ConfigNode.describe(v));
     }

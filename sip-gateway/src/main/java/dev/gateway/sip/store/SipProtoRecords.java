@@ -40,10 +40,10 @@ final class SipProtoRecords {
     /** Top-level fields the gateway implements; every other set field is refused. */
     private static final Set<String> INBOUND_FIELDS = Set.of("sip_trunk_id", "name", "metadata", "numbers",
             "allowed_addresses", "allowed_numbers", "auth_username", "auth_password", "headers_to_attributes",
-            "include_headers", "created_at", "updated_at");
+            "include_headers", "media_encryption", "created_at", "updated_at");
     private static final Set<String> OUTBOUND_FIELDS = Set.of("sip_trunk_id", "name", "metadata", "address",
-            "transport", "numbers", "auth_username", "auth_password", "headers", "include_headers", "created_at",
-            "updated_at");
+            "transport", "numbers", "auth_username", "auth_password", "headers", "include_headers",
+            "media_encryption", "created_at", "updated_at");
     private static final Set<String> RULE_FIELDS = Set.of("sip_dispatch_rule_id", "rule", "trunk_ids",
             "hide_phone_number", "name", "metadata", "attributes", "room_config", "created_at", "updated_at");
 
@@ -96,7 +96,8 @@ final class SipProtoRecords {
         SIPInboundTrunkInfo.Builder b = SIPInboundTrunkInfo.newBuilder().setSipTrunkId(t.id()).setName(t.name())
                 .setMetadata(t.metadata()).addAllNumbers(t.numbers()).addAllAllowedNumbers(t.allowedNumbers())
                 .setAuthUsername(t.authUsername()).setAuthPassword(t.authPassword())
-                .putAllHeadersToAttributes(t.headersToAttributes());
+                .putAllHeadersToAttributes(t.headersToAttributes())
+                .setMediaEncryptionValue(t.mediaEncryption().ordinal()); // DISABLE 0, ALLOW 1, REQUIRE 2
         for (Cidr c : t.allowedAddresses()) {
             b.addAllowedAddresses(c.toString());
         }
@@ -107,7 +108,7 @@ final class SipProtoRecords {
         return SIPOutboundTrunkInfo.newBuilder().setSipTrunkId(t.id()).setName(t.name()).setMetadata(t.metadata())
                 .setAddress(t.address()).setTransport(SIPTransport.forNumber(t.transport().protoNumber()))
                 .addAllNumbers(t.numbers()).setAuthUsername(t.authUsername()).setAuthPassword(t.authPassword())
-                .putAllHeaders(t.headers()).build();
+                .putAllHeaders(t.headers()).setMediaEncryptionValue(t.mediaEncryption().ordinal()).build();
     }
 
     static SIPDispatchRuleInfo toProto(DispatchRule r) {

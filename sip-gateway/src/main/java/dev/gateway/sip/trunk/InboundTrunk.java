@@ -1,5 +1,6 @@
 package dev.gateway.sip.trunk;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,18 +20,36 @@ import java.util.Objects;
  * @param headersToAttributes SIP header name to participant attribute name
  * @param allowedTransferDestinations where a transfer (REFER) of this trunk's calls may send the caller (gateway
  *                            config only); {@link DestinationList#UNRESTRICTED} when unset
+ * @param mediaEncryption     SDES-SRTP on the phone leg ({@code media_encryption}): DISABLE refuses RTP/SAVP offers,
+ *                            ALLOW answers them with SRTP, REQUIRE refuses plain offers
  */
 public record InboundTrunk(String id, String name, String metadata, List<String> numbers,
                            List<Cidr> allowedAddresses, List<String> allowedNumbers, String authUsername,
                            String authPassword, Map<String, String> headersToAttributes,
-                           DestinationList allowedTransferDestinations) {
+                           DestinationList allowedTransferDestinations, MediaEncryption mediaEncryption) {
 
-    /** A trunk whose transfers are {@link DestinationList#UNRESTRICTED}. */
+    /** A trunk whose transfers are {@link DestinationList#UNRESTRICTED}, {@code media_encryption} DISABLE. */
     public InboundTrunk(String id, String name, String metadata, List<String> numbers, List<Cidr> allowedAddresses,
                         List<String> allowedNumbers, String authUsername, String authPassword,
                         Map<String, String> headersToAttributes) {
         this(id, name, metadata, numbers, allowedAddresses, allowedNumbers, authUsername, authPassword,
-                headersToAttributes, DestinationList.UNRESTRICTED);
+                headersToAttributes, DestinationList.UNRESTRICTED, MediaEncryption.DISABLE);
+    }
+
+    /** A trunk with {@code media_encryption} DISABLE (LiveKit's default). */
+    public InboundTrunk(String id, String name, String metadata, List<String> numbers, List<Cidr> allowedAddresses,
+                        List<String> allowedNumbers, String authUsername, String authPassword,
+                        Map<String, String> headersToAttributes, DestinationList allowedTransferDestinations) {
+        this(id, name, metadata, numbers, allowedAddresses, allowedNumbers, authUsername, authPassword,
+                headersToAttributes, allowedTransferDestinations, MediaEncryption.DISABLE);
+    }
+
+    /** A trunk whose transfers are {@link DestinationList#UNRESTRICTED}. */
+    public InboundTrunk(String id, String name, String metadata, List<String> numbers, List<Cidr> allowedAddresses,
+                        List<String> allowedNumbers, String authUsername, String authPassword,
+                        Map<String, String> headersToAttributes, MediaEncryption mediaEncryption) {
+        this(id, name, metadata, numbers, allowedAddresses, allowedNumbers, authUsername, authPassword,
+                headersToAttributes, DestinationList.UNRESTRICTED, mediaEncryption);
     }
 
     /** Id of the open trunk used when no inbound trunk is configured. */
@@ -48,6 +67,7 @@ public record InboundTrunk(String id, String name, String metadata, List<String>
         headersToAttributes = Map.copyOf(headersToAttributes);
         allowedTransferDestinations = Objects.requireNonNullElse(allowedTransferDestinations,
                 DestinationList.UNRESTRICTED);
+        mediaEncryption = Objects.requireNonNullElse(mediaEncryption, MediaEncryption.DISABLE);
         if (authUsername.isEmpty() != authPassword.isEmpty()) {
             throw new IllegalArgumentException("auth_username and auth_password must be set together");
         }
@@ -73,6 +93,6 @@ public record InboundTrunk(String id, String name, String metadata, List<String>
         return "InboundTrunk[id=" + id + ", name=" + name + ", numbers=" + numbers + ", allowedAddresses="
                 + allowedAddresses + ", allowedNumbers=" + allowedNumbers + ", authUsername=" + authUsername
                 + ", authPassword=" + (authPassword.isEmpty() ? "" : "***") + ", allowedTransferDestinations="
-                + allowedTransferDestinations + "]";
+                + allowedTransferDestinations + ", mediaEncryption=" + mediaEncryption + "]";
     }
 }

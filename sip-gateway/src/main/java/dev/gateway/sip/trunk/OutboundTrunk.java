@@ -1,5 +1,6 @@
 package dev.gateway.sip.trunk;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,15 +20,34 @@ import java.util.Objects;
  * @param headers      extra SIP headers added to each INVITE
  * @param dialPolicy   destinations this trunk may reach and its call caps (gateway config only: LiveKit's
  *                     {@code SIPOutboundTrunkInfo} has no such fields); {@link DialPolicy#OPEN} when unset
+ * @param mediaEncryption SDES-SRTP on the phone leg ({@code media_encryption}): DISABLE offers RTP/AVP, ALLOW and
+ *                     REQUIRE offer RTP/SAVP with keys; REQUIRE refuses a plain answer
  */
 public record OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
                             List<String> numbers, String authUsername, String authPassword,
-                            Map<String, String> headers, DialPolicy dialPolicy) {
+                            Map<String, String> headers, DialPolicy dialPolicy, MediaEncryption mediaEncryption) {
+
+    /** A trunk with {@link DialPolicy#OPEN} and {@code media_encryption} DISABLE (LiveKit's default). */
+    public OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
+                         List<String> numbers, String authUsername, String authPassword, Map<String, String> headers) {
+        this(id, name, metadata, address, transport, numbers, authUsername, authPassword, headers, DialPolicy.OPEN,
+                MediaEncryption.DISABLE);
+    }
+
+    /** A trunk with {@code media_encryption} DISABLE. */
+    public OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
+                         List<String> numbers, String authUsername, String authPassword, Map<String, String> headers,
+                         DialPolicy dialPolicy) {
+        this(id, name, metadata, address, transport, numbers, authUsername, authPassword, headers, dialPolicy,
+                MediaEncryption.DISABLE);
+    }
 
     /** A trunk with {@link DialPolicy#OPEN}. */
     public OutboundTrunk(String id, String name, String metadata, String address, Transport transport,
-                         List<String> numbers, String authUsername, String authPassword, Map<String, String> headers) {
-        this(id, name, metadata, address, transport, numbers, authUsername, authPassword, headers, DialPolicy.OPEN);
+                         List<String> numbers, String authUsername, String authPassword, Map<String, String> headers,
+                         MediaEncryption mediaEncryption) {
+        this(id, name, metadata, address, transport, numbers, authUsername, authPassword, headers, DialPolicy.OPEN,
+                mediaEncryption);
     }
 
     public OutboundTrunk {
@@ -41,6 +61,7 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
         authPassword = Objects.requireNonNullElse(authPassword, "");
         headers = Map.copyOf(headers);
         dialPolicy = Objects.requireNonNullElse(dialPolicy, DialPolicy.OPEN);
+        mediaEncryption = Objects.requireNonNullElse(mediaEncryption, MediaEncryption.DISABLE);
         if (numbers.isEmpty()) {
             throw new IllegalArgumentException("numbers must not be empty");
         }
@@ -116,6 +137,7 @@ public record OutboundTrunk(String id, String name, String metadata, String addr
     public String toString() {
         return "OutboundTrunk[id=" + id + ", name=" + name + ", address=" + address + ", transport=" + transport
                 + ", numbers=" + numbers + ", authUsername=" + authUsername + ", authPassword="
-                + (authPassword.isEmpty() ? "" : "***") + ", dialPolicy=" + dialPolicy + "]";
+                + (authPassword.isEmpty() ? "" : "***") + ", dialPolicy=" + dialPolicy + ", mediaEncryption="
+                + mediaEncryption + "]";
     }
 }

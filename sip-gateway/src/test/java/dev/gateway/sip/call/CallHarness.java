@@ -9,6 +9,7 @@ import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SessionDescription;
@@ -65,7 +66,7 @@ final class CallHarness {
             fail("the harness's only slot is taken");
         }
         InboundDialog call = new InboundDialog(sipCallId, tx, new CallInfo("c-" + sipCallId.hashCode(), "+15550001111",
-                "+15550002222", "trunk", Map.of()), offer, n, null, loop, services);
+                "+15550002222", "trunk", Map.of()), offer, n, null, loop, services, MediaEncryption.DISABLE);
         registry.add(call);
         call.begin();
         return call;

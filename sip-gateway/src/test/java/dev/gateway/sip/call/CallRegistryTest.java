@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.agent.CallInfo;
+import dev.gateway.media.sdp.MediaEncryption;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,6 +231,6 @@ class CallRegistryTest {
                 });
         CallInfo info = new CallInfo(id, "+15550001111", "+15550002222", "twilio", Map.of());
         return new InboundDialog(sipCallId, tx, info, null, null, null, null,
-                new CallServices(null, null, null, null, null, null, () -> 0L));
+                new CallServices(null, null, null, null, null, null, () -> 0L), MediaEncryption.DISABLE);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.OutboundTrunk;
@@ -233,6 +234,10 @@ class ConfigLoaderTest {
                         "expected an integer"),
                 bad("unknown default", "trunks:\n  defaults: {allowed_numbers: []}\n", "trunks.defaults.allowed_numbers",
                         "unknown"),
+                bad("unknown media_encryption", "trunks:\n  inbound:\n    - media_encryption: optional\n",
+                        "trunks.inbound[0].media_encryption", "expected disable, allow or require"),
+                bad("media_encryption out of range", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
+                        + "mediaEncryption: 3}\n", "trunks.outbound[0].mediaEncryption", "expected disable, allow"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
     }
 
@@ -250,6 +255,16 @@ class ConfigLoaderTest {
 
     private static Arguments bad(String name, String yaml, String field, String reasonFragment) {
         return Arguments.of(name, yaml, field, reasonFragment);
+    }
+
+    @Test
+    void mediaEncryptionInEveryLiveKitSpelling() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("trunks:\n  inbound:\n    - {name: a}\n    - {name: b, media_encryption: ALLOW}\n"
+                + "    - {name: c, mediaEncryption: SIP_MEDIA_ENCRYPT_REQUIRE}\n    - {name: d, media_encryption: 1}\n"
+                + "  outbound:\n    - {address: a.example, numbers: ['1'], media_encryption: require}\n", "yaml", Map.of());
+        assertEquals(List.of(MediaEncryption.DISABLE, MediaEncryption.ALLOW, MediaEncryption.REQUIRE,
+                MediaEncryption.ALLOW), c.trunks().inbound().stream().map(InboundTrunk::mediaEncryption).toList());
+        assertEquals(MediaEncryption.REQUIRE, c.trunks().outbound().get(0).mediaEncryption());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.sip.config.ConfigLoader;
 import dev.gateway.sip.config.DispatchRule;
 import dev.gateway.sip.config.GatewayConfig;
@@ -22,6 +23,7 @@ import livekit.LivekitSip.SIPDispatchRule;
 import livekit.LivekitSip.SIPDispatchRuleIndividual;
 import livekit.LivekitSip.SIPDispatchRuleInfo;
 import livekit.LivekitSip.SIPInboundTrunkInfo;
+import livekit.LivekitSip.SIPMediaEncryption;
 import livekit.LivekitSip.SIPOutboundTrunkInfo;
 import livekit.LivekitSip.SIPTransport;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,24 @@ class SipStoreTest {
         second.deleteTrunk(in);
         assertEquals(0, open().snapshot().inbound().size());
         assertEquals(1, open().snapshot().rules().size(), "a rule naming a deleted trunk stays and still loads");
+    }
+
+    @Test
+    void mediaEncryptionIsKeptAndApplied() throws Exception {
+        SipStore first = open();
+        SIPInboundTrunkInfo in = first.createInbound(SIPInboundTrunkInfo.newBuilder().setName("secure")
+                .setMediaEncryption(SIPMediaEncryption.SIP_MEDIA_ENCRYPT_REQUIRE).build());
+        first.createOutbound(SIPOutboundTrunkInfo.newBuilder().setName("out").setAddress("sip.example.com")
+                .addNumbers("+15550100").setMediaEncryption(SIPMediaEncryption.SIP_MEDIA_ENCRYPT_ALLOW).build());
+        first.createInbound(SIPInboundTrunkInfo.newBuilder().setName("plain").build());
+        SipStore second = open();
+        assertEquals(in, second.getInbound(in.getSipTrunkId()));
+        SipStore.Snapshot s = second.snapshot();
+        assertEquals(List.of(MediaEncryption.REQUIRE, MediaEncryption.DISABLE),
+                s.inbound().stream().map(t -> t.mediaEncryption()).toList());
+        assertEquals(MediaEncryption.ALLOW, s.outbound().get(0).mediaEncryption());
+        assertEquals(SIPMediaEncryption.SIP_MEDIA_ENCRYPT_REQUIRE,
+                SipProtoRecords.toProto(s.inbound().get(0)).getMediaEncryption());
     }
 
     @Test

@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * SRTP and SRTCP with AES_CM_128_HMAC_SHA1_80 (RFC 3711, profile of RFC 5764 §4.1.2): protects outgoing and
- * unprotects incoming packets in place in their {@link ByteBuf}, allocating nothing per packet.
+ * SRTP and SRTCP with AES_CM_128_HMAC_SHA1_80 or _32 (RFC 3711; {@link SrtpProfile}, RFC 4568 §6.2, RFC 5764
+ * §4.1.2): protects outgoing and unprotects incoming packets in place in their {@link ByteBuf}, allocating nothing
+ * per packet. The diagram shows the 80-bit tag; with _32 the SRTP tag is 4 bytes and SRTCP keeps 10.
  *
  * <pre>
  * SRTP (RFC 3711 §3.1)                          SRTCP (RFC 3711 §3.4)
@@ -38,12 +39,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SrtpContext {
 
-    /** Bytes protectRtp appends: the authentication tag. */
+    /** Bytes protectRtp appends with the _80 profile: the authentication tag; see {@link #rtpTrailerLength}. */
     public static final int RTP_TRAILER_LENGTH = SrtpTransform.TAG_LENGTH;
     /** Bytes protectRtcp appends: E||SRTCP index, then the authentication tag. */
     public static final int RTCP_TRAILER_LENGTH = Integer.BYTES + SrtpTransform.TAG_LENGTH;
 
     private static final int TAG = SrtpTransform.TAG_LENGTH;
+    /** SRTP tag length of this context's profile: 10 or 4 bytes. */
+    private final int rtpTag;
     private static final int RTP_HEADER = 12;
     private static final int RTP_OFFSET_SEQ = 2;
     private static final int RTP_OFFSET_SSRC = 8;
@@ -88,13 +91,35 @@ public final class SrtpContext {
 
     /** AES_CM_128_HMAC_SHA1_80 from already derived session keys. */
     public SrtpContext(SrtpKeys keys) {
-        this.rtp = new SrtpTransform(keys.rtpCipherKey(), keys.rtpSalt(), keys.rtpAuthKey());
-        this.rtcp = new SrtpTransform(keys.rtcpCipherKey(), keys.rtcpSalt(), keys.rtcpAuthKey());
+        this(keys, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+    }
+
+    /**
+     * The given profile from a master key and salt, e.g. an SDES {@code a=crypto} key (RFC 4568 §6.1).
+     *
+     * @param masterKey  16 bytes; not retained
+     * @param masterSalt 14 bytes; not retained
+     * @throws IllegalArgumentException if a length is wrong
+     */
+    public SrtpContext(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
+        this(SrtpKeys.derive(masterKey, masterSalt), profile);
+    }
+
+    /** The given profile from already derived session keys. */
+    public SrtpContext(SrtpKeys keys, SrtpProfile profile) {
+        this.rtpTag = profile.rtpTagLength();
+        this.rtp = new SrtpTransform(keys.rtpCipherKey(), keys.rtpSalt(), keys.rtpAuthKey(), rtpTag);
+        this.rtcp = new SrtpTransform(keys.rtcpCipherKey(), keys.rtcpSalt(), keys.rtcpAuthKey(), TAG);
+    }
+
+    /** Bytes {@link #protectRtp} appends and {@link #unprotectRtp} removes: the profile's SRTP tag. */
+    public int rtpTrailerLength() {
+        return rtpTag;
     }
 
     /**
      * Encrypts the RTP payload in place (everything after the header, its CSRCs and extension) and appends the
-     * 10-byte tag, moving the writer index by {@link #RTP_TRAILER_LENGTH}. Makes room with
+     * tag, moving the writer index by {@link #rtpTrailerLength()}. Makes room with
      * {@code ensureWritable}, which may reallocate the buffer's storage. Counts the ROC per SSRC.
      *
      * @throws IllegalArgumentException if the readable bytes do not hold the RTP header they declare
@@ -106,7 +131,7 @@ public final class SrtpContext {
         if (header < 0) {
             throw new IllegalArgumentException("not an RTP packet: header runs past its " + length + " bytes");
         }
-        packet.ensureWritable(TAG);
+        packet.ensureWritable(rtpTag);
         final int seq = packet.getUnsignedShort(start + RTP_OFFSET_SEQ);
         final int ssrc = packet.getInt(start + RTP_OFFSET_SSRC);
         final int slot = sentRtp.findOrInsert(ssrc);
@@ -116,25 +141,25 @@ public final class SrtpContext {
         }
         sentRtp.accept(slot, index);
 
-        final byte[] a = arrayFor(packet, start, length, length + TAG);
+        final byte[] a = arrayFor(packet, start, length, length + rtpTag);
         final int base = baseFor(packet, start);
         rtp.crypt(a, base + header, length - header, ssrc, index);
         rtp.writeTag(a, base, length, true, (int) (index >>> SEQ_BITS));
         if (a == work) {
-            packet.setBytes(start, a, 0, length + TAG);
+            packet.setBytes(start, a, 0, length + rtpTag);
         }
-        packet.writerIndex(packet.writerIndex() + TAG);
+        packet.writerIndex(packet.writerIndex() + rtpTag);
         protectedPackets.increment();
     }
 
     /**
      * Authenticates, checks for replay, decrypts in place and removes the tag (writer index moves back by
-     * {@link #RTP_TRAILER_LENGTH}). Only an authenticated packet moves the ROC and the replay window.
+     * {@link #rtpTrailerLength()}). Only an authenticated packet moves the ROC and the replay window.
      */
     public SrtpResult unprotectRtp(ByteBuf packet) {
         final int start = packet.readerIndex();
         final int length = packet.readableBytes();
-        final int authenticated = length - TAG;
+        final int authenticated = length - rtpTag;
         final int header = rtpHeaderLength(packet, start, authenticated);
         if (header < 0) {
             tooShort.increment();
@@ -162,7 +187,7 @@ public final class SrtpContext {
         if (a == work) {
             packet.setBytes(start, a, 0, authenticated);
         }
-        packet.writerIndex(packet.writerIndex() - TAG);
+        packet.writerIndex(packet.writerIndex() - rtpTag);
         unprotectedPackets.increment();
         return SrtpResult.OK;
     }
