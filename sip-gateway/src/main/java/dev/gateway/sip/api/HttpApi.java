@@ -148,6 +148,11 @@ public final class HttpApi {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** Requests waiting for a worker now (tests, stats). */
+    int queued() {
+        return workers.getQueue().size();
+    }
+
     /** Open connections now (tests, stats). */
     public int connections() {
         return cap.total();
