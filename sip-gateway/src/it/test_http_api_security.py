@@ -232,3 +232,71 @@ def test_connections_over_the_per_source_cap_are_closed_and_healthz_still_answer
     finally:
         for s in socks:
             s.close()
+
+
+class SilentLiveKit(threading.Thread):
+    """A 'LiveKit server' that accepts connections, reads the request and never answers: every request the gateway
+    relays to it holds one of the gateway's HTTP workers until OkHttp's read timeout (10 s)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.server = socket.socket()
+        self.server.bind((HOST, 0))
+        self.server.listen(128)
+        self.port = self.server.getsockname()[1]
+        self.conns = []
+        self.relayed = 0
+        self.lock = threading.Lock()
+
+    def run(self):
+        while True:
+            try:
+                c, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._read, args=(c,), daemon=True).start()
+
+    def _read(self, c):
+        self.conns.append(c)
+        try:
+            head = c.recv(65536)
+        except OSError:
+            return
+        if b"/twirp/livekit.RoomService/" in head:
+            with self.lock:
+                self.relayed += 1
+
+    def close(self):
+        self.server.close()
+        for c in self.conns:
+            c.close()
+
+
+def test_healthz_answers_while_every_worker_waits_in_a_request(gateway_factory):
+    lk = SilentLiveKit()
+    lk.start()
+    try:
+        gw = gateway_factory({"livekit": {"url": "ws://127.0.0.1:%d" % lk.port, "apiKey": "devkey",
+                                          "apiSecret": "secret"}})
+        token = livekit_jwt("devkey", "secret", video={"roomList": True})
+        results = []
+
+        def relayed_request(source):
+            try:
+                results.append(raw_request(gw, "POST", "/twirp/livekit.RoomService/ListRooms", body={}, token=token,
+                                           source=source, timeout=30)[0])
+            except OSError as e:
+                results.append(repr(e))
+        # 16 requests block all 16 workers, 4 more wait in the queue
+        clients = [threading.Thread(target=relayed_request, args=("127.0.0.%d" % (2 + i % 2),), daemon=True)
+                   for i in range(20)]
+        for t in clients:
+            t.start()
+        wait_until(lambda: lk.relayed >= 16, 8, 0.02, message="16 requests relayed to the silent LiveKit")
+        took = [timed_healthz(gw) for _ in range(3)]
+        print("/healthz while %d requests hold the workers: max %.0f ms" % (lk.relayed, max(took) * 1000))
+        for t in clients:
+            t.join(40)
+        print("the relayed requests ended with %s" % sorted(set(map(str, results))))
+    finally:
+        lk.close()
