@@ -178,8 +178,9 @@ class Slowloris(threading.Thread):
                     return
             else:
                 return
-        except OSError:
-            pass
+        except (OSError, ValueError):  # ValueError: the test closed the socket (fd -1) while we waited
+            if self.stop.is_set():
+                return
         self.closed_after = time.monotonic() - self.opened
 
     def close(self):
