@@ -17,6 +17,7 @@ from it_harness import HOST, assert_sipp_ok, free_port, only_call, wait_until
 # the gateway's defaults (HttpConfig.DEFAULT): the tests use them so they also run against older gateways
 READ_TIMEOUT_S = 10
 PER_SOURCE_CAP = 32
+TOTAL_CAP = 256
 
 
 def raw_request(gw, method, path, *, host=None, token=None, body=None, source="127.0.0.1", timeout=5.0):
@@ -301,3 +302,32 @@ def test_healthz_answers_while_every_worker_waits_in_a_request(gateway_factory):
         print("the relayed requests ended with %s" % sorted(set(map(str, results))))
     finally:
         lk.close()
+
+
+def test_healthz_gets_in_when_many_sources_fill_the_total_cap(gateway):
+    # 9 sources x 32 idle connections = 288 > the total cap of 256: the oldest idle ones make room, so a health
+    # probe from yet another address is served instead of refused
+    socks = []
+    for i in range(9):
+        socks += [socket.create_connection((HOST, gateway.http_port), timeout=5, source_address=("127.0.0.%d" % (6 + i), 0))
+                  for _ in range(PER_SOURCE_CAP)]
+    try:
+        def closed_now():
+            readable, _, _ = select.select(socks, [], [], 0)
+            return sum(1 for s in readable if _eof(s))
+        wait_until(lambda: closed_now() >= len(socks) - TOTAL_CAP, 5, message="the oldest connections to make room")
+        took = [timed_healthz(gateway) for _ in range(5)]
+        n = closed_now()
+        print("%d idle connections from 9 sources: %d closed to make room, %d kept (cap %d); /healthz max %.0f ms" % (
+            len(socks), n, len(socks) - n, TOTAL_CAP, max(took) * 1000))
+        assert len(socks) - n <= TOTAL_CAP, n
+    finally:
+        for s in socks:
+            s.close()
+
+
+def _eof(s):
+    try:
+        return s.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True

@@ -44,7 +44,7 @@ import java.util.function.Supplier;
  * Every connection is parsed on one event loop without blocking, so slow or idle clients cost a channel, not a
  * thread: a request must arrive in full within {@code http.readTimeoutSeconds}, a kept-alive connection is closed
  * after {@code http.idleTimeoutSeconds}, and refusals (over the caps, bad Host, no credentials) close the
- * connection. {@code /healthz} is answered on the loop, so it keeps answering while every worker is blocked in a
+ * connection. At the total cap the oldest connection not being served makes room ({@link ConnectionCap}). {@code /healthz} is answered on the loop, so it keeps answering while every worker is blocked in a
  * call-control request. A connection serves one request at a time (no pipelining).
  *
  * <p>Lifecycle: {@link #mount} before {@link #start()}; {@link #stop()} closes the loop and the pool it owns.
@@ -66,7 +66,7 @@ public final class HttpApi {
     private final HostCheck hosts;
     private final Supplier<ApiResponse> health;
     private final Map<String, ApiEndpoint> routes = new LinkedHashMap<>();
-    private final ConnectionCap cap;
+    private final ConnectionCap<Channel> cap;
     private final RefusalLog refusals = new RefusalLog(LOG);
     private EventLoopGroup loop;
     private ThreadPoolExecutor workers;
@@ -82,7 +82,12 @@ public final class HttpApi {
         this.access = Objects.requireNonNull(access, "access");
         this.hosts = new HostCheck(config.allowedHosts());
         this.health = Objects.requireNonNull(health, "health");
-        this.cap = new ConnectionCap(config.maxConnections(), config.maxConnectionsPerSource());
+        this.cap = new ConnectionCap<>(config.maxConnections(), config.maxConnectionsPerSource(), HttpApi::evictable,
+                ch -> {
+                    refusals.count("connection(s) closed to make room at http.maxConnections ("
+                            + config.maxConnections() + ")", (InetSocketAddress) ch.remoteAddress());
+                    ch.close();
+                });
     }
 
     /** Serves {@code endpoint} for every path starting with {@code prefix} (the longest prefix wins). */
@@ -105,13 +110,14 @@ public final class HttpApi {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         InetSocketAddress remote = ch.remoteAddress();
-                        if (!cap.admit(remote.getAddress())) {
-                            refusals.count("connection(s) over the cap (http.maxConnections " + config.maxConnections()
-                                    + ", http.maxConnectionsPerSource " + config.maxConnectionsPerSource() + ")", remote);
+                        if (!cap.admit(ch, remote.getAddress())) {
+                            refusals.count("connection(s) refused (http.maxConnectionsPerSource "
+                                    + config.maxConnectionsPerSource() + " reached, or all http.maxConnections "
+                                    + config.maxConnections() + " busy)", remote);
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> cap.release(remote.getAddress()));
+                        ch.closeFuture().addListener(f -> cap.release(ch));
                         RequestTimeouts timeouts = new RequestTimeouts(config.readTimeoutSeconds() * 1000L,
                                 config.idleTimeoutSeconds() * 1000L, refusals);
                         ch.pipeline().addLast(timeouts,
@@ -146,6 +152,12 @@ public final class HttpApi {
     /** The bound port (useful when configured as 0 in tests). */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** A connection may be closed to make room unless its request is being served. */
+    private static boolean evictable(Channel ch) {
+        RequestTimeouts timeouts = ch.pipeline().get(RequestTimeouts.class);
+        return timeouts == null || !timeouts.serving();
     }
 
     /** Requests waiting for a worker now (tests, stats). */

@@ -27,7 +27,7 @@ final class RequestTimeouts extends ChannelDuplexHandler {
     private final long idleMillis;
     private final RefusalLog refusals;
     private ChannelHandlerContext ctx;
-    private State state = State.READING;
+    private volatile State state = State.READING;
     private ScheduledFuture<?> timer;
 
     RequestTimeouts(long readMillis, long idleMillis, RefusalLog refusals) {
@@ -55,6 +55,11 @@ final class RequestTimeouts extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) {
         cancel();
         ctx.fireChannelInactive();
+    }
+
+    /** True while a complete request is being served. Read from any thread (the connection cap): volatile. */
+    boolean serving() {
+        return state == State.SERVING;
     }
 
     /** The request is complete: no timer while it is served. */
