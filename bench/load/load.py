@@ -17,7 +17,7 @@ Measured:
 Usage: bench/load/load.py --calls 50 --seconds 20 [--livekit] [--pacing] [--stress 2] [--jar sip-gateway/target/gateway.jar]
 Needs: sipp (sip-tester), java; with --livekit the livekit-server binary (LIVEKIT_SERVER_BIN or ~/go/bin/server).
 """
-import argparse, os, re, signal, socket, subprocess, sys, tempfile, time, math, json
+import argparse, os, re, secrets, signal, socket, subprocess, sys, tempfile, time, math, json
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -144,6 +144,7 @@ def main():
     with open(scen, "w") as f:
         f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
     sip_port, http_port = free_port(), free_port(socket.SOCK_STREAM)
+    http_token = secrets.token_hex(32)  # the HTTP API's operator token, given through GATEWAY_HTTP_TOKEN
     procs = []
     lk_udp = None
     cfg = [f"sip: {{bind: 127.0.0.1, port: {sip_port}}}",
@@ -168,7 +169,8 @@ def main():
             f.write("\n".join(cfg) + "\n")
         nice = [] if a.nice is None else ["nice", "-n", str(a.nice)]
         gw = subprocess.Popen(nice + ["java", "-jar", a.jar, "--config", os.path.join(work, "gateway.yaml")],
-                              stdout=open(os.path.join(work, "gateway.log"), "w"), stderr=subprocess.STDOUT)
+                              stdout=open(os.path.join(work, "gateway.log"), "w"), stderr=subprocess.STDOUT,
+                              env=dict(os.environ, GATEWAY_HTTP_TOKEN=http_token))
         procs.append(gw)
         if a.stress:
             procs.append(subprocess.Popen(["stress-ng", "--cpu", str(a.stress), "--timeout", str(hold_ms // 1000 + 90) + "s"],
@@ -194,7 +196,7 @@ def main():
         t2 = time.time()
         threads_top = busiest_threads(gw.pid, thread_cpu0, t1) if a.pacing else None
         try:
-            with urlopen_json(http_port) as calls:
+            with urlopen_json(http_port, http_token) as calls:
                 up = len(calls)
                 packets_in = sum(c.get("packetsIn", 0) for c in calls)
                 packets_out = sum(c.get("packetsOut", 0) for c in calls)
@@ -283,9 +285,10 @@ def measure_pacing(work, seconds=5, exclude_dst=None):
 
 
 class urlopen_json:
-    def __init__(self, port):
+    def __init__(self, port, token):
         import urllib.request
-        self.data = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/calls", timeout=10).read())
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/calls", headers={"Authorization": "Bearer " + token})
+        self.data = json.loads(urllib.request.urlopen(req, timeout=10).read())
 
     def __enter__(self):
         return self.data

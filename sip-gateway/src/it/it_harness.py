@@ -10,6 +10,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -163,10 +164,13 @@ def base_config(sip_port, http_port, rtp_min, rtp_max):
 
 
 # --------------------------------------------------------------------------- HTTP
-def http(method, url, body=None, timeout=5.0):
-    """-> (status, parsed JSON or text, headers). Never raises for HTTP error statuses."""
+def http(method, url, body=None, timeout=5.0, token=None):
+    """-> (status, parsed JSON or text, headers). Never raises for HTTP error statuses.
+    `token`: sent as `Authorization: Bearer <token>` (the gateway's operator token or a LiveKit JWT)."""
     data = None
     headers = {}
+    if token is not None:
+        headers["Authorization"] = "Bearer " + token
     if body is not None:
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
         if isinstance(data, str):
@@ -216,6 +220,9 @@ class Gateway:
         self.config_file = self.workdir / "gateway.yaml"
         self.config_file.write_text(to_yaml(config) + "\n")
         self.log_file = self.workdir / "gateway.log"
+        # The HTTP API's operator token, given through the environment (GATEWAY_HTTP_TOKEN) so the config file
+        # stays one that older gateways also read; get()/post() send it unless told token=None.
+        self.token = secrets.token_hex(32)
         self.proc = None
         self.returncode = None
 
@@ -231,7 +238,8 @@ class Gateway:
         self._log = open(self.log_file, "wb")
         self.proc = subprocess.Popen(
             [JAVA, *os.environ.get("GATEWAY_JAVA_OPTS", "").split(), "-jar", str(JAR), "--config", str(self.config_file)],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(self.workdir))
+            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(self.workdir),
+            env=dict(os.environ, GATEWAY_HTTP_TOKEN=self.token))
         deadline = time.monotonic() + ready_timeout
         last = None
         while time.monotonic() < deadline:
@@ -261,9 +269,11 @@ class Gateway:
 
     # ---- HTTP API
     def get(self, path, **kw):
+        kw.setdefault("token", self.token)
         return http("GET", self.base_url + path, **kw)
 
     def post(self, path, body=None, **kw):
+        kw.setdefault("token", self.token)
         return http("POST", self.base_url + path, body=body, **kw)
 
     def healthz(self):

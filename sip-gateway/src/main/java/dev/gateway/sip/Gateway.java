@@ -8,7 +8,10 @@ import dev.gateway.agent.room.RoomAgentFactory;
 import dev.gateway.sip.dispatch.DispatchResolver;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
+import dev.gateway.sip.api.ApiAccess;
+import dev.gateway.sip.api.CallsApi;
 import dev.gateway.sip.api.HttpApi;
+import dev.gateway.sip.api.OperatorToken;
 import dev.gateway.sip.call.Call;
 import dev.gateway.sip.call.CallRegistry;
 import dev.gateway.sip.call.CallServices;
@@ -74,7 +77,7 @@ public final class Gateway {
     private final MediaEngine media;
     private final SipSignalling signalling;
     private final CallSweeper sweeper;
-    private final HttpApi http;
+    private HttpApi http;
     private final AgentFactory agents;
     private final RoomAgentFactory rooms;
     private final AtomicReference<InviteAdmission.Routing> routing = new AtomicReference<>();
@@ -93,8 +96,6 @@ public final class Gateway {
                 advertised, config.sip().userAgent(), tls == null ? null
                 : new SignallingSettings.Tls(tls.port(), Path.of(tls.certificate()), Path.of(tls.privateKey()))));
         this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
-        this.http = config.http().port() == 0 ? null
-                : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);
         if (config.livekit() == null) {
             this.rooms = null;
             this.agents = LocalAgent.factory(new LocalAgentConfig(
@@ -156,14 +157,8 @@ public final class Gateway {
             // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
             new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
                     OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
-            if (http != null) {
-                if (config.livekit() != null) {
-                    http.mount(TwirpHandler.CONTEXT, new TwirpHandler(
-                            new AccessTokenVerifier(config.livekit().apiKey(), config.livekit().apiSecret(), Clock.systemUTC()),
-                            store, new CallControlService(outbound, registry),
-                            LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient())));
-                }
-                http.start();
+            if (config.http().enabled()) {
+                startHttp(outbound);
             }
         } catch (Exception e) {
             stopNow();
@@ -210,6 +205,30 @@ public final class Gateway {
             LOG.log(System.Logger.Level.WARNING, "trunks created through the SIP API follow trunks.defaults, which "
                     + "sets no " + String.join(" / ", openDefaults) + ": their calls may reach any number");
         }
+    }
+
+    /**
+     * The HTTP API with its credentials: LiveKit tokens when LiveKit is configured, the operator token when one is
+     * configured, and with neither a token generated once into {@code <dataDir>/http-token} (mode 0600).
+     */
+    private void startHttp(OutboundCalls outbound) throws Exception {
+        AccessTokenVerifier verifier = config.livekit() == null ? null
+                : new AccessTokenVerifier(config.livekit().apiKey(), config.livekit().apiSecret(), Clock.systemUTC());
+        String token = config.http().token();
+        if (token == null && verifier == null) {
+            Path file = Path.of(config.dataDir()).resolve(OperatorToken.FILE_NAME);
+            token = OperatorToken.loadOrCreate(file);
+            LOG.log(System.Logger.Level.INFO, "HTTP API token in " + file.toAbsolutePath()
+                    + " (send it as Authorization: Bearer <token>; or set http.token / GATEWAY_HTTP_TOKEN)");
+        }
+        CallsApi calls = new CallsApi(registry, draining::get);
+        http = new HttpApi(config.http(), new ApiAccess(verifier, token), calls::health);
+        http.mount("/", calls);
+        if (verifier != null) {
+            http.mount(TwirpHandler.CONTEXT, new TwirpHandler(verifier, store, new CallControlService(outbound, registry),
+                    LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient())));
+        }
+        http.start();
     }
 
     /**

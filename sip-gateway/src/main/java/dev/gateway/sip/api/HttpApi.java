@@ -1,267 +1,197 @@
 package dev.gateway.sip.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.gateway.media.dtmf.DtmfDigit;
-import dev.gateway.media.endpoint.RtpEndpointStats;
-import dev.gateway.sip.call.Call;
-import dev.gateway.sip.call.CallRegistry;
-import dev.gateway.sip.call.CallSnapshot;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.gateway.sip.config.HttpConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The operator's HTTP API: {@code GET /healthz}, {@code GET /calls}, {@code POST /calls/{id}/hangup|transfer|dtmf}.
- * JSON in and out; errors are {@code {"error": "..."}} with 400 (bad body), 404 (unknown call or path), 405, and
- * 504 when a hung-up call is not gone within 5 s.
+ * The gateway's HTTP server: {@code GET /healthz}, the operator's {@code /calls} API and LiveKit's Twirp API,
+ * built so that no client can starve another or the health check:
+ * <pre>
+ *   accept -> connection cap (total, per source IP) -> request/idle timeouts -> HTTP/1.1 codec (line 4 KiB,
+ *   headers 8 KiB) -> gate (Host, credentials, body size; answers /healthz itself) -> body (at most 4 MiB)
+ *   -> dispatch to the worker pool (16 threads, 64 queued, then 503)
+ * </pre>
+ * Every connection is parsed on one event loop without blocking, so slow or idle clients cost a channel, not a
+ * thread: a request must arrive in full within {@code http.readTimeoutSeconds}, a kept-alive connection is closed
+ * after {@code http.idleTimeoutSeconds}, and refusals (over the caps, bad Host, no credentials) close the
+ * connection. At the total cap the oldest connection not being served makes room ({@link ConnectionCap}). {@code /healthz} is answered on the loop, so it keeps answering while every worker is blocked in a
+ * call-control request. A connection serves one request at a time (no pipelining).
  *
- * <p>Threading: its own two threads (the JDK server); they may block briefly waiting for call snapshots, which
- * the calls take on their own loops.
+ * <p>Lifecycle: {@link #mount} before {@link #start()}; {@link #stop()} closes the loop and the pool it owns.
+ * {@code start}/{@code stop} are called from one thread.
  */
 public final class HttpApi {
     private static final System.Logger LOG = System.getLogger("http");
-    private static final int MAX_BODY = 16 * 1024;
-    /** How long {@code POST /calls/{id}/hangup} waits for the call to be gone. */
-    static final long HANGUP_WAIT_MILLIS = 5_000;
+    /** Worker threads: LiveKit's call-control methods block one until the call is answered or transferred. */
+    static final int WORKERS = 16;
+    /** Requests waiting for a worker; more get 503. */
+    static final int QUEUED = 64;
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADER_SIZE = 8192;
+    /** The largest body (LiveKit's relayed services); endpoints apply their own smaller limits. */
+    static final int MAX_BODY = 4 * 1024 * 1024;
 
-    private final String bind;
-    private final int port;
-    private final CallRegistry registry;
-    private final BooleanSupplier draining;
-    private final ObjectMapper json = new ObjectMapper();
-    private HttpServer server;
-    private ExecutorService executor;
-    private final java.util.Map<String, com.sun.net.httpserver.HttpHandler> mounts = new java.util.LinkedHashMap<>();
+    private final HttpConfig config;
+    private final ApiAccess access;
+    private final HostCheck hosts;
+    private final Supplier<ApiResponse> health;
+    private final Map<String, ApiEndpoint> routes = new LinkedHashMap<>();
+    private final ConnectionCap<Channel> cap;
+    private final RefusalLog refusals = new RefusalLog(LOG);
+    private EventLoopGroup loop;
+    private ThreadPoolExecutor workers;
+    private Channel server;
 
-    public HttpApi(String bind, int port, CallRegistry registry, BooleanSupplier draining) {
-        this.bind = bind;
-        this.port = port;
-        this.registry = registry;
-        this.draining = draining;
+    /**
+     * @param config bind address, port, timeouts, caps and allowed Host names
+     * @param access who may call what
+     * @param health the {@code /healthz} answer; called on the event loop, so it must not block
+     */
+    public HttpApi(HttpConfig config, ApiAccess access, Supplier<ApiResponse> health) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.access = Objects.requireNonNull(access, "access");
+        this.hosts = new HostCheck(config.allowedHosts());
+        this.health = Objects.requireNonNull(health, "health");
+        this.cap = new ConnectionCap<>(config.maxConnections(), config.maxConnectionsPerSource(), HttpApi::evictable,
+                ch -> {
+                    refusals.count("connection(s) closed to make room at http.maxConnections ("
+                            + config.maxConnections() + ")", (InetSocketAddress) ch.remoteAddress());
+                    ch.close();
+                });
     }
 
-    public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        // LiveKit's call-control methods block a thread until the call is answered or transferred: 16 at most.
-        executor = Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "http-api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        mounts.forEach(server::createContext);
-        server.start();
-        LOG.log(System.Logger.Level.INFO, "HTTP API on http://" + bind + ":" + server.getAddress().getPort());
+    /** Serves {@code endpoint} for every path starting with {@code prefix} (the longest prefix wins). */
+    public void mount(String prefix, ApiEndpoint endpoint) {
+        routes.put(prefix, endpoint);
     }
 
-    /** Serves {@code handler} under {@code path} too (call before {@link #start()}). */
-    public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
-        mounts.put(path, handler);
+    public void start() throws InterruptedException {
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
+                new DefaultThreadFactory("http-api", true));
+        workers.allowCoreThreadTimeOut(true);
+        loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-io", true), NioIoHandler.newFactory());
+        Map<String, ApiEndpoint> byLength = new LinkedHashMap<>();
+        routes.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<String, ApiEndpoint> e) ->
+                e.getKey().length()).reversed()).forEachOrdered(e -> byLength.put(e.getKey(), e.getValue()));
+        ServerBootstrap b = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        InetSocketAddress remote = ch.remoteAddress();
+                        if (!cap.admit(ch, remote.getAddress())) {
+                            refusals.count("connection(s) refused (http.maxConnectionsPerSource "
+                                    + config.maxConnectionsPerSource() + " reached, or all http.maxConnections "
+                                    + config.maxConnections() + " busy)", remote);
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> cap.release(ch));
+                        RequestTimeouts timeouts = new RequestTimeouts(config.readTimeoutSeconds() * 1000L,
+                                config.idleTimeoutSeconds() * 1000L, refusals);
+                        ch.pipeline().addLast(timeouts,
+                                new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192),
+                                new ApiGateHandler(hosts, access, health, timeouts, refusals),
+                                new HttpObjectAggregator(MAX_BODY),
+                                new ApiDispatchHandler(byLength, workers, timeouts));
+                    }
+                });
+        server = b.bind(config.bind(), config.port()).sync().channel();
+        LOG.log(System.Logger.Level.INFO, "HTTP API on http://" + hostPart(config.bind()) + ":" + port()
+                + " (read timeout " + config.readTimeoutSeconds() + " s, idle " + config.idleTimeoutSeconds()
+                + " s, at most " + config.maxConnections() + " connections, " + config.maxConnectionsPerSource()
+                + " per source)");
     }
 
     public void stop() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
+            server.close().awaitUninterruptibly();
             server = null;
         }
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        try {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            if (path.equals("/healthz")) {
-                ObjectNode body = json.createObjectNode();
-                body.put("status", draining.getAsBoolean() ? "draining" : "ok");
-                body.put("calls", registry.size());
-                body.put("draining", draining.getAsBoolean());
-                body.put("sweptCalls", registry.sweptCalls());
-                send(ex, 200, body);
-            } else if (path.equals("/calls") || path.equals("/calls/")) {
-                requireMethod(method, "GET");
-                send(ex, 200, callsJson());
-            } else if (path.startsWith("/calls/")) {
-                String[] parts = path.substring("/calls/".length()).split("/");
-                Call call = registry.byId(parts[0]);
-                if (call == null) {
-                    throw new ApiError(404, "no call with id '" + parts[0] + "' (GET /calls lists them)");
-                }
-                if (parts.length == 1) {
-                    requireMethod(method, "GET");
-                    send(ex, 200, callJson(snapshot(call)));
-                    return;
-                }
-                requireMethod(method, "POST");
-                handleAction(ex, call, parts[1]);
-            } else {
-                throw new ApiError(404, "unknown path " + path + " (try /healthz or /calls)");
-            }
-        } catch (ApiError e) {
-            error(ex, e.status, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "HTTP API failure on " + ex.getRequestURI(), e);
-            error(ex, 500, "internal error: " + e.getMessage());
-        } finally {
-            ex.close();
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            loop = null;
         }
-    }
-
-    private void handleAction(HttpExchange ex, Call call, String action) throws IOException {
-        switch (action) {
-            case "hangup" -> hangup(ex, call);
-            case "transfer" -> {
-                String to = textField(body(ex), "to");
-                String problem = dev.gateway.agent.TransferTarget.problem(to);
-                if (problem != null) {
-                    throw new ApiError(400, "\"to\": " + problem);
-                }
-                String refused = call.transferRefusal(to);
-                if (refused != null) {
-                    throw new ApiError(403, "\"to\": " + refused);
-                }
-                call.transfer(to);
-                send(ex, 202, json.createObjectNode().put("id", call.id()).put("transfer", to).put("status", "pending"));
-            }
-            case "dtmf" -> {
-                String digits = textField(body(ex), "digits");
-                for (char c : digits.toCharArray()) {
-                    if (!DtmfDigit.isValid(c)) {
-                        throw new ApiError(400, "\"digits\" may hold 0-9, *, #, A-D only, got '" + c + "'");
-                    }
-                }
-                call.sendDtmf(digits);
-                send(ex, 202, json.createObjectNode().put("id", call.id()).put("digits", digits));
-            }
-            default -> throw new ApiError(404, "unknown action '" + action + "' (hangup, transfer, dtmf)");
-        }
-    }
-
-    /**
-     * Asks the call to end and answers once it has left the registry (BYE sent or attempted, ports and slot freed),
-     * waiting at most {@link #HANGUP_WAIT_MILLIS} on this HTTP thread (never a Netty or SIP one).
-     */
-    private void hangup(HttpExchange ex, Call call) throws IOException {
-        call.hangup("hangup requested through the HTTP API");
-        try {
-            String reason = call.ended().toCompletableFuture().get(HANGUP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            send(ex, 200, json.createObjectNode().put("id", call.id()).put("state", "ended").put("reason", reason));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new ApiError(504, "call " + call.id() + " is still " + call.state().wireName() + " after "
-                    + HANGUP_WAIT_MILLIS / 1000 + " s (its loop did not end it; the sweeper removes it within "
-                    + "seconds)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(504, "interrupted while waiting for call " + call.id() + " to end");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new ApiError(504, "call " + call.id() + " did not end cleanly: " + e.getCause());
-        }
-    }
-
-    private ArrayNode callsJson() {
-        List<CompletableFuture<CallSnapshot>> futures = registry.all().stream().map(Call::snapshot).toList();
-        ArrayNode array = json.createArrayNode();
-        for (CompletableFuture<CallSnapshot> f : futures) {
-            try {
-                array.add(callJson(f.get(1, TimeUnit.SECONDS)));
-            } catch (Exception e) {
-                // the call ended while we asked: leave it out
-            }
-        }
-        return array;
-    }
-
-    private CallSnapshot snapshot(Call call) {
-        try {
-            return call.snapshot().get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new ApiError(404, "call " + call.id() + " ended");
-        }
-    }
-
-    private ObjectNode callJson(CallSnapshot s) {
-        ObjectNode n = json.createObjectNode();
-        n.put("id", s.id()).put("callId", s.callId()).put("from", s.from()).put("to", s.to()).put("trunk", s.trunk())
-                .put("state", s.state()).put("codec", s.codec()).put("ptime", s.ptime()).put("dtmf", s.dtmf())
-                .put("startedAt", s.startedAtMillis()).put("pipeline", s.pipeline());
-        RtpEndpointStats m = s.media();
-        n.put("packetsIn", m == null ? 0 : m.packetsIn()).put("packetsOut", m == null ? 0 : m.packetsOut())
-                .put("lost", m == null ? 0 : m.lost()).put("jitterMs", m == null ? 0 : Math.round(m.jitterMs() * 10) / 10.0);
-        if (m != null) {
-            n.set("media", json.valueToTree(m));
-        }
-        n.set("transfer", s.transfer() == null ? null : json.valueToTree(s.transfer()));
-        return n;
-    }
-
-    private JsonNode body(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new ApiError(400, "body larger than " + MAX_BODY + " bytes");
-            }
-            JsonNode node = json.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new ApiError(400, "body must be a JSON object");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiError(400, "body is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static String textField(JsonNode body, String name) {
-        JsonNode v = body.get(name);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new ApiError(400, "body needs a non-empty string field \"" + name + "\"");
-        }
-        return v.asText().strip();
-    }
-
-    private static void requireMethod(String actual, String expected) {
-        if (!actual.equals(expected)) {
-            throw new ApiError(405, "use " + expected);
-        }
-    }
-
-    private void error(HttpExchange ex, int status, String message) throws IOException {
-        send(ex, status, json.createObjectNode().put("error", message));
-    }
-
-    private void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    /** An expected API failure: answered with its status and message, never logged with a stack trace. */
-    private static final class ApiError extends RuntimeException {
-        final int status;
-
-        ApiError(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
+        if (workers != null) {
+            workers.shutdownNow();
+            workers = null;
         }
     }
 
     /** The bound port (useful when configured as 0 in tests). */
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** A connection may be closed to make room unless its request is being served. */
+    private static boolean evictable(Channel ch) {
+        RequestTimeouts timeouts = ch.pipeline().get(RequestTimeouts.class);
+        return timeouts == null || !timeouts.serving();
+    }
+
+    /** Requests waiting for a worker now (tests, stats). */
+    int queued() {
+        return workers.getQueue().size();
+    }
+
+    /** Open connections now (tests, stats). */
+    public int connections() {
+        return cap.total();
+    }
+
+    private static String hostPart(String bind) {
+        return bind.indexOf(':') >= 0 ? "[" + bind + "]" : bind;
+    }
+
+    /**
+     * Writes {@code response}; then either reads the next request ({@code keepAlive}) or closes the connection.
+     * Event loop only.
+     */
+    static ChannelFuture send(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive, boolean head) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
+        if (response.contentType() != null) {
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        response.headers().forEach((k, v) -> r.headers().set(k, v));
+        r.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        ChannelFuture f = ctx.writeAndFlush(r);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        return f;
     }
 }

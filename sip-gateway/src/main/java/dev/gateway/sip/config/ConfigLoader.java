@@ -25,8 +25,9 @@ import java.util.Set;
 
 /**
  * Loads a {@link GatewayConfig} from a YAML or JSON file (by extension: {@code .yaml}, {@code .yml},
- * {@code .json}), applying environment overrides for LiveKit: {@code LIVEKIT_URL}, {@code LIVEKIT_API_KEY},
- * {@code LIVEKIT_API_SECRET} create or override the {@code livekit} section (blank values are ignored).
+ * {@code .json}), applying environment overrides for secrets: {@code LIVEKIT_URL}, {@code LIVEKIT_API_KEY},
+ * {@code LIVEKIT_API_SECRET} create or override the {@code livekit} section, {@code GATEWAY_HTTP_TOKEN} sets
+ * {@code http.token} (blank values are ignored).
  *
  * <p>The file is read as a tree and walked by hand, so every error names its exact field, unknown keys are
  * rejected with a suggestion, and nothing is silently coerced. Stateless and thread-safe.
@@ -98,7 +99,7 @@ public final class ConfigLoader {
     private static GatewayConfig build(ConfigNode root, Map<String, String> env) throws ConfigException {
         SipConfig sip = sip(root.object("sip"));
         RtpConfig rtp = rtp(root.object("rtp"));
-        HttpConfig http = http(root.object("http"));
+        HttpConfig http = http(root.object("http"), env);
         LimitsConfig limits = limits(root.object("limits"));
         LocalAgentConfig localAgent = localAgent(root.object("localAgent", "local_agent"));
         ConfigNode trunksNode = root.object("trunks");
@@ -186,12 +187,19 @@ public final class ConfigLoader {
         }
     }
 
-    private static HttpConfig http(ConfigNode n) throws ConfigException {
-        String bind = n.string(HttpConfig.DEFAULT.bind(), "bind");
-        int port = n.integer(HttpConfig.DEFAULT.port(), "port");
+    private static HttpConfig http(ConfigNode n, Map<String, String> env) throws ConfigException {
+        HttpConfig d = HttpConfig.DEFAULT;
+        String bind = n.string(d.bind(), "bind");
+        int port = n.integer(d.port(), "port");
+        String token = override(env, "GATEWAY_HTTP_TOKEN", n.string(null, "token"));
+        List<String> hosts = n.strings("allowedHosts").stream().map(ConfigNode.Item::value).toList();
+        int read = n.integer(d.readTimeoutSeconds(), "readTimeoutSeconds");
+        int idle = n.integer(d.idleTimeoutSeconds(), "idleTimeoutSeconds");
+        int max = n.integer(d.maxConnections(), "maxConnections");
+        int perSource = n.integer(d.maxConnectionsPerSource(), "maxConnectionsPerSource");
         n.finish();
         try {
-            return new HttpConfig(bind, port);
+            return new HttpConfig(bind, port, token, hosts, read, idle, max, perSource);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

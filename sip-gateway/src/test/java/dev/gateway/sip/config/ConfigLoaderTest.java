@@ -238,6 +238,15 @@ class ConfigLoaderTest {
                         "trunks.inbound[0].media_encryption", "expected disable, allow or require"),
                 bad("media_encryption out of range", "trunks:\n  outbound:\n    - {address: a.example, numbers: ['1'], "
                         + "mediaEncryption: 3}\n", "trunks.outbound[0].mediaEncryption", "expected disable, allow"),
+                bad("short http token", "http: {token: abc}\n", "http.token", "at least 16 characters"),
+                bad("http token with a space", "http: {token: 'abcdefgh ijklmnopq'}\n", "http.token",
+                        "printable ASCII without spaces"),
+                bad("allowed host with port", "http: {allowedHosts: ['gw.example:8080']}\n", "http.allowedHosts",
+                        "host names without port"),
+                bad("zero read timeout", "http: {readTimeoutSeconds: 0}\n", "http.readTimeoutSeconds",
+                        "between 1 and 300, got 0"),
+                bad("per-source cap above the cap", "http: {maxConnections: 10, maxConnectionsPerSource: 11}\n",
+                        "http.maxConnectionsPerSource", "between 1 and maxConnections (10), got 11"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
     }
 
@@ -336,6 +345,26 @@ class ConfigLoaderTest {
                 "defaults: [] allows no transfer");
         assertEquals(dev.gateway.sip.trunk.TrunkDefaults.NONE, ConfigLoader.parse("sip: {port: 5060}\n", "yaml",
                 Map.of()).trunks().defaults());
+    }
+
+    @Test
+    void httpSectionReadsEveryKeyAndTheTokenFromTheEnvironment() throws Exception {
+        HttpConfig h = ConfigLoader.parse("""
+                http:
+                  bind: 10.0.0.5
+                  port: 8081
+                  token: from-the-file-0123456789
+                  allowedHosts: [Gateway.Example.com]
+                  readTimeoutSeconds: 5
+                  idleTimeoutSeconds: 30
+                  maxConnections: 100
+                  maxConnectionsPerSource: 10
+                """, "yaml", Map.of()).http();
+        assertEquals(new HttpConfig("10.0.0.5", 8081, "from-the-file-0123456789", List.of("gateway.example.com"), 5,
+                30, 100, 10), h);
+        assertEquals("from-the-env-0123456789", ConfigLoader.parse("http: {token: from-the-file-0123456789}\n",
+                "yaml", Map.of("GATEWAY_HTTP_TOKEN", "from-the-env-0123456789")).http().token());
+        assertNull(ConfigLoader.parse("http: {port: 8081}\n", "yaml", Map.of()).http().token());
     }
 
     @Test

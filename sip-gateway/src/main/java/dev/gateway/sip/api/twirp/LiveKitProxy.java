@@ -1,9 +1,8 @@
 package dev.gateway.sip.api.twirp;
 
-import com.sun.net.httpserver.HttpExchange;
+import dev.gateway.sip.api.ApiRequest;
+import dev.gateway.sip.api.ApiResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -66,47 +65,37 @@ public final class LiveKitProxy {
     }
 
     /**
-     * Forwards the exchange and writes the server's answer to it (the caller closes the exchange).
+     * Forwards the request and returns the server's answer.
      *
      * @throws TwirpException {@code unavailable} if no server is configured or it cannot be reached
      */
-    void forward(HttpExchange ex) throws IOException {
-        String service = ex.getRequestURI().getPath();
+    ApiResponse forward(ApiRequest ex) {
+        String service = ex.path();
         if (baseUrl == null) {
             throw new TwirpException("unavailable", "no LiveKit server is configured (livekit.url), so " + service
                     + " cannot be forwarded; this gateway itself serves only livekit.SIP");
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY + 1);
-        }
+        byte[] body = ex.body();
         if (body.length > MAX_BODY) {
             throw new TwirpException("malformed", "request body larger than " + MAX_BODY + " bytes");
         }
-        String query = ex.getRequestURI().getRawQuery();
+        String query = ex.rawQuery();
         Request.Builder req = new Request.Builder()
-                .url(baseUrl + ex.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
-        for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
+                .url(baseUrl + ex.rawPath() + (query == null ? "" : "?" + query));
+        for (Map.Entry<String, String> h : ex.headers()) {
             if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                h.getValue().forEach(v -> req.addHeader(h.getKey(), v));
+                req.addHeader(h.getKey(), h.getValue());
             }
         }
-        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
-        String method = ex.getRequestMethod();
+        String contentType = ex.header("Content-Type");
+        String method = ex.method();
         boolean hasBody = !method.equals("GET") && !method.equals("HEAD");
         req.method(method, hasBody ? RequestBody.create(body, contentType == null ? null : MediaType.parse(contentType))
                 : null);
         try (Response resp = client.newCall(req.build()).execute()) {
             ResponseBody rb = resp.body();
             byte[] out = rb == null ? new byte[0] : rb.bytes();
-            String type = resp.header("Content-Type");
-            if (type != null) {
-                ex.getResponseHeaders().set("Content-Type", type);
-            }
-            ex.sendResponseHeaders(resp.code(), out.length == 0 ? -1 : out.length);
-            if (out.length > 0) {
-                ex.getResponseBody().write(out);
-            }
+            return new ApiResponse(resp.code(), resp.header("Content-Type"), out);
         } catch (IOException e) {
             throw new TwirpException("unavailable", "LiveKit server " + baseUrl + " did not answer: " + e.getMessage());
         }

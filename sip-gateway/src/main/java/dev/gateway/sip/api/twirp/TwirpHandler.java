@@ -1,12 +1,11 @@
 package dev.gateway.sip.api.twirp;
 
 import com.google.protobuf.Message;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.gateway.sip.api.ApiEndpoint;
+import dev.gateway.sip.api.ApiRequest;
+import dev.gateway.sip.api.ApiResponse;
 import dev.gateway.sip.store.SipStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,12 +23,15 @@ import java.util.Objects;
  * ({@code malformed}), the grant ({@code permission_denied}), then the method. The response is encoded as the
  * request was; errors are Twirp JSON with their HTTP status.
  *
- * <p>Thread-safe. Runs on the HTTP server's threads and blocks one of them for a whole
+ * <p>The HTTP API's gate ({@code dev.gateway.sip.api.ApiAccess}) has already refused requests without a valid
+ * token before their body was read; the check here stays for the grants and for servers without that gate.
+ *
+ * <p>Thread-safe. Runs on the HTTP server's workers and blocks one of them for a whole
  * {@code CreateSIPParticipant}/{@code TransferSIPParticipant} (up to {@code callTimeout}, default 3 minutes, as
  * an outbound call may ring for a while): give the server an executor with enough threads for the concurrent
  * calls expected, bounded so a flood cannot exhaust the JVM.
  */
-public final class TwirpHandler implements HttpHandler {
+public final class TwirpHandler implements ApiEndpoint {
 
     /** The context path to register this handler under. */
     public static final String CONTEXT = "/twirp/";
@@ -60,70 +62,56 @@ public final class TwirpHandler implements HttpHandler {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
     }
 
+    /** The verifier this handler checks tokens with (tests share it with the server's gate). */
+    AccessTokenVerifier verifier() {
+        return verifier;
+    }
+
     @Override
-    public void handle(HttpExchange ex) throws IOException {
+    public ApiResponse serve(ApiRequest ex) throws IOException {
         try {
-            String path = ex.getRequestURI().getPath();
+            String path = ex.path();
             String rest = path.startsWith(CONTEXT) ? path.substring(CONTEXT.length()) : "";
             int slash = rest.indexOf('/');
             String service = slash < 0 ? rest : rest.substring(0, slash);
             if (service.equals(SIP_SERVICE) && slash >= 0) {
-                handleSip(ex, rest.substring(slash + 1));
+                return handleSip(ex, rest.substring(slash + 1));
             } else if (service.startsWith("livekit.") && slash >= 0) {
-                proxy.forward(ex);
+                return proxy.forward(ex);
             } else {
                 throw new TwirpException("bad_route", "no handler for path " + path
                         + " (expected /twirp/livekit.<Service>/<Method>)");
             }
         } catch (TwirpException e) {
-            sendError(ex, e);
+            return errorResponse(e);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Twirp failure on " + ex.getRequestURI(), e);
-            sendError(ex, new TwirpException("internal", "internal error: " + e));
-        } finally {
-            ex.close();
+            LOG.log(System.Logger.Level.ERROR, "Twirp failure on " + ex.path(), e);
+            return errorResponse(new TwirpException("internal", "internal error: " + e));
         }
     }
 
-    private void handleSip(HttpExchange ex, String methodName) throws IOException {
+    private ApiResponse handleSip(ApiRequest ex, String methodName) {
         SipTwirpService.Method method = sip.method(methodName);
-        if (!ex.getRequestMethod().equals("POST")) {
-            throw new TwirpException("bad_route", "unsupported method " + ex.getRequestMethod()
+        if (!ex.method().equals("POST")) {
+            throw new TwirpException("bad_route", "unsupported method " + ex.method()
                     + " (only POST is allowed)");
         }
-        TwirpCodec.Encoding encoding = TwirpCodec.Encoding.of(ex.getRequestHeaders().getFirst("Content-Type"));
-        ApiGrants grants = verifier.verify(ex.getRequestHeaders().getFirst("Authorization"));
+        TwirpCodec.Encoding encoding = TwirpCodec.Encoding.of(ex.header("Content-Type"));
+        ApiGrants grants = verifier.verify(ex.header("Authorization"));
         Message request = TwirpCodec.decode(encoding, body(ex), method.requestPrototype());
         Message response = sip.invoke(method, request, grants);
-        byte[] bytes = TwirpCodec.encode(encoding, response);
-        ex.getResponseHeaders().set("Content-Type", encoding.contentType());
-        ex.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        return new ApiResponse(200, encoding.contentType(), TwirpCodec.encode(encoding, response));
     }
 
-    private static byte[] body(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new TwirpException("malformed", "request body larger than " + MAX_BODY + " bytes");
-            }
-            return bytes;
+    private static byte[] body(ApiRequest ex) {
+        if (ex.body().length > MAX_BODY) {
+            throw new TwirpException("malformed", "request body larger than " + MAX_BODY + " bytes");
         }
+        return ex.body();
     }
 
-    private static void sendError(HttpExchange ex, TwirpException e) throws IOException {
-        if (ex.getResponseCode() != -1) {
-            return; // the status line is out already (a relay that broke mid-body): nothing more to say
-        }
-        byte[] bytes = TwirpCodec.errorBody(e);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(e.httpStatus(), bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    /** A Twirp error as an HTTP answer: its status and Twirp's JSON error body. */
+    public static ApiResponse errorResponse(TwirpException e) {
+        return new ApiResponse(e.httpStatus(), "application/json", TwirpCodec.errorBody(e));
     }
 }

@@ -1,18 +1,21 @@
 package dev.gateway.sip.api.twirp;
 
 import com.google.protobuf.Message;
-import com.sun.net.httpserver.HttpServer;
+import dev.gateway.sip.api.ApiAccess;
+import dev.gateway.sip.api.ApiResponse;
+import dev.gateway.sip.api.HttpApi;
+import dev.gateway.sip.config.HttpConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** A JDK HttpServer on a free loopback port serving one {@link TwirpHandler}, and an OkHttp client for it. */
+/**
+ * The gateway's {@link HttpApi} on a free loopback port serving one {@link TwirpHandler} (its gate checking tokens
+ * with {@code verifier}), and an OkHttp client for it.
+ */
 final class TwirpTestServer implements AutoCloseable {
 
     static final MediaType JSON = MediaType.get("application/json");
@@ -25,19 +28,23 @@ final class TwirpTestServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final HttpApi server;
     final OkHttpClient http = new OkHttpClient();
 
     TwirpTestServer(TwirpHandler handler) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        server.setExecutor(executor);
-        server.createContext(TwirpHandler.CONTEXT, handler);
-        server.start();
+        server = new HttpApi(HttpConfig.of("127.0.0.1", 0), new ApiAccess(handler.verifier(), null),
+                () -> ApiResponse.error(200, "ok"));
+        server.mount(TwirpHandler.CONTEXT, handler);
+        try {
+            server.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding", e);
+        }
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     Reply post(String path, String token, MediaType type, byte[] body) throws IOException {
@@ -69,8 +76,7 @@ final class TwirpTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
