@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CallRegistry {
     private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Call> bySipCallId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Runnable> releases = new ConcurrentHashMap<>();
     private final AtomicInteger reserved = new AtomicInteger();
     private final LongAdder swept = new LongAdder();
     private final int maxCalls;
@@ -48,14 +49,30 @@ public final class CallRegistry {
 
     /** Adds a call that holds a reservation. */
     public void add(Call call) {
+        add(call, null);
+    }
+
+    /**
+     * Adds a call that holds a reservation, and {@code onRemove} (or null) to run once when it leaves: other slots
+     * the call holds (a trunk's call cap) are freed at the same moment as this one, so a client that sees the call
+     * gone from {@code /calls} finds every slot free.
+     */
+    public void add(Call call, Runnable onRemove) {
+        if (onRemove != null) {
+            releases.put(call.id(), onRemove);
+        }
         byId.put(call.id(), call);
         bySipCallId.put(call.sipCallId(), call);
     }
 
-    /** Removes a call and frees its slot; idempotent. */
+    /** Removes a call and frees its slots; idempotent. */
     public void remove(Call call) {
         if (byId.remove(call.id(), call)) {
             bySipCallId.remove(call.sipCallId(), call);
+            Runnable release = releases.remove(call.id());
+            if (release != null) {
+                release.run();
+            }
             reserved.decrementAndGet();
         }
     }

@@ -115,8 +115,7 @@ public final class OutboundCalls {
             limits.finished(trunk.id());
             throw e;
         }
-        call.ended().whenComplete((reason, error) -> limits.finished(trunk.id()));
-        services.registry().add(call);
+        services.registry().add(call, () -> limits.finished(trunk.id()));
         call.begin();
         return new Started(id, sipCallId, dial.outcome());
     }
