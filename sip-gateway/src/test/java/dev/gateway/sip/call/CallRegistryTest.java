@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.agent.CallInfo;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +203,52 @@ class CallRegistryTest {
      * A Call that is never begun: the constructor only reads the INVITE's Via transport, so a parsed INVITE inside
      * a proxy transaction and empty services are enough.
      */
-    private static Call call(String id, String sipCallId) throws Exception {
+    @Test
+    void unconfirmedDialogsAreCappedInAllAndPerUnlistedSource() throws Exception {
+        CallRegistry registry = new CallRegistry(10, 3, 1);
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        InetAddress b = InetAddress.getByName("192.0.2.2");
+        InetAddress trunk = InetAddress.getByName("192.0.2.100");
+        assertTrue(registry.reserveUnconfirmed(a, false));
+        assertTrue(registry.unconfirmedFull(a, false), "one per unlisted source");
+        assertFalse(registry.reserveUnconfirmed(a, false));
+        assertFalse(registry.unconfirmedFull(b, false), "another source has its own");
+        assertTrue(registry.reserveUnconfirmed(trunk, true));
+        assertTrue(registry.reserveUnconfirmed(trunk, true), "a listed source has no per-source cap");
+        assertEquals(3, registry.unconfirmed());
+        assertTrue(registry.unconfirmedFull(b, false), "3 in all");
+        assertTrue(registry.unconfirmedFull(trunk, true), "the total caps listed sources too");
+        registry.unreserveUnconfirmed(a);
+        assertFalse(registry.unconfirmedFull(a, false));
+        assertEquals(2, registry.unconfirmed());
+        assertTrue(registry.reserve(), "unconfirmed slots are not maxCalls slots");
+    }
+
+    @Test
+    void aCallGivesItsUnconfirmedSlotBackOnceOnConfirmationOrRemoval() throws Exception {
+        CallRegistry registry = new CallRegistry(10, 2, 1);
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        Call acked = call("c-acked", "acked@192.0.2.1");
+        Call unacked = call("c-unacked", "unacked@192.0.2.1");
+        for (Call c : List.of(acked, unacked)) {
+            assertTrue(registry.reserve());
+            assertTrue(registry.reserveUnconfirmed(a, true));
+            c.holdUnconfirmed(a);
+            registry.add(c);
+        }
+        assertEquals(2, registry.unconfirmed());
+        registry.confirmed(acked);
+        registry.confirmed(acked);
+        assertEquals(1, registry.unconfirmed(), "confirmed once");
+        registry.remove(acked);
+        assertEquals(1, registry.unconfirmed(), "a confirmed call holds none");
+        registry.remove(unacked);
+        registry.remove(unacked);
+        assertEquals(0, registry.unconfirmed(), "an unACKed call's end frees its slot, once");
+    }
+
+    /** A call (no loop, never begun) for registry bookkeeping; also used by FloodGateTest. */
+    static Call call(String id, String sipCallId) throws Exception {
         String invite = "INVITE sip:+15550002222@gw.example.com SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-" + id + "\r\n"
                 + "Max-Forwards: 70\r\n"
