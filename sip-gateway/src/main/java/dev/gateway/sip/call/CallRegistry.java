@@ -61,7 +61,8 @@ public final class CallRegistry {
 
     /**
      * True when an INVITE from {@code source} would find no unconfirmed-dialog slot ({@code listed}: a trunk lists
-     * the source, so only the total counts). A check without taking anything, for the drop before a transaction.
+     * the source, so only the total counts; see {@link UnconfirmedDialogs} for the slots kept for known sources).
+     * A check without taking anything, for the drop before a transaction.
      */
     public boolean unconfirmedFull(InetAddress source, boolean listed) {
         return unconfirmed.full(source, listed);
@@ -81,11 +82,14 @@ public final class CallRegistry {
         unconfirmed.release(source);
     }
 
-    /** The call's dialog is confirmed (ACK): its unconfirmed slot, if it holds one, goes back. Idempotent. */
+    /**
+     * The call's dialog is confirmed (ACK): its unconfirmed slot, if it holds one, goes back, and its source counts
+     * as known from now on (see {@link UnconfirmedDialogs}). Idempotent.
+     */
     void confirmed(Call call) {
         InetAddress source = call.releaseUnconfirmed();
         if (source != null) {
-            unconfirmed.release(source);
+            unconfirmed.confirm(source);
         }
     }
 
@@ -104,7 +108,10 @@ public final class CallRegistry {
     public void remove(Call call) {
         if (byId.remove(call.id(), call)) {
             bySipCallId.remove(call.sipCallId(), call);
-            confirmed(call);
+            InetAddress source = call.releaseUnconfirmed(); // ended before its ACK: the slot goes back, nothing proven
+            if (source != null) {
+                unconfirmed.release(source);
+            }
             reserved.decrementAndGet();
         }
     }

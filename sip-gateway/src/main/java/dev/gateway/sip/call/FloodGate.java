@@ -27,8 +27,9 @@ import javax.sip.message.Request;
  *       {@code limits.blockSeconds}, and everything it sends meanwhile is dropped (pike-like). Trunk sources are never
  *       blocked: Twilio sends every call from a few addresses;</li>
  *   <li>a new INVITE (no To tag) is dropped when it comes from a source no trunk lists while every trunk lists its
- *       sources (it could never place a call), at the unconfirmed-dialog cap ({@code limits.maxUnconfirmed} in all,
- *       {@code limits.maxUnconfirmedPerSource} for an unlisted source), or over {@code limits.invitesPerSecond} from
+ *       sources (it could never place a call), at the unconfirmed-dialog cap ({@code limits.maxUnconfirmed} in all, the
+ *       last fifth of it kept for trunk sources and sources that ACKed a call before; {@code
+ *       limits.maxUnconfirmedPerSource} for an unlisted source), or over {@code limits.invitesPerSecond} from
  *       all sources together. A caller's own retransmissions (0.5, 1, 2, 4 s ...) bring it back once there is room.</li>
  * </ol>
  * Logs: one line when a block starts, one when it ends (with the requests it refused), and a summary of the other

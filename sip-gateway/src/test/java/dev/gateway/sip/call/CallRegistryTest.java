@@ -247,6 +247,45 @@ class CallRegistryTest {
         assertEquals(0, registry.unconfirmed(), "an unACKed call's end frees its slot, once");
     }
 
+    @Test
+    void theLastFifthOfUnconfirmedSlotsIsKeptForTrunkSourcesAndSourcesThatAckedBefore() throws Exception {
+        CallRegistry registry = new CallRegistry(100, 10, 1);
+        InetAddress returning = InetAddress.getByName("192.0.2.200");
+        Call earlier = call("c-earlier", "earlier@192.0.2.200");
+        assertTrue(registry.reserve());
+        assertTrue(registry.reserveUnconfirmed(returning, false));
+        earlier.holdUnconfirmed(returning);
+        registry.add(earlier);
+        registry.confirmed(earlier); // its ACK: 192.0.2.200 is proven
+        registry.remove(earlier);
+        for (int i = 1; i <= 8; i++) {
+            assertTrue(registry.reserveUnconfirmed(InetAddress.getByName("203.0.113." + i), false), "stranger " + i);
+        }
+        InetAddress ninth = InetAddress.getByName("203.0.113.9");
+        assertTrue(registry.unconfirmedFull(ninth, false), "8 of 10 taken: the last 2 are for known sources");
+        assertFalse(registry.unconfirmedFull(returning, false), "a source that ACKed before");
+        assertFalse(registry.unconfirmedFull(InetAddress.getByName("198.51.100.1"), true), "a trunk's source");
+        assertTrue(registry.reserveUnconfirmed(returning, false));
+        assertTrue(registry.reserveUnconfirmed(InetAddress.getByName("198.51.100.1"), true));
+        assertTrue(registry.unconfirmedFull(InetAddress.getByName("198.51.100.2"), true), "10 in all");
+    }
+
+    @Test
+    void aCallEndedBeforeItsAckProvesNothing() throws Exception {
+        CallRegistry registry = new CallRegistry(100, 5, 1);
+        InetAddress flood = InetAddress.getByName("203.0.113.50");
+        Call unacked = call("c-unacked", "unacked@203.0.113.50");
+        assertTrue(registry.reserve());
+        assertTrue(registry.reserveUnconfirmed(flood, false));
+        unacked.holdUnconfirmed(flood);
+        registry.add(unacked);
+        registry.remove(unacked);
+        for (int i = 1; i <= 4; i++) {
+            assertTrue(registry.reserveUnconfirmed(InetAddress.getByName("203.0.113." + i), false));
+        }
+        assertTrue(registry.unconfirmedFull(flood, false), "still a stranger: the reserved slot is not for it");
+    }
+
     /** A call (no loop, never begun) for registry bookkeeping; also used by FloodGateTest. */
     static Call call(String id, String sipCallId) throws Exception {
         String invite = "INVITE sip:+15550002222@gw.example.com SIP/2.0\r\n"
