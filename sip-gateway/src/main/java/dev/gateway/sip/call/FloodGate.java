@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import javax.sip.ObjectInUseException;
+import javax.sip.ServerTransaction;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.UserAgentHeader;
@@ -110,6 +112,19 @@ final class FloodGate {
             return count(Reason.INVITE_RATE, nowNanos);
         }
         return false;
+    }
+
+    /**
+     * An INVITE that passed {@link #drop} found the unconfirmed cap full when it came to take its slot: its transaction
+     * is ended without any answer, so it counts as dropped at the cap and the caller's retransmission is a new request.
+     */
+    void dropAdmitted(ServerTransaction tx, long nowNanos) {
+        try {
+            tx.terminate();
+        } catch (ObjectInUseException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not end an unanswered INVITE transaction: " + e.getMessage());
+        }
+        count(Reason.UNCONFIRMED_CAP, nowNanos);
     }
 
     /** Requests dropped for {@code reason} since start. */

@@ -171,9 +171,11 @@ public final class InviteAdmission implements SipCalls {
             return;
         }
         boolean listed = now.trunks().lists(source);
-        if (!registry.reserveUnconfirmed(source, listed)) { // the gate checked a moment ago: rare, so answer it
+        if (!registry.reserveUnconfirmed(source, listed)) {
+            // Taken since the gate looked (the same caller's previous INVITE, typically): drop it as the gate would,
+            // by ending the transaction unanswered; the caller's retransmission comes back as a new request.
             registry.unreserve();
-            unavailable(tx, "Too many unanswered calls", where);
+            gate.dropAdmitted(tx, System.nanoTime());
             return;
         }
         sip.reply100(tx);

@@ -121,4 +121,12 @@ class FloodGateTest {
         }
         assertEquals(2, gate.dropped(), "the scanner and the blocked OPTIONS");
     }
+
+    @Test
+    void anInviteThatFindsTheCapTakenAfterTheGateEndsItsTransactionUnanswered() throws Exception {
+        FloodGate gate = gate(new CallRegistry(100, 100, 1), OPEN, 20, 0);
+        gate.dropAdmitted(sip.serverTransaction(invite()), 0);
+        assertEquals(List.of("terminated"), sip.sentNames(), "no response, the transaction ended");
+        assertEquals(1, gate.dropped(FloodGate.Reason.UNCONFIRMED_CAP));
+    }
 }
