@@ -7,6 +7,7 @@ import dev.gateway.sip.trunk.TokenBucket;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -34,8 +35,10 @@ import javax.sip.message.Request;
  *       limits.maxUnconfirmedPerSource} for an unlisted source), or over {@code limits.invitesPerSecond} from
  *       all sources together. A caller's own retransmissions (0.5, 1, 2, 4 s ...) bring it back once there is room.</li>
  * </ol>
- * Logs: one line when a block starts, one when it ends (with the requests it refused), and a summary of the other
- * drops at most every {@value #SUMMARY_NANOS} ns.
+ * Logs: one line when a block starts, one when it ends (with the requests it refused), at most
+ * {@value #BLOCK_LINES} of each per summary interval (a flood from many sources would otherwise write one line per
+ * source: the rest are counted in the summary), and a summary of the drops by reason at most every
+ * {@value #SUMMARY_NANOS} ns.
  *
  * <p>Threading: thread-safe; runs on JAIN-SIP threads and never blocks (short locks in its parts).
  */
@@ -44,6 +47,7 @@ final class FloodGate {
     private static final List<String> SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
             "vaxsipuseragent", "pplsip", "iwar", "sundayddr", "sipsak");
     static final long SUMMARY_NANOS = 10_000_000_000L;
+    static final int BLOCK_LINES = 20;
     private static final long SWEEP_NANOS = 1_000_000_000L;
 
     /** Why a request was dropped. */
@@ -57,6 +61,9 @@ final class FloodGate {
     private final long[] reported = new long[Reason.values().length];
     private final AtomicLong nextSummary = new AtomicLong();
     private final AtomicLong nextSweep = new AtomicLong();
+    private final AtomicInteger blockStartLinesLeft = new AtomicInteger(BLOCK_LINES);
+    private final AtomicInteger blockEndLinesLeft = new AtomicInteger(BLOCK_LINES);
+    private final LongAdder blockLinesSkipped = new LongAdder();
 
     /**
      * @param blocker the per-source budget, or null for none
@@ -91,8 +98,12 @@ final class FloodGate {
         if (!listed && blocker != null) {
             SourceBlocker.Verdict verdict = blocker.admit(source, nowNanos);
             if (verdict == SourceBlocker.Verdict.BLOCK_STARTED) {
-                LOG.log(System.Logger.Level.WARNING, "source " + source.getHostAddress() + " blocked: over "
-                        + "limits.requestsPerSecondPerSource; its requests are dropped unanswered while the block lasts");
+                if (blockStartLinesLeft.getAndDecrement() > 0) {
+                    LOG.log(System.Logger.Level.WARNING, "source " + source.getHostAddress() + " blocked: over limits."
+                            + "requestsPerSecondPerSource; its requests are dropped unanswered while the block lasts");
+                } else {
+                    blockLinesSkipped.increment();
+                }
             }
             if (verdict.dropped()) {
                 return count(Reason.SOURCE_BLOCKED, nowNanos);
@@ -127,6 +138,11 @@ final class FloodGate {
         count(Reason.UNCONFIRMED_CAP, nowNanos);
     }
 
+    /** Block start/end lines not written since the last summary (over {@value #BLOCK_LINES} per interval). */
+    long blockLinesSkipped() {
+        return blockLinesSkipped.sum();
+    }
+
     /** Requests dropped for {@code reason} since start. */
     long dropped(Reason reason) {
         return dropped[reason.ordinal()].sum();
@@ -158,7 +174,14 @@ final class FloodGate {
             line.append(' ').append(r.name().toLowerCase(Locale.ROOT)).append('=').append(now - reported[r.ordinal()]);
             reported[r.ordinal()] = now;
         }
-        line.append(" (unconfirmed dialogs: ").append(registry.unconfirmed()).append(')');
+        line.append(" (unconfirmed dialogs: ").append(registry.unconfirmed());
+        long skipped = blockLinesSkipped.sumThenReset();
+        if (skipped > 0) {
+            line.append("; ").append(skipped).append(" block start/end line(s) not written");
+        }
+        line.append(')');
+        blockStartLinesLeft.set(BLOCK_LINES);
+        blockEndLinesLeft.set(BLOCK_LINES);
         LOG.log(System.Logger.Level.WARNING, line.toString());
     }
 
@@ -168,8 +191,12 @@ final class FloodGate {
             return;
         }
         for (SourceBlocker.EndedBlock b : blocker.sweep(nowNanos)) {
-            LOG.log(System.Logger.Level.INFO, "source " + b.source().getHostAddress() + " unblocked after "
-                    + b.blockedNanos() / 1_000_000_000L + " s; " + b.refused() + " request(s) dropped during the block");
+            if (blockEndLinesLeft.getAndDecrement() > 0) {
+                LOG.log(System.Logger.Level.INFO, "source " + b.source().getHostAddress() + " unblocked after "
+                        + b.blockedNanos() / 1_000_000_000L + " s; " + b.refused() + " request(s) dropped during the block");
+            } else {
+                blockLinesSkipped.increment();
+            }
         }
     }
 

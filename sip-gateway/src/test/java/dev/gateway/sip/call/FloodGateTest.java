@@ -129,4 +129,17 @@ class FloodGateTest {
         assertEquals(List.of("terminated"), sip.sentNames(), "no response, the transaction ended");
         assertEquals(1, gate.dropped(FloodGate.Reason.UNCONFIRMED_CAP));
     }
+
+    @Test
+    void blockLinesAreLimitedPerSummaryIntervalAndTheRestCounted() throws Exception {
+        FloodGate gate = gate(new CallRegistry(100, 100, 100), OPEN, 1, 0);
+        for (int i = 1; i <= 30; i++) {
+            InetAddress source = InetAddress.getByName("203.0.113." + i);
+            assertFalse(gate.drop(outOfDialog("OPTIONS"), source, SECOND));
+            assertTrue(gate.drop(outOfDialog("OPTIONS"), source, SECOND), "source " + i + " blocked");
+        }
+        // the first block's drop wrote the first summary (which resets the allowance): 1 + 20 lines, 9 counted
+        assertEquals(9, gate.blockLinesSkipped());
+        assertEquals(30, gate.dropped(FloodGate.Reason.SOURCE_BLOCKED));
+    }
 }
