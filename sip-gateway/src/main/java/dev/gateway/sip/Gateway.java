@@ -27,7 +27,8 @@ import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
 import dev.gateway.sip.trunk.OutboundTrunk;
-import dev.gateway.sip.trunk.RateLimiter;
+import dev.gateway.sip.trunk.SourceBlocker;
+import dev.gateway.sip.trunk.TokenBucket;
 import dev.gateway.sip.trunk.TrunkDefaults;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -71,6 +72,9 @@ public final class Gateway {
     /** Start-up waits at most this long for the warm-up (a cold DTLS handshake on a busy 2-core machine: ~1 s). */
     private static final long WARMUP_BUDGET_MILLIS = 5_000;
 
+    /** Sources whose request budget is remembered at most (the least recently seen are forgotten). */
+    private static final int MAX_TRACKED_SOURCES = 10_000;
+
     private final GatewayConfig config;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final CallRegistry registry;
@@ -85,7 +89,8 @@ public final class Gateway {
 
     public Gateway(GatewayConfig config) {
         this.config = config;
-        this.registry = new CallRegistry(config.limits().maxCalls());
+        this.registry = new CallRegistry(config.limits().maxCalls(), config.limits().effectiveMaxUnconfirmed(),
+                Math.min(config.limits().maxUnconfirmedPerSource(), config.limits().effectiveMaxUnconfirmed()));
         this.media = new MediaEngine(new MediaEngineConfig(config.rtp().bind(), config.rtp().portMin(),
                 config.rtp().portMax(), config.rtp().timeoutSeconds() * 1000L, config.rtp().jitterMinMs(),
                 config.rtp().jitterMaxMs(), 0, config.rtp().trustedMediaRanges().stream()
@@ -148,9 +153,8 @@ public final class Gateway {
                 LOG.log(System.Logger.Level.INFO, "SIP API changed the routing: " + snapshot.inbound().size()
                         + " inbound trunk(s), " + snapshot.outbound().size() + " outbound, " + snapshot.rules().size() + " rule(s)");
             });
-            RateLimiter limiter = config.limits().invitesPerSecondPerSource() == 0 ? null
-                    : RateLimiter.perSecond(config.limits().invitesPerSecondPerSource());
-            signalling.calls(new InviteAdmission(services, routing::get, limiter, draining::get));
+            signalling.calls(new InviteAdmission(services, routing::get, sourceBlocker(config), invitesBucket(config),
+                    draining::get));
             sweeper.start();
             OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound(),
                     config.trunks().defaults(), System::nanoTime);
@@ -167,7 +171,11 @@ public final class Gateway {
         LOG.log(System.Logger.Level.INFO, "agent: " + agents.describe());
         if (config.trunks().inbound().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "no inbound trunks configured: accepting calls from anyone "
-                    + "(add trunks.inbound with allowed_addresses, or preset: twilio, before exposing this port)");
+                    + "(add trunks.inbound with allowed_addresses, or preset: twilio, before exposing this port); "
+                    + "every source is capped: " + config.limits().requestsPerSecondPerSource() + " requests/s (then "
+                    + "blocked " + config.limits().blockSeconds() + " s), " + Math.min(config.limits().maxUnconfirmedPerSource(),
+                    config.limits().effectiveMaxUnconfirmed()) + " unanswered call(s) at a time, "
+                    + config.limits().effectiveMaxUnconfirmed() + " in all");
         }
         warnOpenDestinations();
         LOG.log(System.Logger.Level.INFO, "gateway ready: max " + config.limits().maxCalls() + " calls");
@@ -267,6 +275,19 @@ public final class Gateway {
             rooms.stop();
         }
         media.stop();
+    }
+
+    /** The per-source budget of sources no trunk lists ({@code limits.requestsPerSecondPerSource}), or null. */
+    private static SourceBlocker sourceBlocker(GatewayConfig config) {
+        int perSecond = config.limits().requestsPerSecondPerSource();
+        return perSecond == 0 ? null : new SourceBlocker(perSecond, config.limits().blockSeconds() * 1_000_000_000L,
+                MAX_TRACKED_SOURCES);
+    }
+
+    /** New INVITEs per second from all sources ({@code limits.invitesPerSecond}), or null; a second's burst. */
+    private static TokenBucket invitesBucket(GatewayConfig config) {
+        int perSecond = config.limits().invitesPerSecond();
+        return perSecond == 0 ? null : new TokenBucket(perSecond, perSecond, System.nanoTime());
     }
 
     /** Trunk matching and room selection for one snapshot of config + API-created entries. */

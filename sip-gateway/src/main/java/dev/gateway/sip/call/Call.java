@@ -11,11 +11,13 @@ import dev.gateway.sip.signalling.SipCallEvents;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.trunk.OutboundTrunk;
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -66,6 +68,9 @@ public abstract class Call implements SipCallEvents {
     private final StringBuilder dtmf = new StringBuilder();
     private volatile long expiredAtMillis;
     private volatile PeerAddresses peers = PeerAddresses.ANY;
+    /** The source whose unconfirmed-dialog slot this call holds until its ACK or end; null when none. */
+    private final AtomicReference<InetAddress> unconfirmedSlot =
+            new AtomicReference<>();
     CallAgent agent;
     Dialog dialog;
     OfferAnswer.Negotiation negotiation;
@@ -105,6 +110,21 @@ public abstract class Call implements SipCallEvents {
     /** Where in-dialog requests may come from (set before {@link #begin}); the rest get 403. */
     public void peers(PeerAddresses p) { peers = p; }
     @Override public boolean acceptsFrom(String sourceIp) { return peers.accepts(sourceIp); }
+
+    /** This call holds an unconfirmed-dialog slot of {@code source} (see {@link CallRegistry#reserveUnconfirmed}). */
+    void holdUnconfirmed(InetAddress source) {
+        unconfirmedSlot.set(source);
+    }
+
+    /** The source of the slot this call held, now given up (once); null when it held none. Any thread. */
+    InetAddress releaseUnconfirmed() {
+        return unconfirmedSlot.getAndSet(null);
+    }
+
+    /** The dialog is confirmed (the ACK came): the unconfirmed slot goes back. On the loop. */
+    final void confirmed() {
+        registry.confirmed(this);
+    }
 
     /** Opens media, rings or dials. Called once, from any thread, after the call was added to the registry. */
     public abstract void begin();

@@ -1,5 +1,6 @@
 package dev.gateway.sip.call;
 
+import java.net.InetAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Every live call, by gateway id and by SIP Call-ID, with the admission limit. Thread-safe: JAIN-SIP threads,
- * call loops and the HTTP API all use it.
+ * Every live call, by gateway id and by SIP Call-ID, with the admission limits: {@code maxCalls} slots (every call)
+ * and the {@link UnconfirmedDialogs} cap (inbound calls not ACKed yet). Thread-safe: JAIN-SIP threads, call loops
+ * and the HTTP API all use it.
  */
 public final class CallRegistry {
     private final ConcurrentHashMap<String, Call> byId = new ConcurrentHashMap<>();
@@ -17,9 +19,20 @@ public final class CallRegistry {
     private final AtomicInteger reserved = new AtomicInteger();
     private final LongAdder swept = new LongAdder();
     private final int maxCalls;
+    private final UnconfirmedDialogs unconfirmed;
 
+    /** A registry whose unconfirmed-dialog cap is {@code maxCalls} in all and per source (no separate cap). */
     public CallRegistry(int maxCalls) {
+        this(maxCalls, Math.max(1, maxCalls), Math.max(1, maxCalls));
+    }
+
+    /**
+     * @param maxUnconfirmed          inbound dialogs not ACKed yet, in all
+     * @param maxUnconfirmedPerSource the same for one source that no trunk lists
+     */
+    public CallRegistry(int maxCalls, int maxUnconfirmed, int maxUnconfirmedPerSource) {
         this.maxCalls = maxCalls;
+        this.unconfirmed = new UnconfirmedDialogs(maxUnconfirmed, maxUnconfirmedPerSource);
     }
 
     /** Takes one of the {@code maxCalls} slots; false when all are taken. Pair with {@link #remove} or {@link #unreserve}. */
@@ -47,6 +60,45 @@ public final class CallRegistry {
         }
     }
 
+    /**
+     * True when an INVITE from {@code source} would find no unconfirmed-dialog slot ({@code listed}: a trunk lists
+     * the source, so only the total counts; see {@link UnconfirmedDialogs} for the slots kept for known sources).
+     * A check without taking anything, for the drop before a transaction.
+     */
+    public boolean unconfirmedFull(InetAddress source, boolean listed) {
+        return unconfirmed.full(source, listed);
+    }
+
+    /**
+     * Takes an unconfirmed-dialog slot of {@code source}; false at the cap. Hand it to the call with
+     * {@link Call#holdUnconfirmed} before {@link #add}; it goes back on {@link #confirmed} (the ACK) or
+     * {@link #remove}, or with {@link #unreserveUnconfirmed} when the call was never added.
+     */
+    public boolean reserveUnconfirmed(InetAddress source, boolean listed) {
+        return unconfirmed.acquire(source, listed);
+    }
+
+    /** Gives back a slot taken by {@link #reserveUnconfirmed} for a call that was never added. */
+    public void unreserveUnconfirmed(InetAddress source) {
+        unconfirmed.release(source);
+    }
+
+    /**
+     * The call's dialog is confirmed (ACK): its unconfirmed slot, if it holds one, goes back, and its source counts
+     * as known from now on (see {@link UnconfirmedDialogs}). Idempotent.
+     */
+    void confirmed(Call call) {
+        InetAddress source = call.releaseUnconfirmed();
+        if (source != null) {
+            unconfirmed.confirm(source);
+        }
+    }
+
+    /** Inbound dialogs admitted and not ACKed yet. */
+    public int unconfirmed() {
+        return unconfirmed.total();
+    }
+
     /** Adds a call that holds a reservation. */
     public void add(Call call) {
         add(call, null);
@@ -72,6 +124,10 @@ public final class CallRegistry {
             Runnable release = releases.remove(call.id());
             if (release != null) {
                 release.run();
+            }
+            InetAddress source = call.releaseUnconfirmed(); // ended before its ACK: the slot goes back, nothing proven
+            if (source != null) {
+                unconfirmed.release(source);
             }
             reserved.decrementAndGet();
         }

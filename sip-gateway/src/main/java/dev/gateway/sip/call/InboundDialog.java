@@ -120,6 +120,7 @@ final class InboundDialog extends Call {
         onLoop("ACK", () -> {
             if (machine.is(CallState.ANSWERED)) {
                 machine.to(CallState.ACTIVE);
+                confirmed();
                 timers.cancel();
                 log("active");
                 if (settings.maxCallMillis() > 0) {

@@ -15,7 +15,8 @@ import dev.gateway.sip.trunk.AuthFailures;
 import dev.gateway.sip.trunk.DigestAuthenticator;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
-import dev.gateway.sip.trunk.RateLimiter;
+import dev.gateway.sip.trunk.SourceBlocker;
+import dev.gateway.sip.trunk.TokenBucket;
 import gov.nist.javax.sip.RequestEventExt;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
@@ -35,13 +35,13 @@ import javax.sip.address.URI;
 import javax.sip.header.FromHeader;
 import javax.sip.header.Header;
 import javax.sip.header.RetryAfterHeader;
-import javax.sip.header.UserAgentHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * Decides what happens to a new INVITE, in this order, each rejection saying why: scanner traffic and sources
- * over their rate are dropped silently; 400 for a Contact that is not one SIP/SIPS URI with a host (see
+ * Decides what happens to a new INVITE, in this order, each rejection saying why: {@link FloodGate} drops scanners,
+ * blocked sources, unlisted sources of a closed configuration and INVITEs at the unconfirmed-dialog cap or over the
+ * global rate silently, before any transaction; 400 for a Contact that is not one SIP/SIPS URI with a host (see
  * {@link ContactCheck}); 503 + Retry-After while draining or at {@code limits.maxCalls}; 404 when no
  * trunk serves the called number; 403 for a source or caller the trunk does not allow; 401 challenge / 403 on bad
  * credentials when the trunk has them; 400 for a malformed SDP offer; 488 when no codec is common. Otherwise the
@@ -51,19 +51,16 @@ import javax.sip.message.Response;
  */
 public final class InviteAdmission implements SipCalls {
     private static final System.Logger LOG = System.getLogger("sip");
-    private static final List<String> SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
-            "vaxsipuseragent", "pplsip", "iwar", "sundayddr", "sipsak");
 
     private final SipContext sip;
     private final CallRegistry registry;
     private final java.util.function.Supplier<Routing> routing;
     private final DigestAuthenticator digest = new DigestAuthenticator();
     private final AuthFailures failures = new AuthFailures();
-    private final RateLimiter rateLimiter;
+    private final FloodGate gate;
     private final BooleanSupplier draining;
     private final MediaEngine media;
     private final CallServices services;
-    private final LongAdder dropped = new LongAdder();
 
     /**
      * Which trunks and rules apply now: swapped as a whole when the SIP API changes them.
@@ -73,14 +70,18 @@ public final class InviteAdmission implements SipCalls {
     public record Routing(InboundTrunkMatcher trunks, DispatchResolver dispatch) {
     }
 
-    public InviteAdmission(CallServices services, java.util.function.Supplier<Routing> routing, RateLimiter rateLimiter,
-                           BooleanSupplier draining) {
+    /**
+     * @param blocker the per-source budget of unlisted sources, or null for none
+     * @param invites the INVITE rate of all sources together, or null for none
+     */
+    public InviteAdmission(CallServices services, java.util.function.Supplier<Routing> routing, SourceBlocker blocker,
+                           TokenBucket invites, BooleanSupplier draining) {
         this.routing = routing;
         this.sip = services.sip();
         this.registry = services.registry();
         this.media = services.media();
         this.services = services;
-        this.rateLimiter = rateLimiter;
+        this.gate = new FloodGate(services.registry(), () -> routing.get().trunks(), blocker, invites, System.nanoTime());
         this.draining = draining;
     }
 
@@ -96,13 +97,8 @@ public final class InviteAdmission implements SipCalls {
 
     @Override
     public boolean dropSilently(RequestEventExt event) {
-        Request request = event.getRequest();
-        if (isScanner(request) || rateLimiter != null
-                && !rateLimiter.tryAcquire(address(event.getRemoteIpAddress()), System.nanoTime())) {
-            dropped.increment();
-            return true; // no answer at all: scanners learn nothing, floods get no amplification
-        }
-        return false;
+        // no answer at all: scanners learn nothing, floods get no amplification
+        return gate.drop(event.getRequest(), address(event.getRemoteIpAddress()), System.nanoTime());
     }
 
     /** A new INVITE (no To tag) that {@link #dropSilently} let through. */
@@ -174,6 +170,14 @@ public final class InviteAdmission implements SipCalls {
             unavailable(tx, "Too many calls", where);
             return;
         }
+        boolean listed = now.trunks().lists(source);
+        if (!registry.reserveUnconfirmed(source, listed)) {
+            // Taken since the gate looked (the same caller's previous INVITE, typically): drop it as the gate would,
+            // by ending the transaction unanswered; the caller's retransmission comes back as a new request.
+            registry.unreserve();
+            gate.dropAdmitted(tx, System.nanoTime());
+            return;
+        }
         sip.reply100(tx);
         String id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 12);
         Call call;
@@ -183,17 +187,19 @@ public final class InviteAdmission implements SipCalls {
                     trunk.mediaEncryption());
         } catch (RuntimeException e) { // a request we could not make a call of: the slot goes back, the caller hears why
             registry.unreserve();
+            registry.unreserveUnconfirmed(source);
             reject(tx, Response.SERVER_INTERNAL_ERROR, "Call could not be created", where + " [" + CallGuard.describe(e) + "]");
             return;
         }
+        call.holdUnconfirmed(source);
         call.peers(new PeerAddresses(source, trunk.allowedAddresses()));
         registry.add(call);
         call.begin();
     }
 
-    /** INVITEs dropped without an answer (scanners, rate limit) since start. */
+    /** Requests dropped without an answer (see {@link FloodGate}) since start. */
     public long dropped() {
-        return dropped.sum();
+        return gate.dropped();
     }
 
     private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String source, String where) {
@@ -249,20 +255,6 @@ public final class InviteAdmission implements SipCalls {
             sip.reply(tx, Response.SERVICE_UNAVAILABLE, reason);
         }
         LOG.log(System.Logger.Level.INFO, where + " rejected 503: " + reason);
-    }
-
-    private static boolean isScanner(Request request) {
-        UserAgentHeader ua = (UserAgentHeader) request.getHeader(UserAgentHeader.NAME);
-        if (ua == null) {
-            return false;
-        }
-        String agent = SipContext.headerValue(ua).toLowerCase(Locale.ROOT);
-        for (String s : SCANNERS) {
-            if (agent.contains(s)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Map<String, String> mappedHeaders(Request request, InboundTrunk trunk) {

@@ -210,11 +210,17 @@ public final class ConfigLoader {
         int maxCalls = n.integer(d.maxCalls(), "maxCalls");
         int drain = n.integer(d.drainSeconds(), "drainSeconds");
         int ring = n.integer(d.ringSeconds(), "ringSeconds");
-        int invites = n.integer(d.invitesPerSecondPerSource(), "invitesPerSecondPerSource");
+        int perSource = n.integer(d.requestsPerSecondPerSource(), "requestsPerSecondPerSource",
+                "invitesPerSecondPerSource"); // its former name, from when only INVITEs counted
         int maxCallSeconds = n.integer(d.maxCallSeconds(), "maxCallSeconds");
+        int block = n.integer(d.blockSeconds(), "blockSeconds");
+        int invites = n.integer(d.invitesPerSecond(), "invitesPerSecond");
+        int unconfirmed = n.integer(d.maxUnconfirmed(), "maxUnconfirmed");
+        int unconfirmedPerSource = n.integer(d.maxUnconfirmedPerSource(), "maxUnconfirmedPerSource");
         n.finish();
         try {
-            return new LimitsConfig(maxCalls, drain, ring, invites, maxCallSeconds);
+            return new LimitsConfig(maxCalls, drain, ring, perSource, maxCallSeconds, block, invites, unconfirmed,
+                    unconfirmedPerSource);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

@@ -13,8 +13,8 @@ public interface SipCalls {
     SipCallEvents bySipCallId(String callId);
 
     /**
-     * A new INVITE (no To tag) to drop without any answer, before a transaction exists (no {@code 100 Trying}, no
-     * retransmissions): a scanner, or a source over its rate. Counts what it drops.
+     * A request (any method but ACK and CANCEL) to drop without any answer, before a transaction exists (no
+     * {@code 100 Trying}, no retransmissions): a scanner, a blocked source, a new INVITE at a cap. Counts what it drops.
      */
     default boolean dropSilently(RequestEventExt event) {
         return false;

@@ -118,7 +118,7 @@ public final class SipSignalling implements SipListener {
             return;
         }
         boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
-        if (method.equals(Request.INVITE) && !inDialog && side != null && side.dropSilently((RequestEventExt) event)) {
+        if (!method.equals(Request.CANCEL) && side != null && side.dropSilently((RequestEventExt) event)) {
             return; // before any transaction: the stack sends nothing for it, not even 100 Trying
         }
         ServerTransaction tx = serverTransaction(event);

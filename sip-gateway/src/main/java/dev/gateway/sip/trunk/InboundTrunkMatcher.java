@@ -45,9 +45,31 @@ public final class InboundTrunkMatcher {
     }
 
     private final List<InboundTrunk> trunks;
+    private final List<Cidr> listed;
+    private final boolean closed;
 
     public InboundTrunkMatcher(List<InboundTrunk> trunks) {
         this.trunks = List.copyOf(trunks);
+        this.listed = trunks.stream().flatMap(t -> t.allowedAddresses().stream()).distinct().toList();
+        this.closed = !trunks.isEmpty() && trunks.stream().noneMatch(t -> t.allowedAddresses().isEmpty());
+    }
+
+    /** True when some trunk's {@code allowed_addresses} contain {@code source} (a trunk's peer, e.g. Twilio). */
+    public boolean lists(InetAddress source) {
+        for (Cidr c : listed) {
+            if (c.contains(source)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when every trunk names its {@code allowed_addresses}: then a source that {@link #lists} does not name can
+     * never place a call.
+     */
+    public boolean closed() {
+        return closed;
     }
 
     /**

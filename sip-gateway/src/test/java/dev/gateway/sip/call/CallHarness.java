@@ -28,7 +28,7 @@ import javax.sip.message.Request;
 
 /**
  * One call under test with fakes around it: the SIP side ({@link SipFakes}, {@link FakeSipExecutor}), an agent that
- * records its callbacks, a registry with {@code maxCalls} 1, and a clock the test sets. The media engine is real
+ * records its callbacks, a registry with {@code maxCalls} 1 (one unconfirmed dialog), and a clock the test sets. The media engine is real
  * (one loop, loopback ports), so the call runs on a real Netty event loop as in production.
  */
 final class CallHarness {
@@ -67,6 +67,11 @@ final class CallHarness {
         }
         InboundDialog call = new InboundDialog(sipCallId, tx, new CallInfo("c-" + sipCallId.hashCode(), "+15550001111",
                 "+15550002222", "trunk", Map.of()), offer, n, null, loop, services, MediaEncryption.DISABLE);
+        java.net.InetAddress phone = java.net.InetAddress.getByName(SipFakes.PHONE);
+        if (!registry.reserveUnconfirmed(phone, false)) {
+            fail("the harness's only unconfirmed slot is taken");
+        }
+        call.holdUnconfirmed(phone); // as InviteAdmission does
         registry.add(call);
         call.begin();
         return call;

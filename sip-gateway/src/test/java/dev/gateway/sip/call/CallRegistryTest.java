@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.media.sdp.MediaEncryption;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +204,91 @@ class CallRegistryTest {
      * A Call that is never begun: the constructor only reads the INVITE's Via transport, so a parsed INVITE inside
      * a proxy transaction and empty services are enough.
      */
-    private static Call call(String id, String sipCallId) throws Exception {
+    @Test
+    void unconfirmedDialogsAreCappedInAllAndPerUnlistedSource() throws Exception {
+        CallRegistry registry = new CallRegistry(10, 3, 1);
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        InetAddress b = InetAddress.getByName("192.0.2.2");
+        InetAddress trunk = InetAddress.getByName("192.0.2.100");
+        assertTrue(registry.reserveUnconfirmed(a, false));
+        assertTrue(registry.unconfirmedFull(a, false), "one per unlisted source");
+        assertFalse(registry.reserveUnconfirmed(a, false));
+        assertFalse(registry.unconfirmedFull(b, false), "another source has its own");
+        assertTrue(registry.reserveUnconfirmed(trunk, true));
+        assertTrue(registry.reserveUnconfirmed(trunk, true), "a listed source has no per-source cap");
+        assertEquals(3, registry.unconfirmed());
+        assertTrue(registry.unconfirmedFull(b, false), "3 in all");
+        assertTrue(registry.unconfirmedFull(trunk, true), "the total caps listed sources too");
+        registry.unreserveUnconfirmed(a);
+        assertFalse(registry.unconfirmedFull(a, false));
+        assertEquals(2, registry.unconfirmed());
+        assertTrue(registry.reserve(), "unconfirmed slots are not maxCalls slots");
+    }
+
+    @Test
+    void aCallGivesItsUnconfirmedSlotBackOnceOnConfirmationOrRemoval() throws Exception {
+        CallRegistry registry = new CallRegistry(10, 2, 1);
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        Call acked = call("c-acked", "acked@192.0.2.1");
+        Call unacked = call("c-unacked", "unacked@192.0.2.1");
+        for (Call c : List.of(acked, unacked)) {
+            assertTrue(registry.reserve());
+            assertTrue(registry.reserveUnconfirmed(a, true));
+            c.holdUnconfirmed(a);
+            registry.add(c);
+        }
+        assertEquals(2, registry.unconfirmed());
+        registry.confirmed(acked);
+        registry.confirmed(acked);
+        assertEquals(1, registry.unconfirmed(), "confirmed once");
+        registry.remove(acked);
+        assertEquals(1, registry.unconfirmed(), "a confirmed call holds none");
+        registry.remove(unacked);
+        registry.remove(unacked);
+        assertEquals(0, registry.unconfirmed(), "an unACKed call's end frees its slot, once");
+    }
+
+    @Test
+    void theLastFifthOfUnconfirmedSlotsIsKeptForTrunkSourcesAndSourcesThatAckedBefore() throws Exception {
+        CallRegistry registry = new CallRegistry(100, 10, 1);
+        InetAddress returning = InetAddress.getByName("192.0.2.200");
+        Call earlier = call("c-earlier", "earlier@192.0.2.200");
+        assertTrue(registry.reserve());
+        assertTrue(registry.reserveUnconfirmed(returning, false));
+        earlier.holdUnconfirmed(returning);
+        registry.add(earlier);
+        registry.confirmed(earlier); // its ACK: 192.0.2.200 is proven
+        registry.remove(earlier);
+        for (int i = 1; i <= 8; i++) {
+            assertTrue(registry.reserveUnconfirmed(InetAddress.getByName("203.0.113." + i), false), "stranger " + i);
+        }
+        InetAddress ninth = InetAddress.getByName("203.0.113.9");
+        assertTrue(registry.unconfirmedFull(ninth, false), "8 of 10 taken: the last 2 are for known sources");
+        assertFalse(registry.unconfirmedFull(returning, false), "a source that ACKed before");
+        assertFalse(registry.unconfirmedFull(InetAddress.getByName("198.51.100.1"), true), "a trunk's source");
+        assertTrue(registry.reserveUnconfirmed(returning, false));
+        assertTrue(registry.reserveUnconfirmed(InetAddress.getByName("198.51.100.1"), true));
+        assertTrue(registry.unconfirmedFull(InetAddress.getByName("198.51.100.2"), true), "10 in all");
+    }
+
+    @Test
+    void aCallEndedBeforeItsAckProvesNothing() throws Exception {
+        CallRegistry registry = new CallRegistry(100, 5, 1);
+        InetAddress flood = InetAddress.getByName("203.0.113.50");
+        Call unacked = call("c-unacked", "unacked@203.0.113.50");
+        assertTrue(registry.reserve());
+        assertTrue(registry.reserveUnconfirmed(flood, false));
+        unacked.holdUnconfirmed(flood);
+        registry.add(unacked);
+        registry.remove(unacked);
+        for (int i = 1; i <= 4; i++) {
+            assertTrue(registry.reserveUnconfirmed(InetAddress.getByName("203.0.113." + i), false));
+        }
+        assertTrue(registry.unconfirmedFull(flood, false), "still a stranger: the reserved slot is not for it");
+    }
+
+    /** A call (no loop, never begun) for registry bookkeeping; also used by FloodGateTest. */
+    static Call call(String id, String sipCallId) throws Exception {
         String invite = "INVITE sip:+15550002222@gw.example.com SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-" + id + "\r\n"
                 + "Max-Forwards: 70\r\n"

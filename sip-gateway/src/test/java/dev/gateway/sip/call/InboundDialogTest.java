@@ -40,8 +40,11 @@ class InboundDialogTest {
         assertEquals(CallState.ANSWERED, call.state());
         Response ok = (Response) h.sip.last("200");
         assertNotNull(ok.getRawContent(), "the 200 carries our SDP answer");
+        assertEquals(1, h.registry.unconfirmed(), "answered, not ACKed: the dialog holds an unconfirmed slot");
         call.onAck();
         h.until("active", () -> call.state() == CallState.ACTIVE);
+        assertEquals(0, h.registry.unconfirmed(), "the ACK gives the unconfirmed slot back");
+        assertEquals(1, h.registry.size(), "the call itself stays");
         assertEquals(List.of("create", "start"), h.agent.events);
         h.assertNoSipSentOnALoop();
         return call;
@@ -161,6 +164,8 @@ class InboundDialogTest {
         Call call = h.inbound("no-ack@test");
         assertEquals("no ACK", call.ended().toCompletableFuture().get(5, TimeUnit.SECONDS));
         h.until("the BYE", () -> h.sip.sentNames().contains("BYE"));
+        assertEquals(0, h.registry.unconfirmed(), "the end gives the unconfirmed slot back");
+        assertTrue(h.registry.reserve(), "and the maxCalls slot");
     }
 
     @Test

@@ -25,7 +25,10 @@ import javax.sip.message.Response;
  * <p>Threading: the record is synchronized; everything else is set up before use.
  */
 final class SipFakes {
-    /** What the call sent: a status code ("180", "200") or a method ("BYE", "ACK", "REFER", "CANCEL", "INVITE"). */
+    /**
+     * What the call sent: a status code ("180", "200") or a method ("BYE", "ACK", "REFER", "CANCEL", "INVITE"), or
+     * "terminated" for a server transaction ended without an answer.
+     */
     record Sent(String what, Thread thread, Object message) {
     }
 
@@ -74,6 +77,7 @@ final class SipFakes {
         return proxy(ServerTransaction.class, (p, m, a) -> switch (m.getName()) {
             case "getRequest" -> request;
             case "sendResponse" -> record(String.valueOf(((Response) a[0]).getStatusCode()), a[0]);
+            case "terminate" -> record("terminated", request);
             case "getDialog" -> dialog;
             case "hashCode" -> System.identityHashCode(p);
             case "equals" -> p == a[0];

@@ -368,6 +368,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void floodLimitsHaveDefaultsAndAreRead() throws Exception {
+        LimitsConfig d = LimitsConfig.DEFAULT;
+        assertEquals(List.of(20, 60, 200, 50, 1), List.of(d.requestsPerSecondPerSource(), d.blockSeconds(),
+                d.invitesPerSecond(), d.maxUnconfirmed(), d.maxUnconfirmedPerSource()));
+        LimitsConfig l = ConfigLoader.parse("limits: {requestsPerSecondPerSource: 5, blockSeconds: 30, "
+                + "invitesPerSecond: 0, maxUnconfirmed: 10, maxUnconfirmedPerSource: 2}\n", "yaml", Map.of()).limits();
+        assertEquals(List.of(5, 30, 0, 10, 2), List.of(l.requestsPerSecondPerSource(), l.blockSeconds(),
+                l.invitesPerSecond(), l.maxUnconfirmed(), l.maxUnconfirmedPerSource()));
+        assertEquals(7, ConfigLoader.parse("limits: {invitesPerSecondPerSource: 7}\n", "yaml", Map.of()).limits()
+                .requestsPerSecondPerSource(), "the former name still works");
+        assertEquals(3, ConfigLoader.parse("limits: {maxCalls: 3}\n", "yaml", Map.of()).limits()
+                .effectiveMaxUnconfirmed(), "never above maxCalls");
+    }
+
+    static Stream<Arguments> badFloodLimits() {
+        return Stream.of(
+                bad("negative per-source rate", "limits: {requestsPerSecondPerSource: -1}\n",
+                        "limits.requestsPerSecondPerSource", "must be 0 (unlimited) or more, got -1"),
+                bad("zero block", "limits: {blockSeconds: 0}\n", "limits.blockSeconds", "between 1 and 3600, got 0"),
+                bad("negative global rate", "limits: {invitesPerSecond: -5}\n", "limits.invitesPerSecond",
+                        "must be 0 (unlimited) or more, got -5"),
+                bad("no unconfirmed dialogs", "limits: {maxUnconfirmed: 0}\n", "limits.maxUnconfirmed",
+                        "at least 1, got 0"),
+                bad("both names of the per-source rate", "limits: {invitesPerSecondPerSource: 5, "
+                        + "requestsPerSecondPerSource: 5}\n", "limits.invitesPerSecondPerSource", "given together"),
+                bad("per source above all", "limits: {maxUnconfirmed: 4, maxUnconfirmedPerSource: 5}\n",
+                        "limits.maxUnconfirmedPerSource", "between 1 and maxUnconfirmed (4), got 5"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFloodLimits")
+    void badFloodLimit(String name, String yaml, String field, String reasonFragment) {
+        badConfig(name, yaml, field, reasonFragment);
+    }
+
+    @Test
     void maxCallSecondsDefaultsToNoLimit() throws Exception {
         assertEquals(0, LimitsConfig.DEFAULT.maxCallSeconds());
         assertEquals(3600, ConfigLoader.parse("limits: {maxCallSeconds: 3600}\n", "yaml", Map.of()).limits().maxCallSeconds());

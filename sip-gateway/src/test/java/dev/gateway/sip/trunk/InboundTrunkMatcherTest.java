@@ -1,6 +1,8 @@
 package dev.gateway.sip.trunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.sip.trunk.InboundTrunkMatcher.CallerNotAllowed;
 import dev.gateway.sip.trunk.InboundTrunkMatcher.Match;
@@ -76,5 +78,21 @@ class InboundTrunkMatcherTest {
     void nonNumericUserPartsCompareExactly() {
         assertEquals("support", InboundTrunkMatcher.normalize("support"));
         assertEquals("15550100", InboundTrunkMatcher.normalize("+1 (555) 01-00"));
+    }
+
+    @Test
+    void listsTheSourcesOfEveryTrunkAndIsClosedOnlyWhenEveryTrunkNamesThem() throws Exception {
+        InboundTrunkMatcher m = new InboundTrunkMatcher(List.of(TWILIO, OFFICE, ANY));
+        assertTrue(m.lists(InetAddress.getByName("54.172.60.1")), "twilio preset range");
+        assertTrue(m.lists(InetAddress.getByName("192.0.2.77")), "office /24");
+        assertTrue(m.lists(InetAddress.getByName("198.51.100.1")), "any /24");
+        assertFalse(m.lists(InetAddress.getByName("203.0.113.5")));
+        assertTrue(m.closed(), "no trunk accepts any source");
+        InboundTrunkMatcher withVip = new InboundTrunkMatcher(List.of(TWILIO, VIP));
+        assertFalse(withVip.closed(), "vip has no allowed_addresses: any source may call its number");
+        assertFalse(withVip.lists(InetAddress.getByName("203.0.113.5")), "an open trunk lists nobody");
+        InboundTrunkMatcher open = new InboundTrunkMatcher(List.of(InboundTrunk.open()));
+        assertFalse(open.closed());
+        assertFalse(open.lists(InetAddress.getByName("127.0.0.1")));
     }
 }
