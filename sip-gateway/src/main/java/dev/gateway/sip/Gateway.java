@@ -19,6 +19,7 @@ import dev.gateway.sip.config.GatewayConfig;
 import dev.gateway.sip.signalling.SignallingSettings;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.signalling.SipSignalling;
+import dev.gateway.sip.signalling.TcpLimits;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
@@ -85,7 +86,8 @@ public final class Gateway {
                 .map(Cidr::toAddressBlock).toList()), System::nanoTime);
         String advertised = advertisedHost(config);
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
-                advertised, config.sip().userAgent()));
+                advertised, config.sip().userAgent(), new TcpLimits(config.sip().tcp().idleTimeoutSeconds(),
+                config.sip().tcp().maxConnectionsPerSource(), config.sip().tcp().maxConnections())));
         this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
         this.http = config.http().port() == 0 ? null
                 : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);

@@ -126,9 +126,23 @@ public final class ConfigLoader {
         String external = n.string(d.externalAddress(), "externalAddress");
         String userAgent = n.string(d.userAgent(), "userAgent");
         int sessionExpires = n.integer(d.sessionExpiresSeconds(), "sessionExpiresSeconds");
+        SipTcpConfig tcp = sipTcp(n.object("tcp"));
         n.finish();
         try {
-            return new SipConfig(bind, port, external, userAgent, sessionExpires);
+            return new SipConfig(bind, port, external, userAgent, sessionExpires, tcp);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static SipTcpConfig sipTcp(ConfigNode n) throws ConfigException {
+        SipTcpConfig d = SipTcpConfig.DEFAULT;
+        int idle = n.integer(d.idleTimeoutSeconds(), "idleTimeoutSeconds");
+        int perSource = n.integer(d.maxConnectionsPerSource(), "maxConnectionsPerSource");
+        int max = n.integer(d.maxConnections(), "maxConnections");
+        n.finish();
+        try {
+            return new SipTcpConfig(idle, perSource, max);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

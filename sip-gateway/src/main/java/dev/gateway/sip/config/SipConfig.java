@@ -16,13 +16,16 @@ import java.util.Objects;
  *                              null = the bound or primary address
  * @param userAgent             User-Agent/Server header value, default {@code gateway}
  * @param sessionExpiresSeconds RFC 4028 session interval we ask for, default 1800 (minimum 90, RFC 4028 Min-SE)
+ * @param tcp                   bounds of SIP over TCP ({@link SipTcpConfig#DEFAULT})
  */
-public record SipConfig(String bind, int port, String externalAddress, String userAgent, int sessionExpiresSeconds) {
+public record SipConfig(String bind, int port, String externalAddress, String userAgent, int sessionExpiresSeconds,
+                        SipTcpConfig tcp) {
 
-    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800);
+    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800, SipTcpConfig.DEFAULT);
 
     public SipConfig {
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(tcp, "tcp");
         Objects.requireNonNull(userAgent, "userAgent");
         checkAddress(bind, "bind");
         check(port >= 1 && port <= 65535, "port", "must be between 1 and 65535, got " + port);

@@ -7,6 +7,7 @@ package dev.gateway.sip.signalling;
  * @param port           SIP port (UDP and TCP)
  * @param advertisedHost address put in Via sent-by, Contact and SDP
  * @param userAgent      Server/User-Agent header value
+ * @param tcp            bounds of SIP over TCP
  */
-public record SignallingSettings(String bind, int port, String advertisedHost, String userAgent) {
+public record SignallingSettings(String bind, int port, String advertisedHost, String userAgent, TcpLimits tcp) {
 }

@@ -58,7 +58,7 @@ public final class SipSignalling implements SipListener {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            Properties properties = SipStackSettings.properties("gateway-" + settings.port());
+            Properties properties = SipStackSettings.properties("gateway-" + settings.port(), settings.tcp());
             stack = factory.createSipStack(properties);
             ListeningPoint udp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.UDP);
             ListeningPoint tcp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.TCP);

@@ -10,7 +10,7 @@ final class SipStackSettings {
     private SipStackSettings() {
     }
 
-    static Properties properties(String name) {
+    static Properties properties(String name, TcpLimits tcp) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", name);
         // Dialogs are created for us on 1xx/2xx with a To tag, so re-INVITE, BYE, REFER and NOTIFY map to them.
@@ -26,7 +26,14 @@ final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "10000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
-        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "2000");
+        // TCP: the RI's NIO transport (one selector thread whatever the number of connections; its default
+        // transport costs two threads per connection) with the gateway's caps and stream guard on top.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", GuardedTransports.class.getName());
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(tcp.idleTimeoutSeconds() * 1000L));
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(tcp.maxConnections()));
+        p.setProperty(GuardedTransports.TCP_IDLE_SECONDS, Integer.toString(tcp.idleTimeoutSeconds()));
+        p.setProperty(GuardedTransports.TCP_MAX_PER_SOURCE, Integer.toString(tcp.maxConnectionsPerSource()));
+        p.setProperty(GuardedTransports.TCP_MAX, Integer.toString(tcp.maxConnections()));
         p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", "10");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
@@ -37,8 +44,8 @@ final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", JulStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", NoMessageLog.class.getName());
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
-        // Automatic 400s carry the parse error in their reason phrase: keep it on one line.
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", OneLineParseErrors.class.getName());
+        // One-line reasons in automatic 400s, mandatory headers checked, UDP requests answered to their source.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParsers.class.getName());
         return p;
     }
 }

@@ -1,0 +1,82 @@
+package dev.gateway.sip.signalling;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Bad transport input (connections over a cap, broken SIP/TCP streams, garbage the stack drops): counted, and
+ * logged at most once per source and {@value #LOG_INTERVAL_SECONDS} s, each line with the number held back since
+ * the previous one, never with a stack trace. The per-source state is bounded ({@value #MAX_SOURCES} addresses);
+ * past that, the other sources share one line per interval.
+ *
+ * <p>Thread-safe: the selector, the stack's workers and its timer report concurrently.
+ */
+final class TransportAbuse {
+    static final long LOG_INTERVAL_SECONDS = 10;
+    static final int MAX_SOURCES = 4096;
+    private static final long INTERVAL_NANOS = LOG_INTERVAL_SECONDS * 1_000_000_000L;
+    private static final String OTHERS = "other sources";
+    private static final System.Logger LOG = System.getLogger("sip");
+
+    /** What went wrong; the text starts the log line. */
+    enum Kind {
+        REFUSED_CONNECTION("refused TCP connection"),
+        BAD_STREAM("closed TCP connection with bad SIP");
+
+        final String text;
+
+        Kind(String text) {
+            this.text = text;
+        }
+    }
+
+    private final LongSupplier nanoClock;
+    private final LongAdder refusedConnections = new LongAdder();
+    private final LongAdder badStreams = new LongAdder();
+    private final ConcurrentHashMap<String, Source> sources = new ConcurrentHashMap<>();
+
+    TransportAbuse(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
+    /** Counts one event from {@code source} and logs it unless a line for this source was logged lately. */
+    void report(Kind kind, String source, String reason) {
+        (kind == Kind.REFUSED_CONNECTION ? refusedConnections : badStreams).increment();
+        long now = nanoClock.getAsLong();
+        Source s = sources.get(source);
+        if (s == null) {
+            if (sources.size() >= MAX_SOURCES) {
+                sources.values().removeIf(old -> now - old.nextLine.get() >= 0);
+            }
+            s = sources.size() < MAX_SOURCES
+                    ? sources.computeIfAbsent(source, k -> new Source(now))
+                    : sources.computeIfAbsent(OTHERS, k -> new Source(now));
+        }
+        long held = s.held.incrementAndGet();
+        long next = s.nextLine.get();
+        if (now - next >= 0 && s.nextLine.compareAndSet(next, now + INTERVAL_NANOS)) {
+            s.held.addAndGet(-held);
+            LOG.log(System.Logger.Level.WARNING, kind.text + " from " + source + ": " + reason
+                    + (held > 1 ? " (" + (held - 1) + " more from it in the last " + LOG_INTERVAL_SECONDS + " s)" : ""));
+        }
+    }
+
+    long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    long badStreams() {
+        return badStreams.sum();
+    }
+
+    private static final class Source {
+        final AtomicLong nextLine;
+        final AtomicLong held = new AtomicLong();
+
+        Source(long now) {
+            this.nextLine = new AtomicLong(now);
+        }
+    }
+}
