@@ -31,6 +31,7 @@ import javax.sip.ListeningPoint;
  */
 public final class GuardedMessageParsers implements MessageParserFactory {
     private final MessageParserFactory delegate = new StringMsgParserFactory();
+    private final TransportAbuse abuse = new TransportAbuse(System::nanoTime);
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
@@ -38,17 +39,28 @@ public final class GuardedMessageParsers implements MessageParserFactory {
         return (bytes, readBody, strict, listener) -> parse(parser, bytes, readBody, strict, listener);
     }
 
-    private static SIPMessage parse(MessageParser parser, byte[] bytes, boolean readBody, boolean strict,
-                                    ParseExceptionListener listener) throws ParseException {
-        SIPMessage message;
+    private SIPMessage parse(MessageParser parser, byte[] bytes, boolean readBody, boolean strict,
+                             ParseExceptionListener listener) throws ParseException {
         try {
-            message = parser.parseSIPMessage(bytes, readBody, strict, listener);
+            return check(parser.parseSIPMessage(bytes, readBody, strict, listener), listener);
         } catch (ParseException e) {
             String oneLine = String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+:?", " ").strip();
+            if (listener instanceof MessageChannel channel) { // UDP; over TCP the stream guard reports
+                abuse.report(TransportAbuse.Kind.BAD_DATAGRAM, channel.getPeerAddress(),
+                        oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine);
+            }
             ParseException folded = new ParseException(oneLine, e.getErrorOffset());
             folded.initCause(e);
             throw folded;
         }
+    }
+
+    /** Datagrams that failed to parse, since start. */
+    long badDatagrams() {
+        return abuse.badDatagrams();
+    }
+
+    private static SIPMessage check(SIPMessage message, ParseExceptionListener listener) throws ParseException {
         if (message == null) {
             return null; // a keep-alive
         }
@@ -78,7 +90,7 @@ public final class GuardedMessageParsers implements MessageParserFactory {
         return null;
     }
 
-    private static void answerToSource(Via via) throws ParseException {
+    static void answerToSource(Via via) throws ParseException {
         if (!ListeningPoint.UDP.equalsIgnoreCase(via.getTransport())) {
             via.setTransport(ListeningPoint.UDP);
         }

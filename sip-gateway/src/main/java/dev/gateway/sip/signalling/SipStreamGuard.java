@@ -37,7 +37,7 @@ final class SipStreamGuard {
     SipStreamGuard(int maxLineBytes, int maxMessageBytes) {
         this.maxLineBytes = maxLineBytes;
         this.maxMessageBytes = maxMessageBytes;
-        this.line = new byte[CONTENT_LENGTH.length() + 16]; // enough of a line to read a Content-Length
+        this.line = new byte[CONTENT_LENGTH.length() + 24]; // enough of a line to read a Content-Length
     }
 
     /**
@@ -115,13 +115,13 @@ final class SipStreamGuard {
         int from = CONTENT_LENGTH.length() + 1;
         int to = Math.min(lineLength, line.length);
         String value = from >= to ? "" : new String(line, from, to - from, StandardCharsets.ISO_8859_1).trim();
-        if (lineLength > line.length || value.isEmpty() || value.length() > 9 || !value.chars().allMatch(Character::isDigit)) {
+        if (lineLength > line.length || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
             throw new SipStreamException("Content-Length is not a number");
         }
-        int n = Integer.parseInt(value);
+        long n = Long.parseLong(value);
         if (n > maxMessageBytes) {
             throw new SipStreamException("Content-Length " + n + " over " + maxMessageBytes);
         }
-        return n;
+        return (int) n;
     }
 }

@@ -23,7 +23,8 @@ final class TransportAbuse {
     /** What went wrong; the text starts the log line. */
     enum Kind {
         REFUSED_CONNECTION("refused TCP connection"),
-        BAD_STREAM("closed TCP connection with bad SIP");
+        BAD_STREAM("closed TCP connection with bad SIP"),
+        BAD_DATAGRAM("dropped or answered 400 a bad SIP datagram");
 
         final String text;
 
@@ -35,15 +36,24 @@ final class TransportAbuse {
     private final LongSupplier nanoClock;
     private final LongAdder refusedConnections = new LongAdder();
     private final LongAdder badStreams = new LongAdder();
+    private final LongAdder badDatagrams = new LongAdder();
     private final ConcurrentHashMap<String, Source> sources = new ConcurrentHashMap<>();
 
     TransportAbuse(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
     }
 
-    /** Counts one event from {@code source} and logs it unless a line for this source was logged lately. */
-    void report(Kind kind, String source, String reason) {
-        (kind == Kind.REFUSED_CONNECTION ? refusedConnections : badStreams).increment();
+    /**
+     * Counts one event from {@code source} and logs it unless a line for this source was logged lately.
+     *
+     * @return whether a line was logged
+     */
+    boolean report(Kind kind, String source, String reason) {
+        switch (kind) {
+            case REFUSED_CONNECTION -> refusedConnections.increment();
+            case BAD_STREAM -> badStreams.increment();
+            case BAD_DATAGRAM -> badDatagrams.increment();
+        }
         long now = nanoClock.getAsLong();
         Source s = sources.get(source);
         if (s == null) {
@@ -56,11 +66,13 @@ final class TransportAbuse {
         }
         long held = s.held.incrementAndGet();
         long next = s.nextLine.get();
-        if (now - next >= 0 && s.nextLine.compareAndSet(next, now + INTERVAL_NANOS)) {
-            s.held.addAndGet(-held);
-            LOG.log(System.Logger.Level.WARNING, kind.text + " from " + source + ": " + reason
-                    + (held > 1 ? " (" + (held - 1) + " more from it in the last " + LOG_INTERVAL_SECONDS + " s)" : ""));
+        if (now - next < 0 || !s.nextLine.compareAndSet(next, now + INTERVAL_NANOS)) {
+            return false;
         }
+        s.held.addAndGet(-held);
+        LOG.log(System.Logger.Level.WARNING, kind.text + " from " + source + ": " + reason
+                + (held > 1 ? " (and " + (held - 1) + " more held back since the previous line)" : ""));
+        return true;
     }
 
     long refusedConnections() {
@@ -69,6 +81,10 @@ final class TransportAbuse {
 
     long badStreams() {
         return badStreams.sum();
+    }
+
+    long badDatagrams() {
+        return badDatagrams.sum();
     }
 
     private static final class Source {

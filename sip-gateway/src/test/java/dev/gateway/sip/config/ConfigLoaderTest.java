@@ -207,7 +207,14 @@ class ConfigLoaderTest {
                         "trunks.inbound[0].allowedNumbers", "given together with 'allowed_numbers'"),
                 bad("duplicate trunk ids", "trunks:\n  inbound:\n    - sip_trunk_id: A\n    - sip_trunk_id: A\n",
                         "trunks.inbound[1].sip_trunk_id", "already used by trunks.inbound[0]"),
-                bad("syntax error", "sip: [\n", "", "syntax error at line"));
+                bad("syntax error", "sip: [\n", "", "syntax error at line"),
+                bad("tcp idle timeout 0", "sip: {tcp: {idleTimeoutSeconds: 0}}\n", "sip.tcp.idleTimeoutSeconds",
+                        "between 1 and 86400"),
+                bad("tcp per-source cap 0", "sip: {tcp: {maxConnectionsPerSource: 0}}\n",
+                        "sip.tcp.maxConnectionsPerSource", "at least 1"),
+                bad("tcp total under per-source", "sip: {tcp: {maxConnectionsPerSource: 50, maxConnections: 10}}\n",
+                        "sip.tcp.maxConnections", "at least maxConnectionsPerSource (50)"),
+                bad("tcp unknown key", "sip: {tcp: {maxIdle: 3}}\n", "sip.tcp.maxIdle", "unknown"));
     }
 
     private static Arguments bad(String name, String yaml, String field, String reasonFragment) {
@@ -222,6 +229,14 @@ class ConfigLoaderTest {
         assertTrue(e.reason().contains(reasonFragment), e.getMessage());
         assertEquals(field.isEmpty() ? "config: " + e.reason() : "config: " + field + ": " + e.reason(),
                 e.getMessage());
+    }
+
+    @Test
+    void sipTcpDefaultsAndOverrides() throws Exception {
+        assertEquals(new SipTcpConfig(300, 32, 2000), SipConfig.DEFAULT.tcp());
+        SipTcpConfig tcp = ConfigLoader.parse("sip: {tcp: {idleTimeoutSeconds: 30, maxConnectionsPerSource: 4}}\n",
+                "yaml", Map.of()).sip().tcp();
+        assertEquals(new SipTcpConfig(30, 4, 2000), tcp);
     }
 
     @Test
