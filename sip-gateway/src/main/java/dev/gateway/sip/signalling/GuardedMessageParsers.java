@@ -46,8 +46,7 @@ public final class GuardedMessageParsers implements MessageParserFactory {
         } catch (ParseException e) {
             String oneLine = String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+:?", " ").strip();
             if (listener instanceof MessageChannel channel) { // UDP; over TCP the stream guard reports
-                abuse.report(TransportAbuse.Kind.BAD_DATAGRAM, channel.getPeerAddress(),
-                        oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine);
+                abuse.report(TransportAbuse.Kind.BAD_DATAGRAM, channel.getPeerAddress(), oneLine);
             }
             ParseException folded = new ParseException(oneLine, e.getErrorOffset());
             folded.initCause(e);

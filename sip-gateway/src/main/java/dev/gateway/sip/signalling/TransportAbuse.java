@@ -70,9 +70,19 @@ final class TransportAbuse {
             return false;
         }
         s.held.addAndGet(-held);
-        LOG.log(System.Logger.Level.WARNING, kind.text + " from " + source + ": " + reason
+        LOG.log(System.Logger.Level.WARNING, kind.text + " from " + source + ": " + printable(reason)
                 + (held > 1 ? " (and " + (held - 1) + " more held back since the previous line)" : ""));
         return true;
+    }
+
+    /** The reason as the peer's bytes may have made it: printable ASCII only, at most 120 characters. */
+    static String printable(String reason) {
+        StringBuilder b = new StringBuilder(Math.min(reason.length(), 121));
+        for (int i = 0; i < reason.length() && b.length() < 120; i++) {
+            char c = reason.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.length() < reason.length() ? b.append("...").toString() : b.toString();
     }
 
     long refusedConnections() {

@@ -29,6 +29,12 @@ class TransportAbuseTest {
     }
 
     @Test
+    void aReasonCarryingThePeersBytesIsPrintedAsAscii() {
+        assertEquals("CSeq: ?? abc", TransportAbuse.printable("CSeq: \u00ff\n abc"));
+        assertEquals("x".repeat(120) + "...", TransportAbuse.printable("x".repeat(500)));
+    }
+
+    @Test
     void sourcesPastTheBoundShareOneLine() {
         for (int i = 0; i < TransportAbuse.MAX_SOURCES; i++) {
             assertTrue(abuse.report(TransportAbuse.Kind.BAD_DATAGRAM, "10.0." + (i >> 8) + "." + (i & 255), "x"));
