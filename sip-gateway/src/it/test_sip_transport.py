@@ -7,9 +7,11 @@ import random
 import re
 import selectors
 import socket
+import ssl
+import subprocess
 import time
 
-from it_harness import HOST, assert_sipp_ok, final_status, sip_request, wait_until
+from it_harness import HOST, assert_sipp_ok, final_status, free_port, sip_request, wait_until
 
 SOURCES = ["127.0.0.%d" % i for i in range(2, 7)]
 
@@ -304,4 +306,65 @@ def test_forged_via_gets_no_connection_and_the_response_goes_to_the_source(gatew
     finally:
         trap.close()
         trap_udp.close()
+    _good_call(sipp, gw, "u1")
+
+
+def _tls_files(tmp_path):
+    cert, key = tmp_path / "sip-cert.pem", tmp_path / "sip-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+def _tls_options(port, cafile, *, version=None, payload=None):
+    """OPTIONS over TLS (certificate checked against `cafile`); returns (TLS version, response text or '')."""
+    ctx = ssl.create_default_context(cafile=str(cafile))
+    if version is not None:
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ctx.maximum_version = version
+    with socket.create_connection((HOST, port), timeout=5) as raw, \
+            ctx.wrap_socket(raw, server_hostname=HOST) as s:
+        lhost, lport = s.getsockname()
+        s.sendall(payload or ("OPTIONS sip:service@%s:%d SIP/2.0\r\nVia: SIP/2.0/TLS %s:%d;branch=z9hG4bK%08x\r\n"
+                              "Max-Forwards: 70\r\nFrom: <sip:t@%s>;tag=1\r\nTo: <sip:service@%s>\r\n"
+                              "Call-ID: tls-%08x@%s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+                              % (HOST, port, lhost, lport, random.getrandbits(32), lhost, HOST,
+                                 random.getrandbits(32), lhost)).encode())
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except (socket.timeout, ssl.SSLError, ConnectionError):
+            pass
+        return s.version(), data.decode(errors="replace")
+
+
+def test_sip_over_tls_on_its_own_port(gateway_factory, sipp, tmp_path):
+    cert, key = _tls_files(tmp_path)
+    tls_port = free_port(udp=False, tcp=True)
+    gw = gateway_factory({"sip": {"tls": {"port": tls_port, "certificateFile": str(cert), "keyFile": str(key)}}})
+    assert "TLS on %d" % tls_port in gw.log_text()
+    for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+        got, response = _tls_options(tls_port, cert, version=version)
+        print("TLS client %s: negotiated %s, %s" % (version.name, got, response.split("\r\n", 1)[0]))
+        assert got == version.name.replace("_", "."), got
+        assert response.startswith("SIP/2.0 200 "), response
+        assert re.search(r"^Via: SIP/2.0/TLS .*;rport=\d+", response, re.M), response
+    try:
+        got, _ = _tls_options(tls_port, cert, version=ssl.TLSVersion.TLSv1_1)
+        refused = False
+    except (ssl.SSLError, ConnectionError):
+        refused = True
+    print("TLS 1.1 client refused: %s" % refused)
+    assert refused, "a TLS 1.1 handshake succeeded (%s)" % got
+    # the stream guard sits behind the decryption too: the connection is closed, the next one served
+    bad = b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: 2147483647\r\n\r\n"
+    _, response = _tls_options(tls_port, cert, payload=bad)
+    assert response == "", response
+    assert _tls_options(tls_port, cert)[1].startswith("SIP/2.0 200 ")
+    assert "closed TCP connection with bad SIP from 127.0.0.1: Content-Length 2147483647 over 65536" in gw.log_text()
     _good_call(sipp, gw, "u1")

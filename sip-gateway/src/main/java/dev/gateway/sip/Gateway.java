@@ -20,6 +20,7 @@ import dev.gateway.sip.signalling.SignallingSettings;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.signalling.SipSignalling;
 import dev.gateway.sip.signalling.TcpLimits;
+import dev.gateway.sip.signalling.TlsListener;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
@@ -87,7 +88,9 @@ public final class Gateway {
         String advertised = advertisedHost(config);
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
                 advertised, config.sip().userAgent(), new TcpLimits(config.sip().tcp().idleTimeoutSeconds(),
-                config.sip().tcp().maxConnectionsPerSource(), config.sip().tcp().maxConnections())));
+                config.sip().tcp().maxConnectionsPerSource(), config.sip().tcp().maxConnections()),
+                config.sip().tls() == null ? null : new TlsListener(config.sip().tls().port(),
+                        config.sip().tls().certificateFile(), config.sip().tls().keyFile())));
         this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
         this.http = config.http().port() == 0 ? null
                 : new HttpApi(config.http().bind(), config.http().port(), registry, draining::get);

@@ -127,9 +127,10 @@ public final class ConfigLoader {
         String userAgent = n.string(d.userAgent(), "userAgent");
         int sessionExpires = n.integer(d.sessionExpiresSeconds(), "sessionExpiresSeconds");
         SipTcpConfig tcp = sipTcp(n.object("tcp"));
+        SipTlsConfig tls = sipTls(n.object("tls"));
         n.finish();
         try {
-            return new SipConfig(bind, port, external, userAgent, sessionExpires, tcp);
+            return new SipConfig(bind, port, external, userAgent, sessionExpires, tcp, tls);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
@@ -143,6 +144,22 @@ public final class ConfigLoader {
         n.finish();
         try {
             return new SipTcpConfig(idle, perSource, max);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    /** Null when the section is absent or empty: no TLS. */
+    private static SipTlsConfig sipTls(ConfigNode n) throws ConfigException {
+        int port = n.integer(SipTlsConfig.DEFAULT_PORT, "port");
+        String certificate = n.string(null, "certificateFile");
+        String key = n.string(null, "keyFile");
+        n.finish();
+        if (certificate == null && key == null && port == SipTlsConfig.DEFAULT_PORT) {
+            return null;
+        }
+        try {
+            return new SipTlsConfig(port, certificate, key);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

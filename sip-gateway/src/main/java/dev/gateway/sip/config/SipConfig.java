@@ -16,12 +16,14 @@ import java.util.Objects;
  *                              null = the bound or primary address
  * @param userAgent             User-Agent/Server header value, default {@code gateway}
  * @param sessionExpiresSeconds RFC 4028 session interval we ask for, default 1800 (minimum 90, RFC 4028 Min-SE)
- * @param tcp                   bounds of SIP over TCP ({@link SipTcpConfig#DEFAULT})
+ * @param tcp                   bounds of SIP over TCP, and of TLS with it ({@link SipTcpConfig#DEFAULT})
+ * @param tls                   SIP over TLS on its own port; null = none (the default)
  */
 public record SipConfig(String bind, int port, String externalAddress, String userAgent, int sessionExpiresSeconds,
-                        SipTcpConfig tcp) {
+                        SipTcpConfig tcp, SipTlsConfig tls) {
 
-    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800, SipTcpConfig.DEFAULT);
+    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800, SipTcpConfig.DEFAULT,
+            null);
 
     public SipConfig {
         Objects.requireNonNull(bind, "bind");
@@ -33,6 +35,7 @@ public record SipConfig(String bind, int port, String externalAddress, String us
                 "externalAddress", "must be an IP address or host name, got '" + externalAddress + "'");
         check(!userAgent.isBlank() && userAgent.chars().noneMatch(c -> c < 0x20), "userAgent",
                 "must be non-empty printable text");
+        check(tls == null || tls.port() != port, "tls.port", "must differ from sip.port (" + port + ")");
         check(sessionExpiresSeconds >= 90, "sessionExpiresSeconds",
                 "must be at least 90 (RFC 4028 Min-SE), got " + sessionExpiresSeconds);
     }

@@ -9,20 +9,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One accepted SIP/TCP connection: the RI's channel with a {@link SipStreamGuard} in front of its parser (a bad
  * stream closes the connection, as the RI does on its own read errors) and its slot in
- * {@link GuardedTcpProcessor}'s caps given back when it closes, whoever closes it (peer, idle auditor, guard).
+ * {@link AcceptedConnections} given back when it closes, whoever closes it (peer, idle auditor, guard).
  *
  * <p>Threading: bytes arrive on the selector thread only; {@link #close(boolean, boolean)} may run on any thread.
  */
 final class GuardedTcpChannel extends NioTcpMessageChannel {
-    private final GuardedTcpProcessor owner;
+    private final AcceptedConnections accepted;
     private final InetAddress source;
     private final SipStreamGuard guard;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    GuardedTcpChannel(GuardedTcpProcessor owner, SocketChannel client, InetAddress source, SipStreamGuard guard)
-            throws IOException {
+    GuardedTcpChannel(GuardedTcpProcessor owner, SocketChannel client, InetAddress source, SipStreamGuard guard,
+                      AcceptedConnections accepted) throws IOException {
         super(owner, client);
-        this.owner = owner;
+        this.accepted = accepted;
         this.source = source;
         this.guard = guard;
         this.messageProcessor = owner; // what the RI's own accept path sets after construction
@@ -34,7 +34,7 @@ final class GuardedTcpChannel extends NioTcpMessageChannel {
         try {
             guard.check(bytes, 0, bytes.length);
         } catch (SipStreamException e) {
-            owner.abuse().report(TransportAbuse.Kind.BAD_STREAM, source.getHostAddress(), e.getMessage());
+            accepted.abuse().report(TransportAbuse.Kind.BAD_STREAM, source.getHostAddress(), e.getMessage());
             throw e; // the RI's reader closes the connection on any exception from here
         }
         super.addBytes(bytes);
@@ -44,7 +44,7 @@ final class GuardedTcpChannel extends NioTcpMessageChannel {
     protected void close(boolean removeSocket, boolean stopKeepAliveTask) {
         super.close(removeSocket, stopKeepAliveTask);
         if (released.compareAndSet(false, true)) {
-            owner.release(source);
+            accepted.release(source);
         }
     }
 }

@@ -8,38 +8,33 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The RI's NIO TCP transport (one selector thread for every connection, parsing on the stack's bounded pool; the
  * idle sweep is the RI's {@code NIO_MAX_SOCKET_IDLE_TIME} auditor), with what it lacks for a port facing the
- * internet: a cap on accepted connections per source address and in total (over it, the connection is closed as
- * soon as it is accepted, counted and logged once per source and interval), and a {@link SipStreamGuard} in front
- * of the parser of every accepted connection.
+ * internet: the caps of {@link AcceptedConnections}, and a {@link SipStreamGuard} in front of the parser of every
+ * accepted connection ({@link GuardedTcpChannel}).
  *
  * <p>One fix to the RI: its map from socket to channel is a plain {@link HashMap} that the selector thread, the
  * senders and the idle auditor on the timer thread all change, so it is replaced by {@link LockedChannelMap}.
  *
- * <p>Thread-safe: {@link #createMessageChannel(NioTcpMessageProcessor, SocketChannel)} runs on the selector
- * thread, {@link #release} on whichever thread closes a connection.
+ * <p>Thread-safe: {@link #createMessageChannel(NioTcpMessageProcessor, SocketChannel)} runs on the selector thread.
  */
 final class GuardedTcpProcessor extends NioTcpMessageProcessor {
-    private final TcpLimits limits;
+    private final AcceptedConnections accepted;
     private final int maxMessageBytes;
-    private final TransportAbuse abuse;
-    private final AtomicInteger accepted = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
 
-    GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, TcpLimits limits,
-                        int maxMessageBytes, TransportAbuse abuse) {
+    GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, AcceptedConnections accepted,
+                        int maxMessageBytes) {
         super(address, stack, port);
-        this.limits = limits;
+        this.accepted = accepted;
         this.maxMessageBytes = maxMessageBytes;
-        this.abuse = abuse;
         LockedChannelMap.install(nioHandler);
     }
 
@@ -47,63 +42,8 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client)
             throws IOException {
-        NioTcpMessageChannel known = nioHandler.getMessageChannel(client);
-        if (known != null) {
-            return known;
-        }
-        InetAddress source = client.socket().getInetAddress();
-        String refusal = admit(source);
-        if (refusal != null) {
-            client.close();
-            abuse.report(TransportAbuse.Kind.REFUSED_CONNECTION, source.getHostAddress(), refusal);
-            throw new TcpConnectionRefused(refusal);
-        }
-        try {
-            GuardedTcpChannel channel = new GuardedTcpChannel(this, client, source,
-                    new SipStreamGuard(maxMessageBytes, maxMessageBytes));
-            nioHandler.putMessageChannel(client, channel);
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            release(source);
-            throw e;
-        }
-    }
-
-    /** Takes a slot for a connection from {@code source}; the reason it is refused, or null. */
-    private String admit(InetAddress source) {
-        if (accepted.incrementAndGet() > limits.maxConnections()) {
-            accepted.decrementAndGet();
-            return limits.maxConnections() + " connections open in total (sip.tcp.maxConnections)";
-        }
-        boolean[] taken = {false};
-        perSource.compute(source, (k, n) -> {
-            int open = n == null ? 0 : n;
-            if (open >= limits.maxConnectionsPerSource()) {
-                return n;
-            }
-            taken[0] = true;
-            return open + 1;
-        });
-        if (!taken[0]) {
-            accepted.decrementAndGet();
-            return limits.maxConnectionsPerSource() + " connections open from it (sip.tcp.maxConnectionsPerSource)";
-        }
-        return null;
-    }
-
-    /** Gives back the slot of a closed connection from {@code source}; once per connection. */
-    void release(InetAddress source) {
-        accepted.decrementAndGet();
-        perSource.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
-    }
-
-    TransportAbuse abuse() {
-        return abuse;
-    }
-
-    /** Accepted connections open now. */
-    int accepted() {
-        return accepted.get();
+        return accepted.accept(nioHandler, client, source -> new GuardedTcpChannel(this, client, source,
+                new SipStreamGuard(maxMessageBytes, maxMessageBytes), accepted));
     }
 
     /**
@@ -131,13 +71,15 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
         @Override public synchronized int size() { return super.size(); }
         @Override public synchronized boolean isEmpty() { return super.isEmpty(); }
         @Override public synchronized void clear() { super.clear(); }
-        @Override public synchronized Set<Map.Entry<SocketChannel, NioTcpMessageChannel>> entrySet() {
-            java.util.List<Map.Entry<SocketChannel, NioTcpMessageChannel>> copy = new java.util.ArrayList<>(super.size());
+        @Override public synchronized Set<SocketChannel> keySet() { return Set.copyOf(super.keySet()); }
+
+        @Override
+        public synchronized Set<Map.Entry<SocketChannel, NioTcpMessageChannel>> entrySet() {
+            List<Map.Entry<SocketChannel, NioTcpMessageChannel>> copy = new ArrayList<>(super.size());
             for (Map.Entry<SocketChannel, NioTcpMessageChannel> e : super.entrySet()) {
-                copy.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e));
+                copy.add(new AbstractMap.SimpleImmutableEntry<>(e));
             }
             return Set.copyOf(copy);
         }
-        @Override public synchronized Set<SocketChannel> keySet() { return Set.copyOf(super.keySet()); }
     }
 }

@@ -12,10 +12,10 @@ import javax.sip.ListeningPoint;
 
 /**
  * The stack's transports ({@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): TCP is {@link GuardedTcpProcessor},
- * the rest is the RI's NIO factory. The RI creates this class by name, so its settings come from the stack's
+ * TLS {@link GuardedTlsProcessor} (both share one {@link AcceptedConnections}), the rest is the RI's NIO factory. The RI creates this class by name, so its settings come from the stack's
  * properties ({@link #TCP_IDLE_SECONDS} and the others, written by {@link SipStackSettings}).
  *
- * <p>Thread-safe: one {@link TransportAbuse} shared by the stack's listening points.
+ * <p>Thread-safe: the RI creates the listening points one at a time, on the owner's thread.
  */
 public final class GuardedTransports implements MessageProcessorFactory {
     static final String TCP_IDLE_SECONDS = "dev.gateway.sip.TCP_IDLE_SECONDS";
@@ -24,18 +24,23 @@ public final class GuardedTransports implements MessageProcessorFactory {
     static final String MAX_MESSAGE_SIZE = "gov.nist.javax.sip.MAX_MESSAGE_SIZE";
 
     private final MessageProcessorFactory others = new NioMessageProcessorFactory();
-    private final TransportAbuse abuse = new TransportAbuse(System::nanoTime);
+    private AcceptedConnections accepted;
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
                                                    String transport) throws IOException {
-        if (!transport.equalsIgnoreCase(ListeningPoint.TCP)) {
+        boolean tcp = transport.equalsIgnoreCase(ListeningPoint.TCP);
+        if (!tcp && !transport.equalsIgnoreCase(ListeningPoint.TLS)) {
             return others.createMessageProcessor(stack, address, port, transport);
         }
         Properties p = ((SipStackImpl) stack).getConfigurationProperties();
-        TcpLimits limits = new TcpLimits(Integer.parseInt(p.getProperty(TCP_IDLE_SECONDS)),
-                Integer.parseInt(p.getProperty(TCP_MAX_PER_SOURCE)), Integer.parseInt(p.getProperty(TCP_MAX)));
-        return new GuardedTcpProcessor(address, stack, port, limits, Integer.parseInt(p.getProperty(MAX_MESSAGE_SIZE)),
-                abuse);
+        if (accepted == null) {
+            accepted = new AcceptedConnections(new TcpLimits(Integer.parseInt(p.getProperty(TCP_IDLE_SECONDS)),
+                    Integer.parseInt(p.getProperty(TCP_MAX_PER_SOURCE)), Integer.parseInt(p.getProperty(TCP_MAX))),
+                    new TransportAbuse(System::nanoTime));
+        }
+        int maxMessageBytes = Integer.parseInt(p.getProperty(MAX_MESSAGE_SIZE));
+        return tcp ? new GuardedTcpProcessor(address, stack, port, accepted, maxMessageBytes)
+                : new GuardedTlsProcessor(address, stack, port, accepted, maxMessageBytes);
     }
 }

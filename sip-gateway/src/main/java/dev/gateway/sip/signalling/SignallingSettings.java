@@ -7,7 +7,9 @@ package dev.gateway.sip.signalling;
  * @param port           SIP port (UDP and TCP)
  * @param advertisedHost address put in Via sent-by, Contact and SDP
  * @param userAgent      Server/User-Agent header value
- * @param tcp            bounds of SIP over TCP
+ * @param tcp            bounds of SIP over TCP (and TLS)
+ * @param tls            SIP over TLS; null = none
  */
-public record SignallingSettings(String bind, int port, String advertisedHost, String userAgent, TcpLimits tcp) {
+public record SignallingSettings(String bind, int port, String advertisedHost, String userAgent, TcpLimits tcp,
+                                 TlsListener tls) {
 }

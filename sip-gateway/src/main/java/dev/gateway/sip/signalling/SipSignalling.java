@@ -50,7 +50,8 @@ public final class SipSignalling implements SipListener {
     }
 
     /**
-     * Creates the stack and binds UDP and TCP on the SIP port. The returned context is what calls use to send.
+     * Creates the stack and binds UDP and TCP on the SIP port, and TLS on its own port when configured. The
+     * returned context is what calls use to send.
      *
      * @throws SipStartException naming the address and what failed (port in use, bad address)
      */
@@ -58,7 +59,7 @@ public final class SipSignalling implements SipListener {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            Properties properties = SipStackSettings.properties("gateway-" + settings.port(), settings.tcp());
+            Properties properties = SipStackSettings.properties("gateway-" + settings.port(), settings.tcp(), settings.tls());
             stack = factory.createSipStack(properties);
             ListeningPoint udp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.UDP);
             ListeningPoint tcp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.TCP);
@@ -67,13 +68,20 @@ public final class SipSignalling implements SipListener {
             tcp.setSentBy(sentBy);
             SipProvider provider = stack.createSipProvider(udp);
             provider.addListeningPoint(tcp);
+            String tlsText = "";
+            if (settings.tls() != null) {
+                ListeningPoint tls = stack.createListeningPoint(settings.bind(), settings.tls().port(), ListeningPoint.TLS);
+                tls.setSentBy(settings.advertisedHost() + ":" + settings.tls().port());
+                provider.addListeningPoint(tls);
+                tlsText = ", TLS on " + settings.tls().port();
+            }
             provider.addSipListener(this);
             context = new SipContext(provider, factory.createAddressFactory(), factory.createHeaderFactory(),
                     factory.createMessageFactory(), settings.advertisedHost(), settings.port(), settings.userAgent());
             stack.start();
             executor.start();
             LOG.log(System.Logger.Level.INFO, "SIP listening on " + settings.bind() + ":" + settings.port()
-                    + " (UDP, TCP), advertising " + sentBy);
+                    + " (UDP, TCP" + tlsText + "), advertising " + sentBy);
             return context;
         } catch (Exception e) {
             stop();

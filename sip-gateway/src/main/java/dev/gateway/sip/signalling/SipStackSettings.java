@@ -10,7 +10,7 @@ final class SipStackSettings {
     private SipStackSettings() {
     }
 
-    static Properties properties(String name, TcpLimits tcp) {
+    static Properties properties(String name, TcpLimits tcp, TlsListener tls) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", name);
         // Dialogs are created for us on 1xx/2xx with a To tag, so re-INVITE, BYE, REFER and NOTIFY map to them.
@@ -21,7 +21,16 @@ final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", "4");
         // Twilio's REFER progress arrives as NOTIFY without a SUBSCRIBE: deliver it instead of answering 481.
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        // TLS both ways (the RI uses the "client" protocols for its server side too); cipher suites: the JDK's
+        // defaults, as the RI's own list is of 3DES and anonymous Diffie-Hellman.
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", jdkCipherSuites()));
+        if (tls != null) {
+            p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", PemKeyManagers.class.getName());
+            p.setProperty(PemKeyManagers.CERTIFICATE_FILE, tls.certificateFile());
+            p.setProperty(PemKeyManagers.KEY_FILE, tls.keyFile());
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled"); // callers present no certificate
+        }
         // Bounded everything: a flood of requests cannot take the heap.
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "10000");
@@ -47,5 +56,13 @@ final class SipStackSettings {
         // One-line reasons in automatic 400s, mandatory headers checked, UDP requests answered to their source.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParsers.class.getName());
         return p;
+    }
+
+    private static String[] jdkCipherSuites() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no default TLS context", e);
+        }
     }
 }

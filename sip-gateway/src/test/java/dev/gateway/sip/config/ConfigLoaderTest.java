@@ -214,7 +214,14 @@ class ConfigLoaderTest {
                         "sip.tcp.maxConnectionsPerSource", "at least 1"),
                 bad("tcp total under per-source", "sip: {tcp: {maxConnectionsPerSource: 50, maxConnections: 10}}\n",
                         "sip.tcp.maxConnections", "at least maxConnectionsPerSource (50)"),
-                bad("tcp unknown key", "sip: {tcp: {maxIdle: 3}}\n", "sip.tcp.maxIdle", "unknown"));
+                bad("tcp unknown key", "sip: {tcp: {maxIdle: 3}}\n", "sip.tcp.maxIdle", "unknown"),
+                bad("tls without key", "sip: {tls: {certificateFile: src/test/resources/tls/ec.cert.pem}}\n",
+                        "sip.tls.keyFile", "must name a readable PEM file, got nothing"),
+                bad("tls missing certificate", "sip: {tls: {certificateFile: /nonexistent.pem, keyFile: x}}\n",
+                        "sip.tls.certificateFile", "must name a readable PEM file, got '/nonexistent.pem'"),
+                bad("tls on the sip port", "sip: {port: 5070, tls: {port: 5070, certificateFile: "
+                        + "src/test/resources/tls/ec.cert.pem, keyFile: src/test/resources/tls/ec.key.pem}}\n",
+                        "sip.tls.port", "must differ from sip.port (5070)"));
     }
 
     private static Arguments bad(String name, String yaml, String field, String reasonFragment) {
@@ -237,6 +244,14 @@ class ConfigLoaderTest {
         SipTcpConfig tcp = ConfigLoader.parse("sip: {tcp: {idleTimeoutSeconds: 30, maxConnectionsPerSource: 4}}\n",
                 "yaml", Map.of()).sip().tcp();
         assertEquals(new SipTcpConfig(30, 4, 2000), tcp);
+    }
+
+    @Test
+    void sipTlsIsOffUnlessConfiguredAndDefaultsToPort5061() throws Exception {
+        assertNull(SipConfig.DEFAULT.tls());
+        SipTlsConfig tls = ConfigLoader.parse("sip: {tls: {certificateFile: src/test/resources/tls/ec.cert.pem, "
+                + "keyFile: src/test/resources/tls/ec.key.pem}}\n", "yaml", Map.of()).sip().tls();
+        assertEquals(new SipTlsConfig(5061, "src/test/resources/tls/ec.cert.pem", "src/test/resources/tls/ec.key.pem"), tls);
     }
 
     @Test
