@@ -12,8 +12,9 @@ import javax.sip.ListeningPoint;
 
 /**
  * The stack's transports ({@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}): TCP is {@link GuardedTcpProcessor},
- * TLS {@link GuardedTlsProcessor} (both share one {@link AcceptedConnections}), the rest is the RI's NIO factory. The RI creates this class by name, so its settings come from the stack's
- * properties ({@link #TCP_IDLE_SECONDS} and the others, written by {@link SipStackSettings}).
+ * TLS {@link GuardedTlsProcessor} (both share one {@link AcceptedConnections}), the rest is the RI's NIO factory.
+ * The RI creates this class by name, so its settings come from the stack's properties ({@link #TCP_IDLE_SECONDS}
+ * and the others, written by {@link SipStackSettings}).
  *
  * <p>Thread-safe: the RI creates the listening points one at a time, on the owner's thread.
  */
