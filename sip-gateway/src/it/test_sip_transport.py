@@ -82,14 +82,15 @@ def _close_all(socks):
             pass
 
 
-def _options_over(s, gw, *, wait=5.0):
-    """Send OPTIONS on a connected blocking TCP socket; return the response's status (None if none came)."""
+def _options_over(s, gw, *, wait=5.0, via=None):
+    """Send OPTIONS on a connected blocking TCP socket (top Via `via`, default: this socket's address); return the
+    response's status (None if none came on this connection)."""
     lhost, lport = s.getsockname()
-    msg = ("OPTIONS sip:service@%s:%d SIP/2.0\r\n"
-           "Via: SIP/2.0/TCP %s:%d;branch=z9hG4bK%08x\r\n"
+    via = via or "SIP/2.0/TCP %s:%d" % (lhost, lport)
+    msg = ("OPTIONS sip:service@%s:%d SIP/2.0\r\nVia: %s;branch=z9hG4bK%08x\r\n"
            "Max-Forwards: 70\r\nFrom: <sip:t@%s>;tag=%08x\r\nTo: <sip:service@%s>\r\n"
            "Call-ID: tcp-%08x@%s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
-           % (HOST, gw.sip_port, lhost, lport, random.getrandbits(32), lhost, random.getrandbits(32), HOST,
+           % (HOST, gw.sip_port, via, random.getrandbits(32), lhost, random.getrandbits(32), HOST,
               random.getrandbits(32), lhost))
     s.settimeout(wait)
     s.sendall(msg.encode())
@@ -282,6 +283,10 @@ def test_forged_via_gets_no_connection_and_the_response_goes_to_the_source(gatew
             for method, extra in (("OPTIONS", {}), ("INVITE", {"Content-Type": "application/sdp"})):
                 replies = sip_request(gw, method, headers={"Via": via % random.getrandbits(32), **extra}, wait=2.0)
                 answered.append(" ".join(str(m.status) for m in replies if m.is_response) or None)
+        # over TCP the answer comes back on the request's connection, whatever its Via names
+        for via in ("SIP/2.0/TCP 127.0.0.1:%d" % trap_port, "SIP/2.0/UDP 127.0.0.8:%d" % trap_port):
+            with socket.create_connection((HOST, gw.sip_port), timeout=5) as s:
+                answered.append("tcp:%s" % _options_over(s, gw, via=via))
         connections = 0
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
