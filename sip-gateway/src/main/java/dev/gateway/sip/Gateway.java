@@ -23,6 +23,7 @@ import dev.gateway.sip.config.SipTlsConfig;
 import dev.gateway.sip.signalling.SignallingSettings;
 import dev.gateway.sip.signalling.SipContext;
 import dev.gateway.sip.signalling.SipSignalling;
+import dev.gateway.sip.signalling.TcpLimits;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.InboundTrunkMatcher;
@@ -98,7 +99,9 @@ public final class Gateway {
         String advertised = advertisedHost(config);
         SipTlsConfig tls = config.sip().tls();
         this.signalling = new SipSignalling(new SignallingSettings(config.sip().bind(), config.sip().port(),
-                advertised, config.sip().userAgent(), tls == null ? null
+                advertised, config.sip().userAgent(), new TcpLimits(config.sip().tcp().idleTimeoutSeconds(),
+                config.sip().tcp().maxConnectionsPerSource(), config.sip().tcp().maxConnections()),
+                tls == null ? null
                 : new SignallingSettings.Tls(tls.port(), Path.of(tls.certificate()), Path.of(tls.privateKey()))));
         this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
         if (config.livekit() == null) {

@@ -129,10 +129,24 @@ public final class ConfigLoader {
         String external = n.string(d.externalAddress(), "externalAddress");
         String userAgent = n.string(d.userAgent(), "userAgent");
         int sessionExpires = n.integer(d.sessionExpiresSeconds(), "sessionExpiresSeconds");
+        SipTcpConfig tcp = sipTcp(n.object("tcp"));
         SipTlsConfig tls = n.has("tls") ? sipTls(n.object("tls")) : null;
         n.finish();
         try {
-            return new SipConfig(bind, port, external, userAgent, sessionExpires, tls);
+            return new SipConfig(bind, port, external, userAgent, sessionExpires, tcp, tls);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static SipTcpConfig sipTcp(ConfigNode n) throws ConfigException {
+        SipTcpConfig d = SipTcpConfig.DEFAULT;
+        int idle = n.integer(d.idleTimeoutSeconds(), "idleTimeoutSeconds");
+        int perSource = n.integer(d.maxConnectionsPerSource(), "maxConnectionsPerSource");
+        int max = n.integer(d.maxConnections(), "maxConnections");
+        n.finish();
+        try {
+            return new SipTcpConfig(idle, perSource, max);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

@@ -16,15 +16,18 @@ import java.util.Objects;
  *                              null = the bound or primary address
  * @param userAgent             User-Agent/Server header value, default {@code gateway}
  * @param sessionExpiresSeconds RFC 4028 session interval we ask for, default 1800 (minimum 90, RFC 4028 Min-SE)
- * @param tls                   SIP over TLS on its own port, or null (the default) for none
+ * @param tcp                   bounds of SIP over TCP, and of TLS with it ({@link SipTcpConfig#DEFAULT})
+ * @param tls                   SIP over TLS on its own port; null = none (the default)
  */
 public record SipConfig(String bind, int port, String externalAddress, String userAgent, int sessionExpiresSeconds,
-                        SipTlsConfig tls) {
+                        SipTcpConfig tcp, SipTlsConfig tls) {
 
-    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800, null);
+    public static final SipConfig DEFAULT = new SipConfig("0.0.0.0", 5060, null, "gateway", 1800, SipTcpConfig.DEFAULT,
+            null);
 
     public SipConfig {
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(tcp, "tcp");
         Objects.requireNonNull(userAgent, "userAgent");
         checkAddress(bind, "bind");
         check(port >= 1 && port <= 65535, "port", "must be between 1 and 65535, got " + port);

@@ -9,9 +9,11 @@ import java.nio.file.Path;
  * @param port           SIP port (UDP and TCP)
  * @param advertisedHost address put in Via sent-by, Contact and SDP
  * @param userAgent      Server/User-Agent header value
+ * @param tcp            bounds of SIP over TCP (and TLS)
  * @param tls            the TLS listener, or null for none
  */
-public record SignallingSettings(String bind, int port, String advertisedHost, String userAgent, Tls tls) {
+public record SignallingSettings(String bind, int port, String advertisedHost, String userAgent, TcpLimits tcp,
+                                 Tls tls) {
 
     /**
      * SIP over TLS on its own port.
@@ -21,10 +23,5 @@ public record SignallingSettings(String bind, int port, String advertisedHost, S
      * @param privateKey  PEM private key of the leaf
      */
     public record Tls(int port, Path certificate, Path privateKey) {
-    }
-
-    /** Without TLS. */
-    public SignallingSettings(String bind, int port, String advertisedHost, String userAgent) {
-        this(bind, port, advertisedHost, userAgent, null);
     }
 }

@@ -50,7 +50,8 @@ public final class SipSignalling implements SipListener {
     }
 
     /**
-     * Creates the stack and binds UDP and TCP on the SIP port. The returned context is what calls use to send.
+     * Creates the stack and binds UDP and TCP on the SIP port, and TLS on its own port when configured. The
+     * returned context is what calls use to send.
      *
      * @throws SipStartException naming the address and what failed (port in use, bad address)
      */
@@ -58,7 +59,7 @@ public final class SipSignalling implements SipListener {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            Properties properties = SipStackSettings.properties("gateway-" + settings.port(), settings.tls());
+            Properties properties = SipStackSettings.properties("gateway-" + settings.port(), settings.tcp(), settings.tls());
             stack = factory.createSipStack(properties);
             ListeningPoint udp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.UDP);
             ListeningPoint tcp = stack.createListeningPoint(settings.bind(), settings.port(), ListeningPoint.TCP);

@@ -247,6 +247,13 @@ class ConfigLoaderTest {
                         "between 1 and 300, got 0"),
                 bad("per-source cap above the cap", "http: {maxConnections: 10, maxConnectionsPerSource: 11}\n",
                         "http.maxConnectionsPerSource", "between 1 and maxConnections (10), got 11"),
+                bad("tcp idle timeout 0", "sip: {tcp: {idleTimeoutSeconds: 0}}\n", "sip.tcp.idleTimeoutSeconds",
+                        "between 1 and 86400"),
+                bad("tcp per-source cap 0", "sip: {tcp: {maxConnectionsPerSource: 0}}\n",
+                        "sip.tcp.maxConnectionsPerSource", "at least 1"),
+                bad("tcp total under per-source", "sip: {tcp: {maxConnectionsPerSource: 50, maxConnections: 10}}\n",
+                        "sip.tcp.maxConnections", "at least maxConnectionsPerSource (50)"),
+                bad("tcp unknown key", "sip: {tcp: {maxIdle: 3}}\n", "sip.tcp.maxIdle", "unknown"),
                 bad("syntax error", "sip: [\n", "", "syntax error at line"));
     }
 
@@ -401,6 +408,14 @@ class ConfigLoaderTest {
     @MethodSource("badFloodLimits")
     void badFloodLimit(String name, String yaml, String field, String reasonFragment) {
         badConfig(name, yaml, field, reasonFragment);
+    }
+
+    @Test
+    void sipTcpDefaultsAndOverrides() throws Exception {
+        assertEquals(new SipTcpConfig(300, 32, 2000), SipConfig.DEFAULT.tcp());
+        SipTcpConfig tcp = ConfigLoader.parse("sip: {tcp: {idleTimeoutSeconds: 30, maxConnectionsPerSource: 4}}\n",
+                "yaml", Map.of()).sip().tcp();
+        assertEquals(new SipTcpConfig(30, 4, 2000), tcp);
     }
 
     @Test
