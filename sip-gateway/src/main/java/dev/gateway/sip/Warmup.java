@@ -3,6 +3,7 @@ package dev.gateway.sip;
 import dev.gateway.agent.room.RoomAgentFactory;
 import dev.gateway.media.warmup.CodecSelfTest;
 import dev.gateway.media.sdp.OfferAnswer;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SdpException;
 import dev.gateway.media.sdp.SessionDescription;
@@ -158,7 +159,7 @@ final class Warmup {
         try {
             Request request = context.messages().createRequest(invite);
             SessionDescription offer = SdpCodec.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
-            OfferAnswer.Negotiation negotiation = OfferAnswer.negotiate(offer, List.of("PCMU", "PCMA"));
+            SdpNegotiation negotiation = OfferAnswer.negotiate(offer, List.of("PCMU", "PCMA"));
             Response ok = context.response(Response.OK, request);
             ok.addHeader(context.contact("udp"));
             context.addAllow(ok);

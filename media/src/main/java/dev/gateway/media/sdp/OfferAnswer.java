@@ -45,95 +45,6 @@ public final class OfferAnswer {
     }
 
     /**
-     * The outcome of negotiating an offer. Immutable and thread-safe.
-     *
-     * @param payloadType               chosen payload type, as numbered in the offer
-     * @param encodingName              chosen encoding, spelled as in the caller's supported list
-     * @param telephoneEventPayloadType the offer's telephone-event/8000 payload type, or -1 when not offered
-     * @param ptimeMs                   packet time in ms, 10..60
-     * @param remoteDirection           the offer's direction (media level, else session level, else sendrecv)
-     * @param localDirection            the direction to put in the answer
-     * @param remoteAddress             where to send RTP: media-level c=, else session-level c=
-     * @param remotePort                where to send RTP, 1..65535
-     * @param hold                      the offerer put the call on hold: sendonly, inactive or c=0.0.0.0
-     * @param audioMediaIndex           0-based index of the negotiated m= line in the offer
-     * @param mediaCount                number of m= lines in the offer (the answer has as many, RFC 3264 §6)
-     * @param remoteCrypto              the peer's SDES key (what it sends with), or null for plain RTP
-     * @param localCrypto               our SDES key (what we send with), same tag and suite; null exactly when
-     *                                  {@code remoteCrypto} is
-     */
-    public record Negotiation(int payloadType, String encodingName, int telephoneEventPayloadType, int ptimeMs,
-            MediaDirection remoteDirection, MediaDirection localDirection, String remoteAddress, int remotePort,
-            boolean hold, int audioMediaIndex, int mediaCount, SdesCrypto remoteCrypto, SdesCrypto localCrypto) {
-
-        /** A plain RTP negotiation. */
-        public Negotiation(int payloadType, String encodingName, int telephoneEventPayloadType, int ptimeMs,
-                MediaDirection remoteDirection, MediaDirection localDirection, String remoteAddress, int remotePort,
-                boolean hold, int audioMediaIndex, int mediaCount) {
-            this(payloadType, encodingName, telephoneEventPayloadType, ptimeMs, remoteDirection, localDirection,
-                    remoteAddress, remotePort, hold, audioMediaIndex, mediaCount, null, null);
-        }
-
-        public Negotiation {
-            if (payloadType < 0 || payloadType > 127) {
-                throw new IllegalArgumentException("payload type out of 0..127: " + payloadType);
-            }
-            if (Objects.requireNonNull(encodingName, "encodingName").isBlank()) {
-                throw new IllegalArgumentException("encoding name is blank");
-            }
-            if (telephoneEventPayloadType < -1 || telephoneEventPayloadType > 127
-                    || telephoneEventPayloadType == payloadType) {
-                throw new IllegalArgumentException("bad telephone-event payload type: " + telephoneEventPayloadType);
-            }
-            if (ptimeMs < MIN_PTIME_MS || ptimeMs > MAX_PTIME_MS) {
-                throw new IllegalArgumentException("ptime out of 10..60 ms: " + ptimeMs);
-            }
-            Objects.requireNonNull(remoteDirection, "remoteDirection");
-            Objects.requireNonNull(localDirection, "localDirection");
-            Objects.requireNonNull(remoteAddress, "remoteAddress");
-            if (remotePort < 1 || remotePort > 65535) {
-                throw new IllegalArgumentException("remote port out of 1..65535: " + remotePort);
-            }
-            if (audioMediaIndex < 0 || audioMediaIndex >= mediaCount) {
-                throw new IllegalArgumentException("audio index " + audioMediaIndex + " not below " + mediaCount);
-            }
-            if ((remoteCrypto == null) != (localCrypto == null)) {
-                throw new IllegalArgumentException("remote and local SDES keys come together");
-            }
-            if (remoteCrypto != null && (remoteCrypto.tag() != localCrypto.tag()
-                    || remoteCrypto.profile() != localCrypto.profile())) {
-                throw new IllegalArgumentException("local SDES key must answer the remote one's tag and suite");
-            }
-        }
-
-        /** Whether the media is SRTP keyed by SDES ({@code RTP/SAVP}). */
-        public boolean srtp() {
-            return remoteCrypto != null;
-        }
-
-        /** The transport of the negotiated stream: {@code RTP/SAVP} with SRTP, else {@code RTP/AVP}. */
-        public String protocol() {
-            return srtp() ? MediaDescription.RTP_SAVP : MediaDescription.RTP_AVP;
-        }
-
-        /** This negotiation with our key taken from {@code previous} when both use the same tag and suite. */
-        public Negotiation keepingLocalKeyOf(Negotiation previous) {
-            if (previous == null || !srtp() || !previous.srtp() || previous.localCrypto.tag() != localCrypto.tag()
-                    || previous.localCrypto.profile() != localCrypto.profile()) {
-                return this;
-            }
-            return new Negotiation(payloadType, encodingName, telephoneEventPayloadType, ptimeMs, remoteDirection,
-                    localDirection, remoteAddress, remotePort, hold, audioMediaIndex, mediaCount, remoteCrypto,
-                    previous.localCrypto);
-        }
-
-        /** Whether telephone-event was offered and is kept in the answer. */
-        public boolean hasTelephoneEvent() {
-            return telephoneEventPayloadType >= 0;
-        }
-    }
-
-    /**
      * RFC 3264 answer to an audio offer. {@code supportedEncodings} lists local encodings in local preference order,
      * e.g. {@code List.of("PCMU", "PCMA")}; the first payload type in the OFFER's order that we support is picked
      * (the offerer's preference wins, RFC 3264 §6.1), matching by encoding name case-insensitively at clock rate
@@ -150,7 +61,7 @@ public final class OfferAnswer {
      *                      {@link SdpException.Kind#UNSUPPORTED} when every audio m= line is disabled or not RTP/AVP,
      *                      {@link SdpException.Kind#NO_COMMON_CODEC} when no offered codec is supported
      */
-    public static Negotiation negotiate(SessionDescription offer, List<String> supportedEncodings)
+    public static SdpNegotiation negotiate(SessionDescription offer, List<String> supportedEncodings)
             throws SdpException {
         return negotiate(offer, supportedEncodings, MediaEncryption.DISABLE, null);
     }
@@ -167,7 +78,7 @@ public final class OfferAnswer {
      *                      refuses every audio stream (a plain offer under REQUIRE, a secure one under DISABLE, an
      *                      {@code RTP/SAVP} stream without a usable key)
      */
-    public static Negotiation negotiate(SessionDescription offer, List<String> supportedEncodings,
+    public static SdpNegotiation negotiate(SessionDescription offer, List<String> supportedEncodings,
             MediaEncryption encryption, SecureRandom random) throws SdpException {
         Objects.requireNonNull(offer, "offer");
         Objects.requireNonNull(encryption, "encryption");
@@ -250,7 +161,7 @@ public final class OfferAnswer {
         int ptime = offered != null && offered >= MIN_PTIME_MS && offered <= MAX_PTIME_MS ? offered : DEFAULT_PTIME_MS;
         SdesCrypto localCrypto = remoteCrypto == null ? null : SdesCrypto.generate(remoteCrypto.tag(),
                 remoteCrypto.profile(), Objects.requireNonNull(random, "random"));
-        return new Negotiation(chosen.payloadType(), localName, telephoneEvent, ptime, remote, local, address,
+        return new SdpNegotiation(chosen.payloadType(), localName, telephoneEvent, ptime, remote, local, address,
                 audio.port(), hold, index, media.size(), remoteCrypto, localCrypto);
     }
 
@@ -263,9 +174,9 @@ public final class OfferAnswer {
      * @throws SdpException {@link SdpException.Kind#UNSUPPORTED} when the answer's transport or key does not fit
      *                      the offer or the policy; as {@link #negotiate} otherwise
      */
-    public static Negotiation negotiateAnswer(SessionDescription answer, List<String> supportedEncodings,
+    public static SdpNegotiation negotiateAnswer(SessionDescription answer, List<String> supportedEncodings,
             MediaEncryption encryption, List<SdesCrypto> ourKeys) throws SdpException {
-        Negotiation n = negotiate(answer, supportedEncodings,
+        SdpNegotiation n = negotiate(answer, supportedEncodings,
                 ourKeys.isEmpty() ? MediaEncryption.DISABLE : encryption, UNUSED_KEYS);
         if (!n.srtp()) {
             if (!encryption.allowsPlain()) {
@@ -275,7 +186,7 @@ public final class OfferAnswer {
         }
         for (SdesCrypto ours : ourKeys) {
             if (ours.tag() == n.remoteCrypto().tag() && ours.profile() == n.remoteCrypto().profile()) {
-                return new Negotiation(n.payloadType(), n.encodingName(), n.telephoneEventPayloadType(), n.ptimeMs(),
+                return new SdpNegotiation(n.payloadType(), n.encodingName(), n.telephoneEventPayloadType(), n.ptimeMs(),
                         n.remoteDirection(), n.localDirection(), n.remoteAddress(), n.remotePort(), n.hold(),
                         n.audioMediaIndex(), n.mediaCount(), n.remoteCrypto(), ours);
             }
@@ -299,7 +210,7 @@ public final class OfferAnswer {
      * @param localPort our RTP port, 1..65535
      * @throws IllegalArgumentException when {@code n} does not belong to {@code offer} or a value is out of range
      */
-    public static String answer(Negotiation n, SessionDescription offer, String localAddress, int localPort,
+    public static String answer(SdpNegotiation n, SessionDescription offer, String localAddress, int localPort,
             long sessionId, long sessionVersion) {
         if (n.mediaCount() != offer.media().size()) {
             throw new IllegalArgumentException("negotiation is for an offer with " + n.mediaCount() + " m= lines");

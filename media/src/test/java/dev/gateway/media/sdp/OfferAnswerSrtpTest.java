@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gateway.media.sdp.OfferAnswer.Negotiation;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.webrtc.srtp.SrtpProfile;
 import java.security.SecureRandom;
 import java.util.List;
@@ -54,7 +54,7 @@ class OfferAnswerSrtpTest {
             assertEquals(SdpException.Kind.UNSUPPORTED, e.kind());
             return;
         }
-        Negotiation n = OfferAnswer.negotiate(parse(text), G711, policy, RANDOM);
+        SdpNegotiation n = OfferAnswer.negotiate(parse(text), G711, policy, RANDOM);
         assertEquals(outcome.equals("srtp"), n.srtp());
         assertEquals(proto, n.protocol()); // a crypto line on RTP/AVP is ignored (RFC 4568 §3.1.4 scope)
     }
@@ -62,7 +62,7 @@ class OfferAnswerSrtpTest {
     @Test
     void answerKeepsSavpAndAnswersTheFirstUsableLineWithAFreshKey() throws SdpException {
         SessionDescription sd = parse(SAVP);
-        Negotiation n = OfferAnswer.negotiate(sd, G711, MediaEncryption.ALLOW, RANDOM);
+        SdpNegotiation n = OfferAnswer.negotiate(sd, G711, MediaEncryption.ALLOW, RANDOM);
         assertEquals(1, n.remoteCrypto().tag());
         assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_32, n.remoteCrypto().profile());
         assertEquals(n.remoteCrypto(), SdesCrypto.parse("1 AES_CM_128_HMAC_SHA1_32 inline:" + KEY_32).orElseThrow());
@@ -84,7 +84,7 @@ class OfferAnswerSrtpTest {
         assertTrue(e.reason().contains("no usable a=crypto"), e.reason());
 
         String both = noKey + "m=audio 4002 RTP/AVP 0\r\n";
-        Negotiation n = OfferAnswer.negotiate(parse(both), G711, MediaEncryption.ALLOW, RANDOM);
+        SdpNegotiation n = OfferAnswer.negotiate(parse(both), G711, MediaEncryption.ALLOW, RANDOM);
         assertEquals(1, n.audioMediaIndex());
         assertFalse(n.srtp());
     }
@@ -96,12 +96,12 @@ class OfferAnswerSrtpTest {
 
     @Test
     void aReofferWithTheSameSuiteAndTagKeepsOurKey() throws SdpException {
-        Negotiation first = OfferAnswer.negotiate(parse(SAVP), G711, MediaEncryption.ALLOW, RANDOM);
-        Negotiation again = OfferAnswer.negotiate(parse(SAVP), G711, MediaEncryption.ALLOW, RANDOM);
+        SdpNegotiation first = OfferAnswer.negotiate(parse(SAVP), G711, MediaEncryption.ALLOW, RANDOM);
+        SdpNegotiation again = OfferAnswer.negotiate(parse(SAVP), G711, MediaEncryption.ALLOW, RANDOM);
         assertNotEquals(first.localCrypto(), again.localCrypto());
         assertEquals(first.localCrypto(), again.keepingLocalKeyOf(first).localCrypto());
         String other = offer("RTP/SAVP", "5 AES_CM_128_HMAC_SHA1_80 inline:" + KEY_80);
-        Negotiation moved = OfferAnswer.negotiate(parse(other), G711, MediaEncryption.ALLOW, RANDOM);
+        SdpNegotiation moved = OfferAnswer.negotiate(parse(other), G711, MediaEncryption.ALLOW, RANDOM);
         assertSame(moved, moved.keepingLocalKeyOf(first));
     }
 
@@ -115,7 +115,7 @@ class OfferAnswerSrtpTest {
         assertEquals(ours, SdesCrypto.offered(offered.attributes()));
 
         String answer = offer("RTP/SAVP", "2 AES_CM_128_HMAC_SHA1_32 inline:" + KEY_32);
-        Negotiation n = OfferAnswer.negotiateAnswer(parse(answer), G711, MediaEncryption.ALLOW, ours);
+        SdpNegotiation n = OfferAnswer.negotiateAnswer(parse(answer), G711, MediaEncryption.ALLOW, ours);
         assertEquals(ours.get(1), n.localCrypto());
         assertArrayEquals(SdesCrypto.parse("2 AES_CM_128_HMAC_SHA1_32 inline:" + KEY_32).orElseThrow().key(),
                 n.remoteCrypto().key());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gateway.media.sdp.OfferAnswer.Negotiation;
+import dev.gateway.media.sdp.SdpNegotiation;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,7 +22,7 @@ class OfferAnswerTest {
     private static final List<String> G711 = List.of("PCMU", "PCMA");
     private static final String LOCAL = "192.0.2.200";
 
-    private static Negotiation negotiate(String offer, List<String> supported) {
+    private static SdpNegotiation negotiate(String offer, List<String> supported) {
         try {
             return OfferAnswer.negotiate(parse(offer), supported);
         } catch (SdpException e) {
@@ -33,7 +33,7 @@ class OfferAnswerTest {
     /** Negotiates, answers and parses the answer back. */
     private static SessionDescription answerOf(String offer) {
         SessionDescription sd = parse(offer);
-        Negotiation n = negotiate(offer, G711);
+        SdpNegotiation n = negotiate(offer, G711);
         String answer = OfferAnswer.answer(n, sd, LOCAL, 30000, 42L, 7L);
         assertTrue(answer.endsWith("\r\n") && !answer.replace("\r\n", "").contains("\n"), "CRLF");
         return parse(answer);
@@ -41,8 +41,8 @@ class OfferAnswerTest {
 
     @Test
     void twilioOfferPicksPcmuAndKeepsTelephoneEvent101() {
-        Negotiation n = negotiate(SdpVectors.TWILIO, G711);
-        assertEquals(new Negotiation(0, "PCMU", 101, 20, MediaDirection.SENDRECV, MediaDirection.SENDRECV,
+        SdpNegotiation n = negotiate(SdpVectors.TWILIO, G711);
+        assertEquals(new SdpNegotiation(0, "PCMU", 101, 20, MediaDirection.SENDRECV, MediaDirection.SENDRECV,
                 "203.0.113.10", 13450, false, 0, 1), n);
         assertTrue(n.hasTelephoneEvent());
     }
@@ -70,7 +70,7 @@ class OfferAnswerTest {
     void offerOrderWinsOverLocalPreference() {
         assertEquals(0, negotiate(SdpVectors.TWILIO, List.of("PCMA", "PCMU")).payloadType(),
                 "Twilio lists PCMU first, so PCMU although we prefer PCMA (RFC 3264 §6.1)");
-        Negotiation n = negotiate(SdpVectors.TELEPHONE_EVENT_96, G711);
+        SdpNegotiation n = negotiate(SdpVectors.TELEPHONE_EVENT_96, G711);
         assertEquals(8, n.payloadType());
         assertEquals("PCMA", n.encodingName());
     }
@@ -78,14 +78,14 @@ class OfferAnswerTest {
     @Test
     void onlySupportedEncodingsAreChosen() {
         assertEquals(8, negotiate(SdpVectors.TWILIO, List.of("PCMA")).payloadType());
-        Negotiation lower = negotiate(SdpVectors.TWILIO.replace("PCMU/8000", "pcmu/8000"), List.of("PCMU"));
+        SdpNegotiation lower = negotiate(SdpVectors.TWILIO.replace("PCMU/8000", "pcmu/8000"), List.of("PCMU"));
         assertEquals(0, lower.payloadType(), "names compare case-insensitively");
         assertEquals("PCMU", lower.encodingName(), "spelled as the caller spells it");
     }
 
     @Test
     void telephoneEventUsesTheOfferedPayloadType() {
-        Negotiation n = negotiate(SdpVectors.TELEPHONE_EVENT_96, G711);
+        SdpNegotiation n = negotiate(SdpVectors.TELEPHONE_EVENT_96, G711);
         assertEquals(96, n.telephoneEventPayloadType());
         MediaDescription m = parse(OfferAnswer.answer(n, parse(SdpVectors.TELEPHONE_EVENT_96), LOCAL, 30000, 1, 1))
                 .media().get(0);
@@ -97,7 +97,7 @@ class OfferAnswerTest {
 
     @Test
     void sippOfferWithoutRtpmapOrTelephoneEvent() {
-        Negotiation n = negotiate(SdpVectors.SIPP, G711);
+        SdpNegotiation n = negotiate(SdpVectors.SIPP, G711);
         assertEquals(0, n.payloadType());
         assertEquals(-1, n.telephoneEventPayloadType());
         assertFalse(n.hasTelephoneEvent());
@@ -150,7 +150,7 @@ class OfferAnswerTest {
     @MethodSource("directions")
     void directionAndHold(String name, String line, MediaDirection remote, MediaDirection local, boolean hold) {
         String offer = SdpVectors.twilioWith(line);
-        Negotiation n = negotiate(offer, G711);
+        SdpNegotiation n = negotiate(offer, G711);
         assertEquals(remote, n.remoteDirection());
         assertEquals(local, n.localDirection());
         assertEquals(hold, n.hold());
@@ -160,7 +160,7 @@ class OfferAnswerTest {
     @Test
     void sessionLevelDirectionAppliesWhenMediaHasNone() {
         String offer = SdpVectors.twilioWith("").replace("t=0 0\n", "t=0 0\na=sendonly\n");
-        Negotiation n = negotiate(offer, G711);
+        SdpNegotiation n = negotiate(offer, G711);
         assertEquals(MediaDirection.SENDONLY, n.remoteDirection());
         assertTrue(n.hold());
     }
@@ -168,7 +168,7 @@ class OfferAnswerTest {
     @Test
     void rfc2543HoldWithZeroAddress() {
         String offer = SdpVectors.TWILIO.replace("c=IN IP4 203.0.113.10", "c=IN IP4 0.0.0.0");
-        Negotiation n = negotiate(offer, G711);
+        SdpNegotiation n = negotiate(offer, G711);
         assertTrue(n.hold());
         assertEquals("0.0.0.0", n.remoteAddress());
         assertEquals(MediaDirection.SENDRECV, n.remoteDirection());
@@ -181,7 +181,7 @@ class OfferAnswerTest {
 
     @Test
     void videoIsRejectedWithPortZeroAndMediaLevelAddressWins() {
-        Negotiation n = negotiate(SdpVectors.AUDIO_VIDEO, G711);
+        SdpNegotiation n = negotiate(SdpVectors.AUDIO_VIDEO, G711);
         assertEquals("192.0.2.71", n.remoteAddress());
         assertEquals(5004, n.remotePort());
         assertEquals(0, n.audioMediaIndex());
@@ -200,7 +200,7 @@ class OfferAnswerTest {
     void audioAfterVideoKeepsPositions() {
         String offer = "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
                 + "m=video 5006 RTP/AVP 31\nm=audio 0 RTP/AVP 8\nm=audio 5004 RTP/AVP 8 0\n";
-        Negotiation n = negotiate(offer, G711);
+        SdpNegotiation n = negotiate(offer, G711);
         assertEquals(2, n.audioMediaIndex(), "skips the video and the disabled audio stream");
         assertEquals(8, n.payloadType());
         SessionDescription answer = answerOf(offer);
@@ -211,8 +211,8 @@ class OfferAnswerTest {
     @Test
     void rfc3264BasicExchangeOfferFromAlice() {
         SessionDescription offer = parse(resource("rfc3264/10.1-1-offer-alice.sdp"));
-        Negotiation n = negotiate(resource("rfc3264/10.1-1-offer-alice.sdp"), G711);
-        assertEquals(new Negotiation(0, "PCMU", -1, 20, MediaDirection.SENDRECV, MediaDirection.SENDRECV,
+        SdpNegotiation n = negotiate(resource("rfc3264/10.1-1-offer-alice.sdp"), G711);
+        assertEquals(new SdpNegotiation(0, "PCMU", -1, 20, MediaDirection.SENDRECV, MediaDirection.SENDRECV,
                 "host.anywhere.com", 49170, false, 0, 3), n);
         SessionDescription answer = parse(OfferAnswer.answer(n, offer, LOCAL, 30000, 2890844730L, 2890844730L));
         assertEquals(List.of(30000, 0, 0), answer.media().stream().map(MediaDescription::port).toList());
@@ -223,7 +223,7 @@ class OfferAnswerTest {
     @Test
     void rfc3264BasicExchangeReofferFromBob() {
         String text = resource("rfc3264/10.1-3-offer-bob.sdp");
-        Negotiation n = negotiate(text, G711);
+        SdpNegotiation n = negotiate(text, G711);
         assertEquals(0, n.audioMediaIndex());
         assertEquals(65422, n.remotePort());
         assertEquals(4, n.mediaCount());
@@ -252,10 +252,10 @@ class OfferAnswerTest {
 
     @Test
     void answerRefusesANegotiationOfAnotherOffer() {
-        Negotiation n = negotiate(SdpVectors.AUDIO_VIDEO, G711);
+        SdpNegotiation n = negotiate(SdpVectors.AUDIO_VIDEO, G711);
         assertThrows(IllegalArgumentException.class,
                 () -> OfferAnswer.answer(n, parse(SdpVectors.SIPP), LOCAL, 30000, 1, 1));
-        Negotiation single = negotiate(SdpVectors.SIPP, G711);
+        SdpNegotiation single = negotiate(SdpVectors.SIPP, G711);
         assertThrows(IllegalArgumentException.class,
                 () -> OfferAnswer.answer(single, parse(SdpVectors.SIPP), LOCAL, 0, 1, 1));
     }
@@ -272,7 +272,7 @@ class OfferAnswerTest {
         assertEquals(Map.of(101, "0-15"), m.fmtps());
         assertEquals(20, m.ptimeMs());
         assertEquals(MediaDirection.SENDRECV, m.direction());
-        Negotiation n = OfferAnswer.negotiate(offer, List.of("PCMA"));
+        SdpNegotiation n = OfferAnswer.negotiate(offer, List.of("PCMA"));
         assertEquals(8, n.payloadType());
         assertEquals(101, n.telephoneEventPayloadType());
         assertEquals(31000, n.remotePort());
@@ -303,11 +303,11 @@ class OfferAnswerTest {
 
     @Test
     void negotiationValidatesOnConstruction() {
-        assertThrows(IllegalArgumentException.class, () -> new Negotiation(0, "PCMU", 0, 20,
+        assertThrows(IllegalArgumentException.class, () -> new SdpNegotiation(0, "PCMU", 0, 20,
                 MediaDirection.SENDRECV, MediaDirection.SENDRECV, LOCAL, 5004, false, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> new Negotiation(0, "PCMU", 101, 61,
+        assertThrows(IllegalArgumentException.class, () -> new SdpNegotiation(0, "PCMU", 101, 61,
                 MediaDirection.SENDRECV, MediaDirection.SENDRECV, LOCAL, 5004, false, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> new Negotiation(0, "PCMU", 101, 20,
+        assertThrows(IllegalArgumentException.class, () -> new SdpNegotiation(0, "PCMU", 101, 20,
                 MediaDirection.SENDRECV, MediaDirection.SENDRECV, LOCAL, 5004, false, 1, 1));
     }
 }

@@ -5,6 +5,7 @@ import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.TransferResult;
 import dev.gateway.media.sdp.MediaEncryption;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipCallEvents;
@@ -55,25 +56,25 @@ public abstract class Call implements SipCallEvents {
     final CallTimers timers;
     final CallMediaBinding media;
     final CallTransfer transfer;
+    private final CallEnding ending;
     final SessionRefresh sessionRefresh;
     /** The trunk's SDES-SRTP policy; re-offers are negotiated under it too. */
     final MediaEncryption encryption;
     private final AgentFactory agents;
-    private final CallRegistry registry;
+    final CallRegistry registry;
     private final SipQueue sipQueue;
-    private final LongSupplier clock;
+    final LongSupplier clock;
     private final TransferPolicy transferPolicy;
-    private final long startedAtMillis;
-    private final CompletableFuture<String> ended = new CompletableFuture<>();
-    private final StringBuilder dtmf = new StringBuilder();
+    final long startedAtMillis;
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+    final StringBuilder dtmf = new StringBuilder();
     private volatile long expiredAtMillis;
     private volatile PeerAddresses peers = PeerAddresses.ANY;
     /** The source whose unconfirmed-dialog slot this call holds until its ACK or end; null when none. */
-    private final AtomicReference<InetAddress> unconfirmedSlot =
-            new AtomicReference<>();
+    private final AtomicReference<InetAddress> unconfirmedSlot = new AtomicReference<>();
     CallAgent agent;
     Dialog dialog;
-    OfferAnswer.Negotiation negotiation;
+    SdpNegotiation negotiation;
     SessionDescription remoteSdp;
     long sdpVersion = 1;
 
@@ -99,6 +100,7 @@ public abstract class Call implements SipCallEvents {
         this.sipQueue = new SipQueue(services.sipExecutor(), hooks);
         this.media = new CallMediaBinding(id, services.media(), loop, hooks, this::transferPending);
         this.transfer = new CallTransfer(this);
+        this.ending = new CallEnding(this);
         this.sessionRefresh = new SessionRefresh(timer, sip, transport, media::packetsIn, hooks);
     }
 
@@ -337,21 +339,20 @@ public abstract class Call implements SipCallEvents {
 
     /**
      * Ends the call: before the answer a final response (inbound) or CANCEL (outbound), after it a BYE when
-     * {@code sendBye}. Idempotent.
+     * {@code sendBye}. Idempotent. See {@link CallEnding}.
      */
     final void end(String reason, boolean sendBye) {
-        if (machine.over()) {
-            return;
-        }
-        if (machine.unanswered()) {
-            endUnanswered(reason);
-            return;
-        }
-        machine.to(CallState.ENDING);
-        if (sendBye) {
-            sendBye();
-        }
-        finish(reason);
+        ending.end(reason, sendBye);
+    }
+
+    /** A contained failure: end with whatever SIP can still be attempted, and leave the registry regardless. */
+    final void endLocally(String reason) {
+        ending.endLocally(reason);
+    }
+
+    /** Releases everything, each step on its own so one failing step cannot keep the call alive. */
+    final void finish(String reason) {
+        ending.finish(reason);
     }
 
     /** Ends a call that was not answered yet (final response or CANCEL), then {@link #finish}. */
@@ -360,69 +361,8 @@ public abstract class Call implements SipCallEvents {
     /** The dialog to send our BYE on; called on the SIP executor. */
     abstract Dialog byeDialog();
 
-    private void sendBye() {
-        sip("BYE", () -> {
-            Dialog d = byeDialog();
-            if (d == null) {
-                return;
-            }
-            try {
-                ClientTransaction ct = sip.provider().getNewClientTransaction(d.createRequest(Request.BYE));
-                d.sendRequest(ct);
-            } catch (javax.sip.SipException e) {
-                log("BYE could not be sent: " + e.getMessage());
-            }
-        });
-    }
-
-    /** A contained failure: end with whatever SIP can still be attempted, and leave the registry regardless. */
-    final void endLocally(String reason) {
-        if (machine.is(CallState.ENDED)) {
-            return;
-        }
-        try {
-            end(reason, true);
-        } catch (RuntimeException e) {
-            log("ending cleanly failed too: " + CallGuard.describe(e));
-        }
-        if (!machine.is(CallState.ENDED)) {
-            finish(reason);
-        }
-    }
-
-    /** Releases everything, each step on its own so one failing step cannot keep the call alive. */
-    final void finish(String reason) {
-        if (!machine.is(CallState.ENDED)) {
-            machine.to(CallState.ENDED);
-        }
-        registry.remove(this);
-        quietly("cancelling timers", () -> {
-            timers.cancel();
-            sessionRefresh.cancel();
-        });
-        quietly("settling the transfer", () -> transfer.done(false, 0, "call ended: " + reason));
-        quietly("direction clean-up", () -> ended(reason));
-        quietly("closing media", media::close);
-        CallAgent a = agent;
-        agent = null;
-        if (a != null) {
-            quietly("telling the agent", () -> a.onEnd(reason));
-        }
-        if (ended.complete(reason)) {
-            log("ended reason=\"" + reason + "\" duration=" + (clock.getAsLong() - startedAtMillis) / 1000.0 + "s dtmf=" + dtmf);
-        }
-    }
-
     /** Direction-specific clean-up at the end (the outbound dial outcome); on the loop. */
     void ended(String reason) {
-    }
-
-    private void quietly(String step, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log(step + " failed: " + CallGuard.describe(e));
-        }
     }
 
     final long nowMillis() {

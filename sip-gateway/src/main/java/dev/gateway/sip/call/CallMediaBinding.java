@@ -11,6 +11,7 @@ import dev.gateway.media.endpoint.RtpEndpointStats;
 import dev.gateway.media.endpoint.SrtpKeying;
 import dev.gateway.media.g711.G711;
 import dev.gateway.media.sdp.MediaDirection;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
@@ -102,7 +103,7 @@ final class CallMediaBinding {
      * The call is answered: RTP to the negotiated address, DTMF to {@code agent}, held room audio then live audio
      * to the phone. Returns the pipeline, both directions, for the call's log.
      */
-    String start(OfferAnswer.Negotiation n, CallAgent agent) {
+    String start(SdpNegotiation n, CallAgent agent) {
         this.agent = agent;
         endpoint.open(params(n), relay);
         media.answer();
@@ -110,7 +111,7 @@ final class CallMediaBinding {
     }
 
     /** A re-offer changed the address, codec or direction (hold/resume). */
-    void update(OfferAnswer.Negotiation n) {
+    void update(SdpNegotiation n) {
         endpoint.update(params(n));
     }
 
@@ -156,7 +157,7 @@ final class CallMediaBinding {
         }
     }
 
-    private static MediaParams params(OfferAnswer.Negotiation n) {
+    private static MediaParams params(SdpNegotiation n) {
         boolean send = n.localDirection() == MediaDirection.SENDRECV || n.localDirection() == MediaDirection.SENDONLY;
         boolean expect = n.remoteDirection() == MediaDirection.SENDRECV || n.remoteDirection() == MediaDirection.SENDONLY;
         SrtpKeying srtp = !n.srtp() ? null : new SrtpKeying(n.localCrypto().profile(), n.localCrypto().key(),

@@ -2,6 +2,7 @@ package dev.gateway.sip.call;
 
 import dev.gateway.agent.CallInfo;
 import dev.gateway.media.sdp.MediaEncryption;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SessionDescription;
 import io.netty.channel.EventLoop;
@@ -25,7 +26,7 @@ final class InboundDialog extends Call {
     private ScheduledFuture<?> ringingResend;
 
     InboundDialog(String sipCallId, ServerTransaction invite, CallInfo info, SessionDescription offer,
-                  OfferAnswer.Negotiation negotiation, SessionTimer timer, EventLoop loop, CallServices services,
+                  SdpNegotiation negotiation, SessionTimer timer, EventLoop loop, CallServices services,
                   MediaEncryption encryption) {
         super(sipCallId, info, CallState.RINGING,
                 ((ViaHeader) invite.getRequest().getHeader(ViaHeader.NAME)).getTransport(), timer, loop, services,

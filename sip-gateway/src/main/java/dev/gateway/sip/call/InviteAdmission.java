@@ -5,6 +5,7 @@ import dev.gateway.agent.RoomTarget;
 import dev.gateway.sip.dispatch.DispatchResolver;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.sdp.OfferAnswer;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.SdpException;
 import dev.gateway.media.sdp.SessionDescription;
 import dev.gateway.sip.signalling.SipContext;
@@ -146,7 +147,7 @@ public final class InviteAdmission implements SipCalls {
             }
         }
         SessionDescription offer;
-        OfferAnswer.Negotiation negotiation;
+        SdpNegotiation negotiation;
         try {
             offer = SdpOffers.offer(request);
             negotiation = SdpOffers.negotiate(offer, trunk.mediaEncryption());

@@ -1,6 +1,7 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.media.sdp.MediaEncryption;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdpException;
 import dev.gateway.media.sdp.SessionDescription;
@@ -18,7 +19,7 @@ import javax.sip.message.Response;
  * @param offer       the new offer, or null for a refresh without SDP (answered with our current SDP)
  * @param negotiation what the new offer negotiates, or null with {@code offer}
  */
-record Reoffer(SessionDescription offer, OfferAnswer.Negotiation negotiation) {
+record Reoffer(SessionDescription offer, SdpNegotiation negotiation) {
 
     /** The re-offer in {@code tx}, or empty when its SDP was unusable (then {@code tx} was answered already). */
     static Optional<Reoffer> parse(SipContext sip, ServerTransaction tx, String callId, MediaEncryption encryption) {

@@ -1,6 +1,7 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.media.sdp.MediaEncryption;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdesCrypto;
 import dev.gateway.media.sdp.SdpCodec;
@@ -41,17 +42,17 @@ final class SdpOffers {
     }
 
     /** Negotiates an offer under the trunk's encryption policy; our SDES key is fresh. */
-    static OfferAnswer.Negotiation negotiate(SessionDescription offer, MediaEncryption encryption) throws SdpException {
+    static SdpNegotiation negotiate(SessionDescription offer, MediaEncryption encryption) throws SdpException {
         return checkAddress(OfferAnswer.negotiate(offer, CODECS, encryption, KEYS));
     }
 
     /** Reads the answer to our own offer, which carried {@code ourKeys} (none for a plain offer). */
-    static OfferAnswer.Negotiation negotiateAnswer(SessionDescription answer, MediaEncryption encryption,
+    static SdpNegotiation negotiateAnswer(SessionDescription answer, MediaEncryption encryption,
             List<SdesCrypto> ourKeys) throws SdpException {
         return checkAddress(OfferAnswer.negotiateAnswer(answer, CODECS, encryption, ourKeys));
     }
 
-    private static OfferAnswer.Negotiation checkAddress(OfferAnswer.Negotiation n) throws SdpException {
+    private static SdpNegotiation checkAddress(SdpNegotiation n) throws SdpException {
         if (!NetUtil.isValidIpV4Address(n.remoteAddress()) && !NetUtil.isValidIpV6Address(n.remoteAddress())) {
             throw new SdpException(SdpException.Kind.UNSUPPORTED, 0, "", "c= must be an IP address, got " + n.remoteAddress());
         }

@@ -10,6 +10,7 @@ import dev.gateway.agent.PhoneLeg;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
 import dev.gateway.media.sdp.MediaEncryption;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
 import dev.gateway.media.sdp.SdpCodec;
 import dev.gateway.media.sdp.SessionDescription;
@@ -61,7 +62,7 @@ final class CallHarness {
         Request invite = sip.invite(sipCallId);
         ServerTransaction tx = sip.serverTransaction(invite);
         SessionDescription offer = SdpCodec.parse(new String(invite.getRawContent(), StandardCharsets.UTF_8));
-        OfferAnswer.Negotiation n = OfferAnswer.negotiate(offer, SdpOffers.CODECS);
+        SdpNegotiation n = OfferAnswer.negotiate(offer, SdpOffers.CODECS);
         if (!registry.reserve()) {
             fail("the harness's only slot is taken");
         }

@@ -10,6 +10,7 @@ import dev.gateway.media.audio.AudioWriter;
 import dev.gateway.media.audio.FrameSource;
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.sdp.OfferAnswer;
+import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.SdpCodec;
 import io.netty.channel.EventLoop;
 import java.net.DatagramPacket;
@@ -98,7 +99,7 @@ class CallMediaBindingTest {
     }
 
     private void answer() throws Exception {
-        OfferAnswer.Negotiation n = OfferAnswer.negotiate(SdpCodec.parse(SipFakes.sdp(phone.getLocalPort())
+        SdpNegotiation n = OfferAnswer.negotiate(SdpCodec.parse(SipFakes.sdp(phone.getLocalPort())
                 .replace(SipFakes.PHONE, "127.0.0.1")), SdpOffers.CODECS);
         String pipeline = onLoop(() -> binding.start(n, null));
         assertTrue(pipeline.contains("mix(constant) -> hold(3000ms) -> g711(PCMU)"), pipeline);
