@@ -150,7 +150,10 @@ def main():
     cfg = [f"sip: {{bind: 127.0.0.1, port: {sip_port}}}",
            "rtp: {bind: 127.0.0.1, portMin: 40000, portMax: 44000, timeoutSeconds: 30}",
            f"http: {{bind: 127.0.0.1, port: {http_port}}}",
-           f"limits: {{maxCalls: {a.calls + 10}, drainSeconds: 2, invitesPerSecondPerSource: 0}}",
+           # every call comes from sipp on 127.0.0.1 with no trunk configured: lift the open default's per-source
+           # caps (one unanswered call per source, 20 requests/s), which are there for strangers, not a load driver
+           f"limits: {{maxCalls: {a.calls + 10}, drainSeconds: 2, requestsPerSecondPerSource: 0, "
+           f"maxUnconfirmed: {a.calls + 10}, maxUnconfirmedPerSource: {a.calls + 10}, invitesPerSecond: 0}}",
            "localAgent: {greeting: none}"]
     try:
         if a.livekit:
