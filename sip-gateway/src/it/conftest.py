@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from it_harness import (JAR, SIPP, Gateway, SippRunner, base_config, deep_merge, free_port, free_rtp_range,
-                        free_sip_port)
+                        free_sip_port, release_rtp_range)
 
 
 # The LiveKit tests need the packages of requirements.txt (livekit, livekit-api, livekit-agents, numpy); the other
@@ -81,9 +81,11 @@ def gateway_factory(gateway_jar, tmp_path, request):
 
     `overrides` is deep-merged into the default config (lists replaced)."""
     started = []
+    ranges = []
 
     def make(overrides=None, rtp_size=100, start=True):
         lo, hi = free_rtp_range(rtp_size)
+        ranges.append((lo, hi))
         cfg = deep_merge(base_config(free_sip_port(), free_port(udp=False, tcp=True), lo, hi), overrides)
         gw = Gateway(tmp_path / ("gateway-%d" % len(started)), cfg)
         started.append(gw)
@@ -94,6 +96,8 @@ def gateway_factory(gateway_jar, tmp_path, request):
     yield make
     for gw in started:
         gw.stop()
+    for lo, hi in ranges:
+        release_rtp_range(lo, hi)
     if _failed(request):
         for gw in started:
             print("\n===== gateway %s (exit %s) config =====\n%s" % (gw.workdir, gw.returncode, gw.config_file.read_text()))

@@ -83,17 +83,29 @@ def free_sip_port():
     return free_port(udp=True, tcp=True)
 
 
+RTP_LO, RTP_HI = 20000, 32000
+
+
 def free_rtp_range(size=100):
-    """An even-aligned UDP range [lo, lo+size] whose every port is currently free (below the ephemeral range)."""
-    for _ in range(200):
-        lo = random.randrange(20000, 32000 - size - 2, 2)
+    """An even-aligned UDP range [lo, lo+size] whose every port is currently free (below the ephemeral range).
+    First fit from a random even start, so the ~100 ranges a full run asks for never fragment the space the way
+    random picks did; give the range back with release_rtp_range once its gateway has stopped."""
+    candidates = list(range(RTP_LO, RTP_HI - size - 2, 2))
+    start = random.randrange(len(candidates))
+    for lo in candidates[start:] + candidates[:start]:
         ports = range(lo, lo + size + 2)
         if any(p in _handed_out for p in ports):
             continue
         if all(_can_bind(p) for p in ports):
             _handed_out.update(ports)
             return lo, lo + size
-    raise RuntimeError("no free RTP range found")
+    raise RuntimeError("no free RTP range of %d ports in %d-%d (%d ports handed out and not given back)"
+                       % (size, RTP_LO, RTP_HI, sum(RTP_LO <= p < RTP_HI for p in _handed_out)))
+
+
+def release_rtp_range(lo, hi):
+    """Gives back a range of free_rtp_range once nothing uses it any more."""
+    _handed_out.difference_update(range(lo, hi + 2))
 
 
 # --------------------------------------------------------------------------- YAML
