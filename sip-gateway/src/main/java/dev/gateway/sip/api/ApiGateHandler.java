@@ -27,12 +27,12 @@ final class ApiGateHandler extends ChannelInboundHandlerAdapter {
     private final ApiAccess access;
     private final Supplier<ApiResponse> health;
     private final RequestTimeouts timeouts;
-    private final RefusalLog refusals;
+    private final HttpRefusals refusals;
     /** The current request was answered here: drop its content. */
     private boolean answered;
 
     ApiGateHandler(HostCheck hosts, ApiAccess access, Supplier<ApiResponse> health, RequestTimeouts timeouts,
-                   RefusalLog refusals) {
+                   HttpRefusals refusals) {
         this.hosts = hosts;
         this.access = access;
         this.health = health;

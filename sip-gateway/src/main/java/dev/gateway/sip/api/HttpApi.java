@@ -67,7 +67,7 @@ public final class HttpApi {
     private final Supplier<ApiResponse> health;
     private final Map<String, ApiEndpoint> routes = new LinkedHashMap<>();
     private final ConnectionCap<Channel> cap;
-    private final RefusalLog refusals = new RefusalLog(LOG);
+    private final HttpRefusals refusals = new HttpRefusals(LOG);
     private EventLoopGroup loop;
     private ThreadPoolExecutor workers;
     private Channel server;

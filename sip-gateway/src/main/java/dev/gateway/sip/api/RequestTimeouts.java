@@ -25,12 +25,12 @@ final class RequestTimeouts extends ChannelDuplexHandler {
 
     private final long readMillis;
     private final long idleMillis;
-    private final RefusalLog refusals;
+    private final HttpRefusals refusals;
     private ChannelHandlerContext ctx;
     private volatile State state = State.READING;
     private ScheduledFuture<?> timer;
 
-    RequestTimeouts(long readMillis, long idleMillis, RefusalLog refusals) {
+    RequestTimeouts(long readMillis, long idleMillis, HttpRefusals refusals) {
         this.readMillis = readMillis;
         this.idleMillis = idleMillis;
         this.refusals = refusals;

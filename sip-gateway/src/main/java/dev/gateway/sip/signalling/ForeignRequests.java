@@ -1,5 +1,6 @@
 package dev.gateway.sip.signalling;
 
+import dev.gateway.sip.LogGate;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.sip.ServerTransaction;
@@ -17,24 +18,19 @@ final class ForeignRequests {
     static final long LOG_INTERVAL_SECONDS = 10;
     private static final System.Logger LOG = System.getLogger("sip");
 
-    private final LongSupplier nanoClock;
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong sinceLastLine = new AtomicLong();
-    private final AtomicLong nextLineNanos;
+    private final LogGate lines;
 
     ForeignRequests(LongSupplier nanoClock) {
-        this.nanoClock = nanoClock;
-        this.nextLineNanos = new AtomicLong(nanoClock.getAsLong());
+        this.lines = new LogGate(LOG_INTERVAL_SECONDS * 1_000_000_000L, 1, nanoClock);
     }
 
     void refuse(SipContext context, ServerTransaction tx, Request request, String source) {
         refused.incrementAndGet();
-        sinceLastLine.incrementAndGet();
         context.reply(tx, Response.FORBIDDEN, "Not from this dialog's peer");
-        long now = nanoClock.getAsLong();
-        long next = nextLineNanos.get();
-        if (now - next >= 0 && nextLineNanos.compareAndSet(next, now + LOG_INTERVAL_SECONDS * 1_000_000_000L)) {
-            LOG.log(System.Logger.Level.WARNING, "refused " + sinceLastLine.getAndSet(0) + " in-dialog request(s) "
+        long heldBack = lines.admit("foreign");
+        if (heldBack >= 0) {
+            LOG.log(System.Logger.Level.WARNING, "refused " + (heldBack + 1) + " in-dialog request(s) "
                     + "from addresses that are not their dialog's peer (latest: " + request.getMethod() + " from "
                     + source + " for Call-ID " + SipSignalling.callId(request) + "); answered 403");
         }

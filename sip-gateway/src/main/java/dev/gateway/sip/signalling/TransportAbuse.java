@@ -1,15 +1,14 @@
 package dev.gateway.sip.signalling;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.gateway.sip.LogGate;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * Bad transport input (connections over a cap, broken SIP/TCP streams, garbage the stack drops): counted, and
  * logged at most once per source and {@value #LOG_INTERVAL_SECONDS} s, each line with the number held back since
- * the previous one, never with a stack trace. The per-source state is bounded ({@value #MAX_SOURCES} addresses);
- * past that, the other sources share one line per interval.
+ * the previous one, never with a stack trace. The per-source state is bounded ({@value #MAX_SOURCES} addresses,
+ * {@link LogGate}); past that, the other sources share one line per interval.
  *
  * <p>Thread-safe: the selector, the stack's workers and its timer report concurrently.
  */
@@ -17,7 +16,6 @@ final class TransportAbuse {
     static final long LOG_INTERVAL_SECONDS = 10;
     static final int MAX_SOURCES = 4096;
     private static final long INTERVAL_NANOS = LOG_INTERVAL_SECONDS * 1_000_000_000L;
-    private static final String OTHERS = "other sources";
     private static final System.Logger LOG = System.getLogger("sip");
 
     /** What went wrong; the text starts the log line. */
@@ -33,14 +31,13 @@ final class TransportAbuse {
         }
     }
 
-    private final LongSupplier nanoClock;
     private final LongAdder refusedConnections = new LongAdder();
     private final LongAdder badStreams = new LongAdder();
     private final LongAdder badDatagrams = new LongAdder();
-    private final ConcurrentHashMap<String, Source> sources = new ConcurrentHashMap<>();
+    private final LogGate lines;
 
     TransportAbuse(LongSupplier nanoClock) {
-        this.nanoClock = nanoClock;
+        this.lines = new LogGate(INTERVAL_NANOS, MAX_SOURCES, nanoClock);
     }
 
     /**
@@ -54,24 +51,12 @@ final class TransportAbuse {
             case BAD_STREAM -> badStreams.increment();
             case BAD_DATAGRAM -> badDatagrams.increment();
         }
-        long now = nanoClock.getAsLong();
-        Source s = sources.get(source);
-        if (s == null) {
-            if (sources.size() >= MAX_SOURCES) {
-                sources.values().removeIf(old -> now - old.nextLine.get() >= 0);
-            }
-            s = sources.size() < MAX_SOURCES
-                    ? sources.computeIfAbsent(source, k -> new Source(now))
-                    : sources.computeIfAbsent(OTHERS, k -> new Source(now));
-        }
-        long held = s.held.incrementAndGet();
-        long next = s.nextLine.get();
-        if (now - next < 0 || !s.nextLine.compareAndSet(next, now + INTERVAL_NANOS)) {
+        long heldBack = lines.admit(source);
+        if (heldBack < 0) {
             return false;
         }
-        s.held.addAndGet(-held);
         LOG.log(System.Logger.Level.WARNING, kind.text + " from " + source + ": " + printable(reason)
-                + (held > 1 ? " (and " + (held - 1) + " more held back since the previous line)" : ""));
+                + (heldBack > 0 ? " (and " + heldBack + " more held back since the previous line)" : ""));
         return true;
     }
 
@@ -95,14 +80,5 @@ final class TransportAbuse {
 
     long badDatagrams() {
         return badDatagrams.sum();
-    }
-
-    private static final class Source {
-        final AtomicLong nextLine;
-        final AtomicLong held = new AtomicLong();
-
-        Source(long now) {
-            this.nextLine = new AtomicLong(now);
-        }
     }
 }
