@@ -39,16 +39,18 @@ public final class SourceBlocker {
     }
 
     private static final class Source {
-        double tokens;
-        long lastNanos;
+        final TokenBucket budget;
         boolean blocked;
         long blockedSinceNanos;
         long blockedUntilNanos;
         long refused;
+
+        Source(TokenBucket budget) {
+            this.budget = budget;
+        }
     }
 
-    private final double perNano;
-    private final double burst;
+    private final int perSecond;
     private final long blockNanos;
     private final Map<InetAddress, Source> sources;
     private final List<EndedBlock> endedUnreported = new ArrayList<>();
@@ -63,8 +65,7 @@ public final class SourceBlocker {
         if (perSecond < 1 || blockNanos < 1 || maxSources < 1) {
             throw new IllegalArgumentException("perSecond, blockNanos and maxSources must be at least 1");
         }
-        this.perNano = perSecond / 1e9;
-        this.burst = perSecond;
+        this.perSecond = perSecond;
         this.blockNanos = blockNanos;
         this.sources = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -83,9 +84,7 @@ public final class SourceBlocker {
         synchronized (sources) {
             Source s = sources.get(source);
             if (s == null) {
-                s = new Source();
-                s.tokens = burst;
-                s.lastNanos = nowNanos;
+                s = new Source(new TokenBucket(perSecond, perSecond, nowNanos));
                 sources.put(source, s);
             }
             if (s.blocked) {
@@ -95,10 +94,7 @@ public final class SourceBlocker {
                 }
                 unblock(source, s, nowNanos);
             }
-            s.tokens = Math.min(burst, s.tokens + Math.max(0, nowNanos - s.lastNanos) * perNano);
-            s.lastNanos = nowNanos;
-            if (s.tokens >= 1) {
-                s.tokens -= 1;
+            if (s.budget.tryTake(nowNanos)) {
                 return Verdict.PASS;
             }
             s.blocked = true;
@@ -149,8 +145,7 @@ public final class SourceBlocker {
         }
         s.blocked = false;
         s.refused = 0;
-        s.tokens = burst;
-        s.lastNanos = nowNanos;
+        s.budget.fill(nowNanos);
         blockedCount--;
     }
 }

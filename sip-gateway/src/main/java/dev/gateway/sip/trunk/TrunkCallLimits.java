@@ -13,13 +13,10 @@ import java.util.Set;
  * entry per trunk that placed a call; {@link #retainOnly} drops trunks that no longer exist once their calls ended.
  */
 public final class TrunkCallLimits {
-    private static final double NANOS_PER_MINUTE = 60e9;
-
     private static final class Usage {
         int active;
-        double tokens;
-        long lastNanos;
-        boolean bucketStarted;
+        TokenBucket perMinute; // made at the first call under a per-minute cap
+        int perMinuteMax;
     }
 
     private final Map<String, Usage> usage = new HashMap<>();
@@ -37,19 +34,13 @@ public final class TrunkCallLimits {
         }
         if (policy.maxCallsPerMinute() > 0) {
             int max = policy.maxCallsPerMinute();
-            if (!u.bucketStarted) {
-                u.tokens = max;
-                u.lastNanos = nowNanos;
-                u.bucketStarted = true;
-            } else {
-                long elapsed = Math.max(0, nowNanos - u.lastNanos);
-                u.tokens = Math.min(max, u.tokens + elapsed * (max / NANOS_PER_MINUTE));
-                u.lastNanos = nowNanos;
+            if (u.perMinute == null || u.perMinuteMax != max) { // first call, or the cap was changed
+                u.perMinute = new TokenBucket(max / 60.0, max, nowNanos);
+                u.perMinuteMax = max;
             }
-            if (u.tokens < 1) {
+            if (!u.perMinute.tryTake(nowNanos)) {
                 return "max_calls_per_minute " + max + " reached";
             }
-            u.tokens -= 1;
         }
         u.active++;
         return null;
