@@ -44,8 +44,8 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client)
             throws IOException {
-        return accepted.accept(nioHandler, client, source -> new GuardedTcpChannel(this, client, source,
-                new SipStreamGuard(maxMessageBytes, maxMessageBytes), accepted));
+        return accepted.accept(nioHandler, client, source -> new GuardedTcpChannel(this, client,
+                new GuardedConnection(accepted, source, new SipStreamGuard(maxMessageBytes, maxMessageBytes))));
     }
 
     /**

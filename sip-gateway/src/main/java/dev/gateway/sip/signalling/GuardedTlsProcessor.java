@@ -31,7 +31,7 @@ final class GuardedTlsProcessor extends NioTlsMessageProcessor {
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client)
             throws IOException {
-        return accepted.accept(nioHandler, client, source -> new GuardedTlsChannel(this, client, source,
-                new SipStreamGuard(maxMessageBytes, maxMessageBytes), accepted));
+        return accepted.accept(nioHandler, client, source -> new GuardedTlsChannel(this, client,
+                new GuardedConnection(accepted, source, new SipStreamGuard(maxMessageBytes, maxMessageBytes))));
     }
 }
