@@ -222,10 +222,15 @@ class RtpPeer:
                 continue
             except OSError:
                 return
-            p = RtpPacket.parse(data, addr, time.monotonic())
+            data = self._incoming(data)
+            p = None if data is None else RtpPacket.parse(data, addr, time.monotonic())
             if p is not None:
                 with self._lock:
                     self.received.append(p)
+
+    def _incoming(self, data):
+        """The RTP packet in a datagram, or None to drop it (an SRTP peer decrypts here)."""
+        return data
 
     def packets(self):
         with self._lock:

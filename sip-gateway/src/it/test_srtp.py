@@ -15,7 +15,7 @@ import time
 import pytest
 
 from it_harness import HOST, SipMessage, wait_until
-from it_media import RtpPacket, RtpPeer, analyse_audio, build_rtp, voiced_samples
+from it_media import RtpPeer, analyse_audio, build_rtp, voiced_samples
 
 try:
     import pylibsrtp
@@ -58,23 +58,12 @@ class SrtpPeer(RtpPeer):
         self.rx = pylibsrtp.Session(pylibsrtp.Policy(key=key, ssrc_type=pylibsrtp.Policy.SSRC_ANY_INBOUND,
                                                      srtp_profile=PROFILES[self.suite]))
 
-    def _rx(self):
-        while not self._stop.is_set():
-            try:
-                data, addr = self.sock.recvfrom(4096)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            try:
-                plain = self.rx.unprotect(data)
-            except (pylibsrtp.Error, AttributeError):
-                self.undecryptable += 1
-                continue
-            p = RtpPacket.parse(plain, addr, time.monotonic())
-            if p is not None:
-                with self._lock:
-                    self.received.append(p)
+    def _incoming(self, data):
+        try:
+            return self.rx.unprotect(data)
+        except (pylibsrtp.Error, AttributeError):
+            self.undecryptable += 1
+            return None
 
     def _send(self, pt, payload, marker=False, ts=None):
         wire = self.tx.protect(build_rtp(pt, self.seq, self.ts if ts is None else ts, self.ssrc, payload, marker))
