@@ -2,9 +2,9 @@
 """Side by side: our gateway and LiveKit SIP, one after the other, against one livekit-server with Redis.
 
 One run starts Redis, livekit-server (using that Redis, STUN pointed at a dead local port, a webhook to the bot)
-and the bot (bench/sidebyside/bot: joins every new room, subscribes to the caller and publishes a tone or
-silence), warms livekit-server with one throwaway room, and then for each system, each a freshly started
-process:
+and the bot (bench/sidebyside/bot: joins every new room, subscribes to the caller and publishes a tone,
+silence, or silence with DTX), warms livekit-server with one throwaway room, and then for
+each system, each a freshly started process:
   1. our gateway (--jar), configured through its config file: a new room `call-<caller>_<random>` per call;
   2. LiveKit SIP (--livekit-sip PATH; skipped when the file is absent), configured with one inbound trunk and the
      same dispatch rule through livekit-server's SIP API (Twirp, stored in Redis);
@@ -372,7 +372,9 @@ def main():
     ap.add_argument("--calls", type=int, default=20)
     ap.add_argument("--rate", type=int, default=10, help="new calls per second")
     ap.add_argument("--seconds", type=int, default=20, help="steady window measured with all calls up")
-    ap.add_argument("--audio", choices=("tone", "silent"), default="tone", help="what the bot publishes in each room")
+    ap.add_argument("--audio", choices=("tone", "silent", "dtx"), default="tone",
+                    help="what the bot publishes in each room: a tone, digital silence (50 packets/s), or silence "
+                         "with Opus DTX (a packet every 400 ms, as WebRTC clients send while nobody speaks)")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     ap.add_argument("--livekit-sip", default="/work/wt/livekit-sip/livekit-sip",
                     help="LiveKit SIP binary (see build-livekit-sip.sh); skipped when absent")
