@@ -196,12 +196,14 @@ dispatchRules:
     return p, sip_port
 
 
+def configure_livekit_sip(ports):
+    """LiveKit SIP's inbound trunk and dispatch rule, through livekit-server's SIP API (kept in Redis)."""
+    twirp(ports["lk"], "SIP", "CreateSIPInboundTrunk", {"trunk": {"name": "bench", "allowed_addresses": ["127.0.0.1"]}})
+    twirp(ports["lk"], "SIP", "CreateSIPDispatchRule", {"dispatch_rule": {
+        "name": "bench", "rule": {"dispatchRuleIndividual": {"roomPrefix": ROOM_PREFIX}}}})
+
+
 def start_livekit_sip(a, work, procs, ports):
-    if not getattr(start_livekit_sip, "configured", False):  # trunk and rule live in Redis: once per run
-        twirp(ports["lk"], "SIP", "CreateSIPInboundTrunk", {"trunk": {"name": "bench", "allowed_addresses": ["127.0.0.1"]}})
-        twirp(ports["lk"], "SIP", "CreateSIPDispatchRule", {"dispatch_rule": {
-            "name": "bench", "rule": {"dispatchRuleIndividual": {"roomPrefix": ROOM_PREFIX}}}})
-        start_livekit_sip.configured = True
     sip_port = load.free_port()
     cfg = os.path.join(work, "livekit-sip.yaml")
     with open(cfg, "w") as f:
@@ -247,12 +249,20 @@ def cpu_of(pids):
 def run_system(a, name, work, procs, ports, infra_pids):
     sys_work = os.path.join(work, name)
     os.makedirs(sys_work)
-    # each call is held long enough for a slow start to answer every call (up to --answer-wait after the
-    # ramp-up) and then for the whole steady window
-    ramp, hold_ms = load.call_timing(a.calls, a.rate, a.seconds + a.answer_wait)
-    scen = load.write_call_files(sys_work, hold_ms)
     log(f"{name}: starting a fresh process")
     sub = Procs(sys_work)
+    try:
+        return measure_system(a, name, sys_work, sub, ports, infra_pids)
+    finally:
+        sub.stop_all()
+
+
+def measure_system(a, name, sys_work, sub, ports, infra_pids):
+    # each call is held long enough for a slow start to answer every call (up to --answer-wait after the
+    # ramp-up) and then for the whole steady window, with a margin for counting the calls up (two Twirp requests
+    # per room, slow on a loaded machine)
+    ramp, hold_ms = load.call_timing(a.calls, a.rate, a.seconds + a.answer_wait + 10 + a.calls // 20)
+    scen = load.write_call_files(sys_work, hold_ms)
     t_start = time.time()
     p, sip_port = (start_gateway if name == "gateway" else start_livekit_sip)(a, sys_work, sub, ports)
     startup_s = time.time() - t_start
@@ -405,6 +415,8 @@ def main():
     results = {}
     try:
         ports, infra = start_infrastructure(a, work, procs)
+        if "livekit-sip" in systems:
+            configure_livekit_sip(ports)
         for name in systems:
             results[name] = run_system(a, name, work, procs, ports, infra)
     finally:
