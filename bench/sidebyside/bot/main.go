@@ -153,7 +153,11 @@ func (b *bot) run(name string) {
 			},
 		},
 		OnParticipantDisconnected: func(*lksdk.RemoteParticipant) { go leaveIfAlone() },
-		OnDisconnected:            func() { b.forget(name) },
+		OnDisconnected: func() { // the room ended under us, or we left it
+			b.mu.Lock()
+			delete(b.rooms, name)
+			b.mu.Unlock()
+		},
 	}
 	r, err := lksdk.ConnectToRoom(b.url, lksdk.ConnectInfo{APIKey: b.key, APISecret: b.secret, RoomName: name,
 		ParticipantIdentity: "bench-bot", ParticipantName: "bench bot"}, cb, lksdk.WithAutoSubscribe(b.subscribe))
@@ -205,6 +209,7 @@ func (b *bot) leave(name, why string) {
 	}
 }
 
+// forget drops a room whose join failed (its entry is still the nil placeholder).
 func (b *bot) forget(name string) {
 	b.mu.Lock()
 	if b.rooms[name] == nil {
