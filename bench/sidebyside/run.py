@@ -24,8 +24,8 @@ Needs: sipp, java, go (builds the bot), redis-server, libopus-dev + pkg-config (
 livekit-server (LIVEKIT_SERVER_BIN or ~/go/bin/server); tshark for --pacing. LiveKit SIP is built with
 bench/sidebyside/build-livekit-sip.sh.
 """
-import argparse, base64, hashlib, hmac, json, os, re, secrets, shutil, signal, socket, statistics, subprocess
-import sys, tempfile, time, urllib.request
+import argparse, base64, hashlib, hmac, json, os, secrets, shutil, signal, socket, statistics, subprocess
+import sys, tempfile, time, urllib.error, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
