@@ -114,15 +114,16 @@ type bot struct {
 
 	mu     sync.Mutex
 	rooms  map[string]*lksdk.Room // joined or joining (nil while joining)
+	left   map[string]bool        // rooms the bot left: never joined again (the poll still lists them a while)
 	closed bool
 
-	joined, failed, left atomic.Int64
+	joined, failed, leaves atomic.Int64
 }
 
 // join joins a room once; a second call for the same room while the first is joining or joined does nothing.
 func (b *bot) join(name string) {
 	b.mu.Lock()
-	if _, ok := b.rooms[name]; ok || b.closed {
+	if _, ok := b.rooms[name]; ok || b.left[name] || b.closed {
 		b.mu.Unlock()
 		return
 	}
@@ -201,9 +202,13 @@ func (b *bot) leave(name, why string) {
 	b.mu.Lock()
 	room := b.rooms[name]
 	delete(b.rooms, name)
+	if len(b.left) >= 100000 { // call rooms have unique names: forgetting old ones only risks a late rejoin
+		b.left = map[string]bool{}
+	}
+	b.left[name] = true
 	b.mu.Unlock()
 	if room != nil {
-		b.left.Add(1)
+		b.leaves.Add(1)
 		log.Printf("room %s: leaving (%s)", name, why)
 		room.Disconnect()
 	}
@@ -262,7 +267,8 @@ func main() {
 	for _, f := range frames {
 		bytes += len(f)
 	}
-	b := &bot{url: *url, key: *key, secret: *secret, frames: frames, every: every, idle: *idle, subscribe: *subscribe, rooms: map[string]*lksdk.Room{}}
+	b := &bot{url: *url, key: *key, secret: *secret, frames: frames, every: every, idle: *idle, subscribe: *subscribe,
+		rooms: map[string]*lksdk.Room{}, left: map[string]bool{}}
 	wanted := func(name string) bool { return strings.HasPrefix(name, *prefix) }
 
 	if *listen != "" {
@@ -307,6 +313,6 @@ func main() {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	<-stop
-	log.Printf("bot done: joined %d, failed %d, left %d", b.joined.Load(), b.failed.Load(), b.left.Load())
+	log.Printf("bot done: joined %d, failed %d, left %d", b.joined.Load(), b.failed.Load(), b.leaves.Load())
 	b.closeAll()
 }
