@@ -169,9 +169,11 @@ func (b *bot) run(name string) {
 		return
 	}
 	room = r
-	track, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: sampleRate, Channels: 2})
+	track, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeOpus, ClockRate: sampleRate, Channels: 2})
 	if err == nil {
-		_, err = room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: "bot", Source: livekit.TrackSource_MICROPHONE})
+		_, err = room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{
+			Name: "bot", Source: livekit.TrackSource_MICROPHONE})
 	}
 	if err == nil {
 		err = track.StartWrite(&loop{frames: b.frames, every: b.every}, nil)
