@@ -22,7 +22,10 @@ SIP_COMMIT=${LIVEKIT_SIP_COMMIT:-be5d3f572761}
 step() { echo "== $*" >&2; }
 
 is_git() { git --git-dir="$1" rev-parse --git-dir >/dev/null 2>&1 || git -C "$1" rev-parse --git-dir >/dev/null 2>&1; }
-git_of() { if git --git-dir="$1" rev-parse --is-bare-repository 2>/dev/null | grep -q true; then echo "$1"; else git -C "$1" rev-parse --absolute-git-dir; fi; }
+git_of() {
+  if git --git-dir="$1" rev-parse --is-bare-repository 2>/dev/null | grep -q true; then echo "$1"
+  else git -C "$1" rev-parse --absolute-git-dir; fi
+}
 
 # export NAME from SRC at COMMIT into OUT/src/NAME (once per commit)
 export_tree() {
@@ -72,7 +75,10 @@ export_tree sip "$SIP_SRC" "$SIP_COMMIT"
 GOMOD=$OUT/src/sip/go.mod
 PROTOCOL_COMMIT=$(pinned_commit "$GOMOD" github.com/livekit/protocol)
 MEDIA_COMMIT=$(pinned_commit "$GOMOD" github.com/livekit/media-sdk)
-[ -n "$PROTOCOL_COMMIT" ] && [ -n "$MEDIA_COMMIT" ] || { echo "could not read the pinned commits from $GOMOD" >&2; exit 1; }
+if [ -z "$PROTOCOL_COMMIT" ] || [ -z "$MEDIA_COMMIT" ]; then
+  echo "could not read the pinned commits from $GOMOD" >&2
+  exit 1
+fi
 export_tree protocol "$PROTOCOL_SRC" "$PROTOCOL_COMMIT"
 export_tree media-sdk "$MEDIA_SRC" "$MEDIA_COMMIT"
 

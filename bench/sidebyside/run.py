@@ -57,7 +57,8 @@ def twirp(port, service, method, body):
               "sip": {"admin": True, "call": True}}
     req = urllib.request.Request(f"http://127.0.0.1:{port}/twirp/livekit.{service}/{method}",
                                  data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token(grants), "Content-Type": "application/json"})
+                                 headers={"Authorization": "Bearer " + token(grants),
+                                          "Content-Type": "application/json"})
     try:
         return json.loads(urllib.request.urlopen(req, timeout=10).read() or b"{}")
     except urllib.error.HTTPError as e:
@@ -183,7 +184,8 @@ def start_gateway(a, work, procs, ports):
 rtp: {{bind: 127.0.0.1, portMin: 40000, portMax: 44000, timeoutSeconds: 30}}
 http: {{bind: 127.0.0.1, port: {http_port}}}
 # every call comes from sipp on 127.0.0.1 with no trunk configured: lift the open default's per-source caps
-limits: {{maxCalls: {a.calls + 10}, drainSeconds: 2, requestsPerSecondPerSource: 0, maxUnconfirmed: {a.calls + 10}, maxUnconfirmedPerSource: {a.calls + 10}, invitesPerSecond: 0}}
+limits: {{maxCalls: {a.calls + 10}, drainSeconds: 2, requestsPerSecondPerSource: 0, invitesPerSecond: 0,
+          maxUnconfirmed: {a.calls + 10}, maxUnconfirmedPerSource: {a.calls + 10}}}
 livekit: {{url: "ws://127.0.0.1:{ports['lk']}", apiKey: {API_KEY}, apiSecret: {API_SECRET}}}
 dispatchRules:
   - dispatch_rule:
@@ -281,7 +283,8 @@ def measure_system(a, name, sys_work, sub, ports, infra_pids):
         time.sleep(1)
         answered_at_window = active_calls(ports["lk"])
     if answered_at_window < a.calls:
-        log(f"{name}: only {answered_at_window} of {a.calls} calls up after the ramp-up + {a.answer_wait} s; measuring anyway")
+        log(f"{name}: only {answered_at_window} of {a.calls} calls up after the ramp-up + {a.answer_wait} s; "
+            "measuring anyway")
     c1, t1, load1 = cpu_of(pids), time.time(), os.getloadavg()[0]
     pacing = None
     if a.pacing:
@@ -354,7 +357,8 @@ def table(results):
         rows.append([label, *cells])
 
     row("calls completed / failed (sipp)", lambda r: f"{r['successful_calls']} / {r['failed_calls']}", show_ratio=False)
-    row("calls up at window start / end", lambda r: " / ".join(map(str, r["active_calls_window_start_end"])), show_ratio=False)
+    row("calls up at window start / end", lambda r: " / ".join(map(str, r["active_calls_window_start_end"])),
+        show_ratio=False)
     row("CPU per call, % of one core", lambda r: r["cpu_percent_per_call"], 3)
     row("CPU of the process, % of one core", lambda r: r["cpu_percent_of_one_core"]["system"], 1)
     row("INVITE -> 200 mean, ms", lambda r: r["invite_to_200_ms"]["mean"], 0)
@@ -403,7 +407,8 @@ def main():
         if os.path.exists(a.livekit_sip):
             systems.append("livekit-sip")
         else:
-            log(f"LiveKit SIP skipped: {a.livekit_sip} does not exist (bench/sidebyside/build-livekit-sip.sh builds it)")
+            log(f"LiveKit SIP skipped: {a.livekit_sip} does not exist "
+                "(bench/sidebyside/build-livekit-sip.sh builds it)")
     if not systems:
         raise SystemExit("nothing to run")
     if a.pacing and not shutil.which("tshark"):
