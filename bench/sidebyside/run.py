@@ -286,12 +286,14 @@ def measure_system(a, name, sys_work, sub, ports, infra_pids):
         log(f"{name}: only {answered_at_window} of {a.calls} calls up after the ramp-up + {a.answer_wait} s; "
             "measuring anyway")
     c1, t1, load1 = cpu_of(pids), time.time(), os.getloadavg()[0]
+    threads_cpu0 = load.thread_cpu(p.pid)
     pacing = None
     if a.pacing:
         pacing = load.measure_pacing(sys_work, bpf=f"udp src portrange 40000-44000 and dst portrange "
                                                    f"{SIPP_MEDIA_PORTS[0]}-{SIPP_MEDIA_PORTS[1]}")
     time.sleep(max(0, a.seconds - (time.time() - t1)))
     c2, t2, load2 = cpu_of(pids), time.time(), os.getloadavg()[0]
+    busiest = load.busiest_threads(p.pid, threads_cpu0, t1)
     _, rss1, thr1 = load.proc_stat(p.pid)
     active_at_end = active_calls(ports["lk"])
     rc = sipp.wait(timeout=hold_ms / 1000 + 120)
@@ -314,6 +316,7 @@ def measure_system(a, name, sys_work, sub, ports, infra_pids):
                              "p90": percentile(rtts, 0.9), "max": max(rtts) if rtts else None,
                              "first": rtts[0] if rtts else None},
         "threads": [thr0, thr1, thr2], "rss_mb": [rss0, rss1, rss2], "pacing_ms": pacing,
+        "busiest_threads_percent_of_one_core": busiest,
         "load_average": [round(load1, 2), round(load2, 2)], "sipp_exit": rc, "logs": sys_work,
     }
     log(f"{name}: {json.dumps(result)}")
@@ -432,6 +435,9 @@ def main():
     print(f"\n{a.calls} calls at {a.rate}/s, {a.seconds} s window, bot publishing {a.audio}; "
           f"{os.cpu_count()} cores ({cpu}); {time.strftime('%Y-%m-%d %H:%M %Z')}\n")
     print(table(results))
+    for name, r in results.items():
+        print(f"\n{name}, busiest threads in the window (% of one core, threads of one name summed): "
+              + ", ".join(f"{t} {v}" for t, v in r["busiest_threads_percent_of_one_core"].items()))
     print(f"\nJSON and logs: {work}")
 
 
