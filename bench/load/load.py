@@ -119,6 +119,54 @@ def ulaw(x):
     return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0F)) & 0xFF
 
 
+def call_timing(calls, rate, seconds):
+    """(ramp-up seconds, how long each call is held in ms) so that all calls overlap for the steady window."""
+    ramp = calls / rate + 3
+    return ramp, int((ramp + seconds + 2) * 1000)
+
+
+def write_call_files(work, hold_ms):
+    """Writes the caller's audio and the sipp scenario into work; returns the scenario's path."""
+    audio = os.path.join(work, "tone.ulaw")
+    with open(audio, "wb") as f:   # 1 s of a 440 Hz tone with a slow tremolo: speech-like enough for Opus
+        f.write(bytes(ulaw(int(9000 * (0.6 + 0.4 * math.sin(2 * math.pi * 3 * i / 8000)) * math.sin(2 * math.pi * 440 * i / 8000)))
+                      for i in range(8000)))
+    scen = os.path.join(work, "call.xml")
+    with open(scen, "w") as f:
+        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
+    return scen
+
+
+def start_sipp(work, scen, calls, rate, hold_ms, sip_port, media_port=None):
+    """sipp placing `calls` calls at `rate` per second to 127.0.0.1:sip_port. Its statistics go to work/stat.csv
+    (read with sipp_stat), each call's INVITE -> 200 OK to work/call_<pid>_rtt.csv (read with invite_to_200_ms)."""
+    return subprocess.Popen(["sipp", "-sf", scen, "-m", str(calls), "-l", str(calls), "-r", str(rate),
+                             "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(media_port or (free_port() & ~1)),
+                             "-nostdin", "-trace_stat", "-stf", os.path.join(work, "stat.csv"), "-fd", "1",
+                             "-trace_rtt", "-rtt_freq", "1",
+                             "-trace_err", "-error_file", os.path.join(work, "errors.log"),
+                             "-timeout", str(hold_ms // 1000 + 60) + "s", f"127.0.0.1:{sip_port}"],
+                            stdout=open(os.path.join(work, "sipp.out"), "w"), stderr=subprocess.STDOUT, cwd=work)
+
+
+def sipp_stat(work):
+    """sipp's last statistics row as {column: value} (ResponseTime1(C) is the mean INVITE -> 200 OK)."""
+    stat = open(os.path.join(work, "stat.csv")).read().strip().splitlines()
+    return dict(zip(stat[0].split(";"), stat[-1].split(";")))
+
+
+def invite_to_200_ms(work):
+    """Every call's INVITE -> 200 OK in ms, in the order the 200s arrived (sipp's -trace_rtt file)."""
+    out = []
+    for name in os.listdir(work):
+        if name.endswith("_rtt.csv"):
+            for line in open(os.path.join(work, name)).read().splitlines()[1:]:
+                parts = line.split(";")
+                if len(parts) >= 2 and parts[1].strip():
+                    out.append(float(parts[1]))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--calls", type=int, default=50)
@@ -134,15 +182,8 @@ def main():
     if not os.path.exists(a.jar):
         raise SystemExit(f"{a.jar} missing: run `mvn -q -B package -DskipTests` first")
     work = tempfile.mkdtemp(prefix="gw-load-")
-    audio = os.path.join(work, "tone.ulaw")
-    with open(audio, "wb") as f:   # 1 s of a 440 Hz tone with a slow tremolo: speech-like enough for Opus
-        f.write(bytes(ulaw(int(9000 * (0.6 + 0.4 * math.sin(2 * math.pi * 3 * i / 8000)) * math.sin(2 * math.pi * 440 * i / 8000)))
-                      for i in range(8000)))
-    ramp = a.calls / a.rate + 3
-    hold_ms = int((ramp + a.seconds + 2) * 1000)
-    scen = os.path.join(work, "call.xml")
-    with open(scen, "w") as f:
-        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
+    ramp, hold_ms = call_timing(a.calls, a.rate, a.seconds)
+    scen = write_call_files(work, hold_ms)
     sip_port, http_port = free_port(), free_port(socket.SOCK_STREAM)
     http_token = secrets.token_hex(32)  # the HTTP API's operator token, given through GATEWAY_HTTP_TOKEN
     procs = []
@@ -182,12 +223,7 @@ def main():
         time.sleep(2)
         cpu0, rss0, thr0 = proc_stat(gw.pid)
         print(f"gateway up (pid {gw.pid}); {a.calls} calls at {a.rate}/s, then {a.seconds}s measured; logs in {work}", flush=True)
-        sipp = subprocess.Popen(["sipp", "-sf", scen, "-m", str(a.calls), "-l", str(a.calls), "-r", str(a.rate),
-                                 "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1),
-                                 "-nostdin", "-trace_stat", "-stf", os.path.join(work, "stat.csv"), "-fd", "1",
-                                 "-trace_err", "-error_file", os.path.join(work, "errors.log"),
-                                 "-timeout", str(hold_ms // 1000 + 60) + "s", f"127.0.0.1:{sip_port}"],
-                                stdout=open(os.path.join(work, "sipp.out"), "w"), stderr=subprocess.STDOUT, cwd=work)
+        sipp = start_sipp(work, scen, a.calls, a.rate, hold_ms, sip_port)
         procs.append(sipp)
         time.sleep(ramp)
         c1, rss1, thr1 = proc_stat(gw.pid)
@@ -209,9 +245,7 @@ def main():
         time.sleep(a.settle)
         c3, rss3, thr3 = proc_stat(gw.pid)
         cpu = (c2 - c1) / (t2 - t1)
-        stat = open(os.path.join(work, "stat.csv")).read().strip().splitlines()
-        head, last = stat[0].split(";"), stat[-1].split(";")
-        row = dict(zip(head, last))
+        row = sipp_stat(work)
         result = {
             "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "nice": a.nice, "calls_up_during_window": up,
             "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
@@ -260,11 +294,12 @@ def busiest_threads(pid, before, since, top=8):
     return dict(sorted(used.items(), key=lambda kv: -kv[1])[:top])
 
 
-def measure_pacing(work, seconds=5, exclude_dst=None):
+def measure_pacing(work, seconds=5, exclude_dst=None, bpf=None):
     """Kernel timestamps of the gateway's RTP to the phones (source ports 40000-44000 on loopback; the WebRTC
-    sockets share that range, so traffic to LiveKit's UDP port is left out)."""
+    sockets share that range, so traffic to LiveKit's UDP port is left out). A caller with other ports passes its
+    own capture filter as bpf; streams are told apart by source port, even ports only."""
     out = os.path.join(work, "pacing.txt")
-    bpf = "udp src portrange 40000-44000" + (f" and not dst port {exclude_dst}" if exclude_dst else "")
+    bpf = bpf or "udp src portrange 40000-44000" + (f" and not dst port {exclude_dst}" if exclude_dst else "")
     with open(out, "w") as f:
         subprocess.run(["tshark", "-i", "lo", "-a", f"duration:{seconds}", "-f", bpf,
                         "-T", "fields", "-e", "frame.time_epoch", "-e", "udp.srcport"],
