@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * One remote audio track (one SSRC) from the room: media's {@link JitterPlayout} with an Opus decoder giving 8 kHz
- * directly, plus what the room side needs to expire idle tracks.
+ * directly (no resampler) that plays DTX silence without libopus, plus what the room side needs to expire idle
+ * tracks.
  *
  * <p>Delay: the play-out starts at most {@value #START_DELAY_MS} ms behind the first packet's arrival (the
  * configured minimum when lower) and grows only on measured jitter, up to the configured maximum. With the call's
@@ -21,13 +22,15 @@ final class TrackReceiver implements FrameSource, AutoCloseable {
     static final int FRAME_SAMPLES_8K = AudioFrames.SAMPLES_8K;
     static final int START_DELAY_MS = 10;
     private final long ssrc;
+    private final OpusPayloadDecoder opus;
     private final JitterPlayout playout;
     private long lastPacketNanos;
     private long packets;
 
     TrackReceiver(long ssrc, int jitterMinMs, int jitterMaxMs) {
         this.ssrc = ssrc;
-        this.playout = new JitterPlayout(new OpusPayloadDecoder(8000), Math.min(jitterMinMs, START_DELAY_MS),
+        this.opus = new OpusPayloadDecoder(8000);
+        this.playout = new JitterPlayout(opus, Math.min(jitterMinMs, START_DELAY_MS),
                 Math.max(jitterMaxMs, START_DELAY_MS), 1500);
     }
 
@@ -43,9 +46,23 @@ final class TrackReceiver implements FrameSource, AutoCloseable {
         return packets;
     }
 
-    /** Jitter counters and delays with the decoded/concealed counts, for the call's end-of-track log line. */
+    /**
+     * Jitter counters and delays with what the codec did, for the call's end-of-track log line: frames libopus
+     * decoded and concealed, and frames played as silence without it (DTX packets and the pauses after them).
+     */
     String stats() {
-        return playout.stats() + " decoded=" + playout.decoded() + " concealed=" + playout.concealed();
+        return playout.stats() + " decoded=" + opus.decodedFrames() + " concealed=" + opus.concealedFrames()
+                + " skipped=" + opus.skippedFrames();
+    }
+
+    /** Frames libopus decoded or concealed. */
+    long codecFrames() {
+        return opus.decodedFrames() + opus.concealedFrames();
+    }
+
+    /** Frames played as silence without libopus. */
+    long skippedFrames() {
+        return opus.skippedFrames();
     }
 
     long concealed() {

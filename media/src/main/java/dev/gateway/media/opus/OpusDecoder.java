@@ -118,6 +118,18 @@ public final class OpusDecoder implements AutoCloseable {
     }
 
     /**
+     * Returns the decoder to its freshly created state ({@code OPUS_RESET_STATE}): the next packet decodes as a
+     * stream's first, with no history of the audio before it. Allocates nothing.
+     */
+    public void reset() {
+        int rc = OpusNative.opus_decoder_ctl(open(), LibOpus.OPUS_RESET_STATE);
+        Reference.reachabilityFence(this);
+        if (rc != OpusException.OPUS_OK) {
+            throw new OpusException(rc, "opus_decoder_ctl", "reset state");
+        }
+    }
+
+    /**
      * {@code opus_decode(st, data, len, pcm, frameSamples, decodeFec)}; data 0 means a lost packet. The fence keeps
      * this object, and with it the direct buffers behind the two addresses, reachable until libopus returns.
      */
