@@ -75,10 +75,22 @@ final class TrackReceiver implements FrameSource, AutoCloseable {
         packets++;
     }
 
-    /** This track's next 20 ms (160 samples at 8 kHz); true when real audio (not padding) was written. */
+    /**
+     * This track's next 20 ms (160 samples at 8 kHz); true when real audio was written. A frame of the sender's
+     * DTX pause (all zeros, made without libopus) is not audio: the mixer then has one speaker fewer to sum.
+     */
     @Override
     public boolean read(long nowNanos, short[] out, int off) {
-        return playout.read(nowNanos, out, off);
+        return playout.read(nowNanos, out, off) && !(opus.silent() && zeros(out, off));
+    }
+
+    private static boolean zeros(short[] frame, int off) {
+        for (int i = off; i < off + FRAME_SAMPLES_8K; i++) {
+            if (frame[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

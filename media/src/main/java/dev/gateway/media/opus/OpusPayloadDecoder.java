@@ -92,6 +92,14 @@ public final class OpusPayloadDecoder implements PayloadDecoder {
         return Math.max(quantum, Math.min(max, rounded));
     }
 
+    /**
+     * True when the last frame this decoder gave was silence it made without libopus (DTX, or concealment after
+     * it): the track is paused, not speaking.
+     */
+    public boolean silent() {
+        return silent;
+    }
+
     /** Packets libopus decoded. */
     public long decodedFrames() {
         return decodedFrames;

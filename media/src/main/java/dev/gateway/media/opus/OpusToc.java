@@ -11,11 +11,12 @@ package dev.gateway.media.opus;
  * +-+-+-+-+-+-+-+-+   c = 0: one frame, 1 and 2: two frames, 3: the next byte's low 6 bits count them (§3.2.5)
  * </pre>
  *
- * <p>DTX: a packet of one or two bytes holds no coded audio: a TOC alone (a zero-length frame, which RFC 6716
- * §3.2.1 and the libopus decoder treat as a lost frame) or a TOC with a one-byte frame (libopus treats frames of
- * at most one byte as lost too). libopus' encoder returns such packets in discontinuous transmission and says they
- * "need not be transmitted"; WebRTC senders send the first one of a silence, then a comfort-noise update every
- * 400 ms (RFC 7587 §3.1.3), so a receiver sees one or two bytes, then a gap in timestamps.
+ * <p>DTX: a packet of one or two bytes holds no coded audio: a TOC alone (a zero-length frame) or a TOC with a
+ * one-byte frame; libopus' decoder treats frames of at most one byte as lost, and its encoder returns such packets
+ * in discontinuous transmission, saying they "need not be transmitted". With DTX on, only one frame is encoded
+ * every 400 ms (RFC 6716 §2.1.9); libwebrtc (the LiveKit SDKs' sender) sends the first one-byte packet of a pause,
+ * then that comfort-noise frame every 400 ms and nothing between, and a receiver tells the gap from loss because
+ * the sequence numbers run on (RFC 7587 §3.1.3).
  *
  * <p>Stateless; thread-safe.
  */
