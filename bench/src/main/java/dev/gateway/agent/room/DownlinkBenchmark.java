@@ -42,6 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #twoTracksBothSpeaking}: two speech tracks, the summing mix.</li>
  * </ul>
  *
+ * <p>B/op: the per-iteration CPU line allocates; measure allocation with {@code -jvmArgsAppend -Dbench.quiet=true}
+ * and read the iterations before the last (the last one carries the trial's tear-down log lines).
+ *
  * <p>Time is synthetic ({@code t0 + i * 20 ms}), packets arrive on time and in order. Written against the
  * {@link RoomDownlink} API that predates the DTX change, so the same class measures the old code.
  */
@@ -60,6 +63,8 @@ public class DownlinkBenchmark {
     private static final long SPEAKER = 0x5EED_0001L;
     private static final long SILENT = 0x5EED_0002L;
     private static final long SECOND_SPEAKER = 0x5EED_0003L;
+    /** {@code -Dbench.quiet=true}: no per-iteration lines, whose strings would count in {@code -prof gc}'s B/op. */
+    private static final boolean QUIET = Boolean.getBoolean("bench.quiet");
 
     private final RtpHeader header = new RtpHeader();
     private final short[] out = new short[AudioFrames.SAMPLES_8K];
@@ -120,6 +125,9 @@ public class DownlinkBenchmark {
 
     @TearDown(Level.Iteration)
     public void endIteration() {
+        if (QUIET) {
+            return;
+        }
         cpu.report("downlink frame", frames);
         System.out.printf("audible frames %.1f %%%n", 100.0 * audible / Math.max(1, frames));
     }
