@@ -48,11 +48,12 @@ final class TrackReceiver implements FrameSource, AutoCloseable {
 
     /**
      * Jitter counters and delays with what the codec did, for the call's end-of-track log line: frames libopus
-     * decoded and concealed, and frames played as silence without it (DTX packets and the pauses after them).
+     * decoded and concealed, frames played as silence without it (DTX packets and the pauses after them) and
+     * corrupt packets libopus refused.
      */
     String stats() {
         return playout.stats() + " decoded=" + opus.decodedFrames() + " concealed=" + opus.concealedFrames()
-                + " skipped=" + opus.skippedFrames();
+                + " skipped=" + opus.skippedFrames() + " invalid=" + opus.invalidFrames();
     }
 
     /** Frames libopus decoded or concealed. */

@@ -18,6 +18,10 @@ import java.util.Arrays;
  * speech's tail. Concealment after a real packet still runs libopus (the loss is mid-speech); the jitter buffer
  * stops polling after five blind losses, so a track that stops (muted, left) costs at most 100 ms of it.
  *
+ * <p>A packet libopus refuses (corrupt: a room participant's bug or malice) is counted and played as silence of
+ * its TOC's duration, like a DTX packet: it must not end the call's downlink, as an exception out of the media
+ * tick would.
+ *
  * <p>libopus conceals only whole multiples of 2.5 ms. A lost frame's duration comes from RTP timestamps, which a
  * sender may space unevenly (a room track that mutes and comes back: 1116 ticks = 186 samples at 8 kHz), so it is
  * rounded to the nearest 2.5 ms (at least one quantum, at most 120 ms); the play-out's clock is the tick, so the
@@ -34,6 +38,7 @@ public final class OpusPayloadDecoder implements PayloadDecoder {
     private long decodedFrames;
     private long concealedFrames;
     private long skippedFrames;
+    private long invalidFrames;
 
     public OpusPayloadDecoder(int sampleRate) {
         this.decoder = new OpusDecoder(sampleRate);
@@ -59,29 +64,39 @@ public final class OpusPayloadDecoder implements PayloadDecoder {
     @Override
     public int decode(byte[] payload, int length, short[] out, int off) {
         if (OpusToc.carriesNoAudio(length)) {
+            skippedFrames++;
             return silence(OpusToc.samples(payload, length, decoder.outputSampleRate()), out, off);
         }
         if (silent) {
             decoder.reset();
             silent = false;
         }
+        int n = decoder.tryDecode(payload, 0, length, out, off, maxSamples);
+        if (n < 0) {
+            // libopus refused it (corrupt, or longer than 120 ms): silence of the TOC's duration, and the next
+            // packet starts from a reset decoder; the track plays on
+            invalidFrames++;
+            return silence(Math.min(maxSamples, OpusToc.samples(payload, length, decoder.outputSampleRate())), out,
+                    off);
+        }
         decodedFrames++;
-        return decoder.decode(payload, 0, length, out, off, maxSamples);
+        return n;
     }
 
     @Override
     public int conceal(int samples, short[] out, int off) {
         int n = concealable(samples, quantum, maxSamples);
         if (silent) {
+            skippedFrames++;
             return silence(n, out, off);
         }
         concealedFrames++;
         return decoder.conceal(null, 0, 0, out, off, n);
     }
 
+    /** Zeros without libopus; the next real packet is decoded by a reset decoder. */
     private int silence(int samples, short[] out, int off) {
         silent = true;
-        skippedFrames++;
         Arrays.fill(out, off, off + samples, (short) 0);
         return samples;
     }
@@ -113,6 +128,11 @@ public final class OpusPayloadDecoder implements PayloadDecoder {
     /** DTX packets and the concealments after them, played as silence without libopus. */
     public long skippedFrames() {
         return skippedFrames;
+    }
+
+    /** Packets libopus refused (corrupt), played as silence. */
+    public long invalidFrames() {
+        return invalidFrames;
     }
 
     @Override

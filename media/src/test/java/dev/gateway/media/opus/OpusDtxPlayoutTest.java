@@ -206,4 +206,25 @@ class OpusDtxPlayoutTest {
             assertEquals(4, decoder.skippedFrames());
         }
     }
+
+    @Test
+    void aPacketLibopusRefusesIsCountedSilenceAndTheTrackPlaysOn() {
+        byte[] speech = new byte[400];
+        int length;
+        try (OpusEncoder encoder = new OpusEncoder(RATE, 24000, 5, false, 0)) {
+            length = encoder.encode(speech(1, 0), 0, FRAME, speech, 0, speech.length);
+        }
+        try (OpusPayloadDecoder decoder = new OpusPayloadDecoder(RATE)) {
+            short[] out = new short[960];
+            Arrays.fill(out, (short) 7);
+            // code 3 (RFC 6716 §3.2.5) announcing M = 0 frames: invalid, libopus answers OPUS_INVALID_PACKET
+            byte[] corrupt = {(byte) (1 << 3 | 3), 0, 0};
+            assertEquals(160, decoder.decode(corrupt, corrupt.length, out, 0));
+            assertArrayEquals(new short[160], Arrays.copyOf(out, 160));
+            assertEquals(1, decoder.invalidFrames());
+            assertEquals(0, decoder.skippedFrames());
+            assertEquals(160, decoder.decode(speech, length, out, 0), "the next packet decodes");
+            assertEquals(1, decoder.decodedFrames());
+        }
+    }
 }
