@@ -76,6 +76,8 @@ final class RoomDownlink implements FrameSource, AutoCloseable {
             } else if (t.ssrc() == ssrc) {
                 return t;
             } else if (now - t.lastPacketNanos() > IDLE_NANOS) {
+                System.getLogger("room").log(System.Logger.Level.INFO, "[" + callId + "] room audio track ssrc="
+                        + t.ssrc() + " idle, dropped: " + t.stats());
                 mixer.remove(t);
                 t.close();
                 tracks[i] = null;

@@ -42,4 +42,52 @@ class TrackReceiverTest {
             assertEquals(6, track.concealed(), "concealed frames");
         }
     }
+
+    /**
+     * A sender that talks for 100 ms, goes into DTX (one TOC-only packet, then nothing) and talks again: the pause
+     * is not audio for the mixer and costs libopus nothing; the words after it are decoded.
+     */
+    @Test
+    void aDtxPauseIsSilenceWithoutTheCodecAndNotAudioForTheMixer() {
+        short[] tone = new short[160];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 500 * i / 8000.0));
+        }
+        byte[] opus = new byte[400];
+        int length;
+        try (OpusEncoder encoder = new OpusEncoder(8000, 32_000, 3, false, 0)) {
+            length = encoder.encode(tone, 0, 160, opus, 0, opus.length);
+        }
+        ByteBuf speech = Unpooled.wrappedBuffer(opus, 0, length);
+        ByteBuf dtx = Unpooled.wrappedBuffer(new byte[] {opus[0]});
+        short[] out = new short[160];
+        try (TrackReceiver track = new TrackReceiver(1, 20, 100)) {
+            long t0 = 1_000 * MS;
+            int seq = 0;
+            int audio = 0;
+            int slot = 0;
+            for (; slot < 5; slot++, seq++) {
+                track.push(seq, slot * 960L, speech, 0, length, t0 + slot * 20 * MS);
+                audio += track.read(t0 + slot * 20 * MS + 10 * MS, out, 0) ? 1 : 0;
+            }
+            track.push(seq++, slot * 960L, dtx, 0, 1, t0 + slot * 20 * MS);
+            int pauseAudio = 0;
+            for (slot++; slot < 30; slot++) {
+                pauseAudio += track.read(t0 + slot * 20 * MS + 10 * MS, out, 0) ? 1 : 0;
+            }
+            long codecBefore = track.codecFrames();
+            for (int k = 0; k < 5; k++, slot++, seq++) {
+                track.push(seq, slot * 960L, speech, 0, length, t0 + slot * 20 * MS);
+                audio += track.read(t0 + slot * 20 * MS + 10 * MS, out, 0) ? 1 : 0;
+            }
+            assertEquals(0, pauseAudio, "no frame of the pause is audio");
+            assertTrue(audio >= 8, "frames of the two talk spurts heard: " + audio);
+            assertTrue(track.skippedFrames() >= 2, "the DTX packet and the losses after it: " + track.skippedFrames());
+            assertTrue(track.codecFrames() - codecBefore >= 4, "the second spurt is decoded");
+            assertEquals(10, track.codecFrames(), "libopus ran for the ten speech packets only: " + track.stats());
+        } finally {
+            speech.release();
+            dtx.release();
+        }
+    }
 }

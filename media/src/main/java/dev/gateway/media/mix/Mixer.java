@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * Sums up to {@value #MAX_SOURCES} {@link FrameSource}s into one 8 kHz frame per tick, on the tick's clock (no
  * buffer of its own, so mixing adds no delay). The sum is 32-bit; a frame whose sum would clip is scaled down as
- * a whole (no hard clipping), so two loud speakers stay intelligible.
+ * a whole (no hard clipping), so two loud speakers stay intelligible. The usual tick has one speaker or none: one
+ * is copied as it is (no sum, no scaling), none is silence.
  *
  * <p>Loop-confined. Adding or removing a source allocates nothing (a fixed table); reading allocates nothing.
  */
@@ -19,6 +20,7 @@ public final class Mixer implements FrameSource {
     private final int[] sum = new int[N];
     private final short[] frame = new short[N];
     private long framesMixed;
+    private long summed;
     private long scaledFrames;
 
     /** @return false when the table is full */
@@ -48,19 +50,47 @@ public final class Mixer implements FrameSource {
         return n;
     }
 
-    /** The sources' frames due now, mixed; true when at least one had real audio. */
+    /**
+     * The sources' frames due now, mixed; true when at least one had real audio. The first source with audio
+     * plays straight into {@code out} (one speaker: a copy, no sum, no clipping pass); only a second one starts
+     * the 32-bit sum. With none, {@code out} is silence.
+     */
     @Override
     public boolean read(long nowNanos, short[] out, int off) {
-        Arrays.fill(sum, 0);
         int active = 0;
         for (FrameSource s : sources) {
-            if (s != null && s.read(nowNanos, frame, 0)) {
-                active++;
+            if (s == null) {
+                continue;
+            }
+            if (active == 0) {
+                if (s.read(nowNanos, out, off)) {
+                    active = 1;
+                }
+            } else if (s.read(nowNanos, frame, 0)) {
+                if (active++ == 1) {
+                    for (int i = 0; i < N; i++) {
+                        sum[i] = out[off + i];
+                    }
+                }
                 for (int i = 0; i < N; i++) {
                     sum[i] += frame[i];
                 }
             }
         }
+        if (active == 0) {
+            Arrays.fill(out, off, off + N, (short) 0); // a source may leave anything in out when it has nothing
+            return false;
+        }
+        framesMixed++;
+        if (active > 1) {
+            summed++;
+            writeSum(out, off);
+        }
+        return true;
+    }
+
+    /** {@link #sum} into {@code out}, scaled down as a whole when its peak would clip. */
+    private void writeSum(short[] out, int off) {
         int peak = 0;
         for (int v : sum) {
             peak = Math.max(peak, Math.abs(v));
@@ -76,15 +106,16 @@ public final class Mixer implements FrameSource {
                 out[off + i] = (short) sum[i];
             }
         }
-        if (active > 0) {
-            framesMixed++;
-        }
-        return active > 0;
     }
 
     /** Ticks in which at least one source had audio. */
     public long framesMixed() {
         return framesMixed;
+    }
+
+    /** Ticks in which two or more sources had audio and were summed. */
+    public long framesSummed() {
+        return summed;
     }
 
     /** Frames scaled down to avoid clipping. */

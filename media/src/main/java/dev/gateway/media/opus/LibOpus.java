@@ -45,6 +45,10 @@ public final class LibOpus {
     static final int OPUS_SET_SIGNAL_REQUEST = 4024;
     static final int OPUS_GET_SIGNAL_REQUEST = 4025;
     static final int OPUS_SIGNAL_VOICE = 3001;
+    /** {@code OPUS_SET_DTX_REQUEST}: discontinuous transmission (tests encode DTX silence with it). */
+    static final int OPUS_SET_DTX_REQUEST = 4016;
+    /** {@code OPUS_RESET_STATE}: a decoder back to its freshly created state, no argument. */
+    static final int OPUS_RESET_STATE = 4028;
 
     private static String version;
     private static Throwable failure;

@@ -81,11 +81,29 @@ public final class OpusDecoder implements AutoCloseable {
      *                                  longer than {@code frameSamples} ({@code OPUS_BUFFER_TOO_SMALL})
      */
     public int decode(byte[] packet, int off, int len, short[] pcm, int pcmOff, int frameSamples) {
+        return finish(decodeOrError(packet, off, len, pcm, pcmOff, frameSamples), "opus_decode", pcm, pcmOff,
+                frameSamples);
+    }
+
+    /**
+     * {@link #decode}, but a packet libopus refuses is a result, not an exception: for a stream whose packets come
+     * from someone else (a room track), where a corrupt one must cost a counter, not a stack trace.
+     *
+     * @return samples decoded, or the negative libopus error ({@link OpusException#OPUS_INVALID_PACKET},
+     *         {@link OpusException#OPUS_BUFFER_TOO_SMALL}); nothing is written to {@code pcm} then
+     * @throws IllegalArgumentException for an empty or over-long packet or ranges outside the arrays
+     */
+    public int tryDecode(byte[] packet, int off, int len, short[] pcm, int pcmOff, int frameSamples) {
+        int n = decodeOrError(packet, off, len, pcm, pcmOff, frameSamples);
+        return n < 0 ? n : finish(n, "opus_decode", pcm, pcmOff, frameSamples);
+    }
+
+    private int decodeOrError(byte[] packet, int off, int len, short[] pcm, int pcmOff, int frameSamples) {
         long st = open();
         checkPacket(packet, off, len);
         checkOutput(pcm, pcmOff, frameSamples);
         this.packet.put(0, packet, off, len);
-        return finish(call(st, packetAddress, len, frameSamples, 0), "opus_decode", pcm, pcmOff, frameSamples);
+        return call(st, packetAddress, len, frameSamples, 0);
     }
 
     /**
@@ -115,6 +133,18 @@ public final class OpusDecoder implements AutoCloseable {
         }
         return finish(n, nextPacketOrNull == null ? "opus_decode(PLC)" : "opus_decode(FEC)", pcm, pcmOff,
                 frameSamples);
+    }
+
+    /**
+     * Returns the decoder to its freshly created state ({@code OPUS_RESET_STATE}): the next packet decodes as a
+     * stream's first, with no history of the audio before it. Allocates nothing.
+     */
+    public void reset() {
+        int rc = OpusNative.opus_decoder_ctl(open(), LibOpus.OPUS_RESET_STATE);
+        Reference.reachabilityFence(this);
+        if (rc != OpusException.OPUS_OK) {
+            throw new OpusException(rc, "opus_decoder_ctl", "reset state");
+        }
     }
 
     /**

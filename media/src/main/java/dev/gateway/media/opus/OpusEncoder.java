@@ -98,6 +98,12 @@ public final class OpusEncoder implements AutoCloseable {
         return value[0];
     }
 
+    /** An {@code OPUS_SET_*} int request after construction, e.g. {@link LibOpus#OPUS_SET_DTX_REQUEST} in tests. */
+    void set(int request, int value) {
+        open();
+        ctl(request, value, "request " + request);
+    }
+
     /** The input rate in Hz; 20 ms is {@code inputSampleRate() / 50} samples. */
     public int inputSampleRate() {
         return sampleRate;

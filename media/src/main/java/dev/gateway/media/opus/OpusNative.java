@@ -54,6 +54,9 @@ final class OpusNative {
      */
     static native int opus_decode(long st, long data, int len, long pcm, int frameSize, int decodeFec);
 
+    /** {@code int opus_decoder_ctl(OpusDecoder *st, int request, ...)} for a request taking no argument. */
+    static native int opus_decoder_ctl(long st, int request);
+
     /** {@code void opus_decoder_destroy(OpusDecoder *st)}. */
     static native void opus_decoder_destroy(long st);
 }

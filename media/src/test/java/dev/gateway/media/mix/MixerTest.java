@@ -1,5 +1,6 @@
 package dev.gateway.media.mix;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,5 +51,60 @@ class MixerTest {
         Arrays.fill(out, (short) 9);
         assertFalse(mixer.read(0, out, 0));
         assertEquals(0, out[80]);
+    }
+
+    /** A source with nothing to play that scribbles over the frame it was given (the contract allows it). */
+    private static FrameSource scribbler() {
+        return (now, out, off) -> {
+            Arrays.fill(out, off, off + 160, (short) 12345);
+            return false;
+        };
+    }
+
+    @Test
+    void oneSpeakerIsCopiedAsItIsWithoutSumming() {
+        Mixer mixer = new Mixer();
+        mixer.add(scribbler());
+        short[] speech = new short[160];
+        for (int i = 0; i < 160; i++) {
+            speech[i] = (short) (i % 2 == 0 ? Short.MAX_VALUE : Short.MIN_VALUE);
+        }
+        mixer.add((now, out, off) -> {
+            System.arraycopy(speech, 0, out, off, 160);
+            return true;
+        });
+        mixer.add(constant((short) 5000, false));
+        short[] out = new short[165];
+        assertTrue(mixer.read(0, out, 5));
+        assertEquals(0, out[4]);
+        assertArrayEquals(speech, Arrays.copyOfRange(out, 5, 165), "full-scale samples pass unscaled");
+        assertEquals(1, mixer.framesMixed());
+        assertEquals(0, mixer.framesSummed());
+        assertEquals(0, mixer.scaledFrames());
+    }
+
+    @Test
+    void aSecondSpeakerAfterTheFirstIsSummedWithIt() {
+        Mixer mixer = new Mixer();
+        mixer.add(constant((short) 1000, true));
+        mixer.add(scribbler());
+        mixer.add(constant((short) 234, true));
+        mixer.add(constant((short) -34, true));
+        short[] out = new short[160];
+        assertTrue(mixer.read(0, out, 0));
+        assertEquals(1200, out[0]);
+        assertEquals(1200, out[159]);
+        assertEquals(1, mixer.framesSummed());
+    }
+
+    @Test
+    void sourcesWithNothingLeaveSilenceWhateverTheyWrote() {
+        Mixer mixer = new Mixer();
+        mixer.add(scribbler());
+        mixer.add(scribbler());
+        short[] out = new short[160];
+        assertFalse(mixer.read(0, out, 0));
+        assertArrayEquals(new short[160], out);
+        assertEquals(0, mixer.framesMixed());
     }
 }
