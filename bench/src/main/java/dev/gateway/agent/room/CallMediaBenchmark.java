@@ -80,7 +80,7 @@ public class CallMediaBenchmark {
 
     private CallMedia media;
     private BenchLeg leg;
-    private OpusUplink uplink;
+    private RoomUplink uplink;
     private RoomDownlink downlink;
     private SrtpContext outbound;
     private SrtpContext inbound;
@@ -180,7 +180,8 @@ public class CallMediaBenchmark {
         media = new CallMedia("bench", null, leg, CallMedia.DEFAULT_HOLD_FRAMES, reason -> {
             throw new IllegalStateException(reason);
         });
-        uplink = new OpusUplink(PooledByteBufAllocator.DEFAULT, BITRATE, COMPLEXITY, "gw-bench");
+        uplink = new RoomUplink(PooledByteBufAllocator.DEFAULT, BITRATE, COMPLEXITY, "gw-bench");
+        uplink.start(new UplinkFormat(null, OPUS_PT));
         uplink.bind(new Srtp());
         downlink = new RoomDownlink("bench", 20, 100);
         media.attachUplink(uplink);
