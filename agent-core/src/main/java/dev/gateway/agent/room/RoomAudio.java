@@ -23,7 +23,8 @@ import java.util.Locale;
  * connection is up. Room audio that arrives before the answer is held by the call's media and played from the
  * answer on.
  *
- * <p>Threading: loop-confined. Owns the uplink (a native encoder when Opus) and the track decoders: {@link #close()} it.
+ * <p>Threading: loop-confined. Owns the uplink (a native encoder when Opus) and the track decoders:
+ * {@link #close()} it.
  */
 final class RoomAudio implements AutoCloseable {
     private final String callId;

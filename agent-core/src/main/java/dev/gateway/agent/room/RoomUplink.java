@@ -97,7 +97,7 @@ final class RoomUplink implements AudioWriter {
         return 8000;
     }
 
-    /** One frame of the caller's audio; skipped (not even encoded) until the format is known and the transport ready. */
+    /** One frame of the caller's audio; skipped (not even encoded) until the format is known and the link ready. */
     @Override
     public void write(short[] pcm, int off, int len) {
         if (chain != null && output.isReady()) {

@@ -86,6 +86,7 @@ public record LiveKitConfig(String url, String apiKey, String apiSecret, int rin
     @Override
     public String toString() {
         return "LiveKitConfig[url=" + url + ", apiKey=" + apiKey + ", apiSecret=***, ringingTimeoutSeconds="
-                + ringingTimeoutSeconds + ", ringingTimeoutAction=" + ringingTimeoutAction + ", uplinkCodec=" + uplinkCodec + "]";
+                + ringingTimeoutSeconds + ", ringingTimeoutAction=" + ringingTimeoutAction + ", uplinkCodec="
+                + uplinkCodec + "]";
     }
 }
