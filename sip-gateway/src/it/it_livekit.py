@@ -42,9 +42,10 @@ def livekit_server_bin():
 
 
 class LiveKitServer:
-    """`server --dev` (keys devkey/secret) on free ports of 127.0.0.1, output to a log file."""
+    """`server --dev` (keys devkey/secret) on free ports of 127.0.0.1, output to a log file; `extra_args` are
+    appended to the command line (e.g. `--config-body`)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, extra_args=()):
         self.bin = livekit_server_bin()
         if not self.bin:
             pytest.fail("livekit-server binary not found: build it with `go install "
@@ -57,6 +58,7 @@ class LiveKitServer:
         self.udp_port = free_port(udp=True)
         self.log_file = self.workdir / "livekit-server.log"
         self.proc = None
+        self.extra_args = list(extra_args)
 
     @property
     def ws_url(self):
@@ -68,7 +70,7 @@ class LiveKitServer:
 
     def start(self, timeout=30.0):
         cmd = [self.bin, "--dev", "--bind", HOST, "--node-ip", HOST, "--port", str(self.port),
-               "--rtc.tcp_port", str(self.tcp_port), "--udp-port", str(self.udp_port)]
+               "--rtc.tcp_port", str(self.tcp_port), "--udp-port", str(self.udp_port)] + self.extra_args
         self._log = open(self.log_file, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      cwd=str(self.workdir))

@@ -504,6 +504,10 @@ def test_api_create_sip_participant_outbound_with_digest(lk, gateway_factory, si
     assert "active" in statuses, "sip.callStatus history %r must reach active" % statuses
     assert not r["errors"], r["errors"]
     assert abs(r["frequency_hz"] - 1000) <= 5, "the agent measured %.1f Hz, the callee sends 1000 Hz" % r["frequency_hz"]
+    # outbound takes the uplink path of inbound calls: G.711 published (livekit.uplinkCodec auto; the callee's law
+    # is unknown when the track is offered, so PCMU is offered first)
+    assert r["track"]["mime_type"].lower() == "audio/pcmu", r["track"]
+    assert "publishing the caller's track as PCMU/8000 (payload type 0)" in gw.log_text()
 
     # the agent's 600 Hz tone reaches the callee (at 50 packets/s: wait for 2 s of them, the agent may have
     # finished its analysis sooner)

@@ -113,7 +113,8 @@ public final class Gateway {
             this.rooms = new RoomAgentFactory(new LiveKitSettings(config.livekit().websocketUrl(), config.livekit().apiKey(),
                     config.livekit().apiSecret(), ROOM_JOIN_TIMEOUT_MILLIS, OPUS_BITRATE, OPUS_COMPLEXITY,
                     config.rtp().jitterMinMs(), config.rtp().jitterMaxMs(),
-                    config.livekit().ringingTimeoutSeconds() * 1000L, config.livekit().ringingTimeoutAction()), media);
+                    config.livekit().ringingTimeoutSeconds() * 1000L, config.livekit().ringingTimeoutAction(),
+                    config.livekit().uplinkCodec()), media);
             this.agents = rooms;
         }
     }

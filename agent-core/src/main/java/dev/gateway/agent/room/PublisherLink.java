@@ -108,20 +108,32 @@ final class PublisherLink {
             return false;
         }
         signal.sendOffer(WebRtcSdpWriter.publisherOffer(local(transport), audio.openUplink(), "gw-" + callId,
-                "phone-" + callId, trackCid));
+                "phone-" + callId, trackCid, audio.uplinkOffer()));
         return true;
     }
 
-    /** The server's answer to our offer. */
+    /**
+     * The server's answer to our offer: it picks what the caller's track is sent as (one log line says which); an
+     * answer that accepts none of what we offered fails the call with the reason.
+     */
     void onAnswer(String sdp) {
         if (transport == null) {
             return;
         }
+        WebRtcDescription answer;
         try {
-            transport.setRemote(WebRtcDescription.parse(sdp));
+            answer = WebRtcDescription.parse(sdp);
         } catch (WebRtcException e) {
             events.onPublisherFailed("publisher answer unreadable: " + e.getMessage());
+            return;
         }
+        UplinkFormat format = audio.startUplink(answer.firstOf("audio"));
+        if (format == null) {
+            events.onPublisherFailed(audio.uplinkRefused());
+            return;
+        }
+        log("publishing the caller's track as " + format.describe() + " (" + audio.uplinkPolicy() + ")");
+        transport.setRemote(answer);
     }
 
     /** A remote candidate for this connection (ignored before the transport exists: the answer carries them too). */

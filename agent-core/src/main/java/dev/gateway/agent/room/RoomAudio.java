@@ -3,13 +3,17 @@ package dev.gateway.agent.room;
 import dev.gateway.media.call.CallAudio;
 import dev.gateway.media.rtp.RtpHeader;
 import dev.gateway.media.webrtc.PeerTransport;
+import dev.gateway.media.webrtc.WebRtcDescription;
 import dev.gateway.media.webrtc.WebRtcSdpWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * All of a room call's audio, attached to the call's media ({@link CallAudio}): the caller's frames -> Opus ->
- * publisher connection as the call's uplink sink, and every room track from the subscriber connection ->
+ * All of a room call's audio, attached to the call's media ({@link CallAudio}): the caller's frames -> G.711 in
+ * the phone's law, or Opus when the room does not take G.711 ({@link RoomUplink}) -> publisher connection as the
+ * call's uplink sink, and every room track from the subscriber connection ->
  * jitter/decode -> mix as one downlink source. The call's media tick moves every frame; this class only builds the
  * room's ends and hands them packets.
  *
@@ -19,7 +23,8 @@ import io.netty.buffer.PooledByteBufAllocator;
  * connection is up. Room audio that arrives before the answer is held by the call's media and played from the
  * answer on.
  *
- * <p>Threading: loop-confined. Owns a native encoder and the track decoders: {@link #close()} it.
+ * <p>Threading: loop-confined. Owns the uplink (a native encoder when Opus) and the track decoders:
+ * {@link #close()} it.
  */
 final class RoomAudio implements AutoCloseable {
     private final String callId;
@@ -27,7 +32,8 @@ final class RoomAudio implements AutoCloseable {
     private final CallLoop loop;
     private final CallAudio media;
     private final RoomDownlink downlink;
-    private OpusUplink uplink;
+    private RoomUplink uplink;
+    private List<Integer> offered = List.of();
     private PeerTransport publisher;
     private int roomOpusPt = WebRtcSdpWriter.OPUS_PT;
     private boolean closed;
@@ -45,17 +51,53 @@ final class RoomAudio implements AutoCloseable {
     }
 
     /**
-     * Creates the caller's encoder and attaches it as the call's uplink sink; returns the SSRC its RTP will carry
-     * (for the publisher offer). Frames are not even encoded until the publisher transport is ready.
+     * Creates the caller's uplink and attaches it as the call's uplink sink; returns the SSRC its RTP will carry
+     * (for the publisher offer). Frames are not even encoded until the room's answer picked the format
+     * ({@link #startUplink}) and the publisher transport is ready.
      */
     long openUplink() {
         if (uplink == null && !closed) {
-            uplink = new OpusUplink(PooledByteBufAllocator.DEFAULT, settings.opusBitrate(), settings.opusComplexity(),
+            uplink = new RoomUplink(PooledByteBufAllocator.DEFAULT, settings.opusBitrate(), settings.opusComplexity(),
                     "gw-" + callId);
             uplink.bind(publisher);
             media.attachUplink(uplink);
         }
         return uplink == null ? 0 : uplink.ssrc();
+    }
+
+    /**
+     * The payload types the publisher offer lists for the caller's track, preferred first: per
+     * {@code livekit.uplinkCodec}, G.711 in the phone's law now first.
+     */
+    List<Integer> uplinkOffer() {
+        offered = UplinkFormat.offer(settings.uplinkCodec(), media.phoneCodec());
+        return offered;
+    }
+
+    /**
+     * The room's answer for the caller's track: starts the uplink in the format it picked and returns it, or
+     * returns null when it accepts none of what we offered (for {@code uplinkCodec: pcmu}: the room refuses G.711).
+     */
+    UplinkFormat startUplink(WebRtcDescription.Section answer) {
+        UplinkFormat format = UplinkFormat.fromAnswer(answer, offered);
+        if (format != null && uplink != null) {
+            uplink.start(format);
+        }
+        return format;
+    }
+
+    /** Why the room's answer cannot carry the caller's track (after {@link #startUplink} returned null). */
+    String uplinkRefused() {
+        return "the room accepts none of the formats offered for the caller's track (payload types " + offered + ", "
+                + uplinkPolicy() + ")" + (settings.uplinkCodec() == LiveKitSettings.UplinkCodec.PCMU
+                ? ": it refuses G.711; enable audio/PCMU and audio/PCMA in livekit-server's room.enabled_codecs or "
+                + "set livekit.uplinkCodec to auto" : "");
+    }
+
+    /** For the call's log: the phone's law and the configured policy. */
+    String uplinkPolicy() {
+        return "phone " + media.phoneCodec().encodingName() + ", livekit.uplinkCodec "
+                + settings.uplinkCodec().name().toLowerCase(Locale.ROOT);
     }
 
     /** The publisher connection the caller's track goes out on (null for a fake transport in tests). */

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.agent.FakePhone;
+import dev.gateway.media.g711.G711;
 import dev.gateway.media.opus.OpusEncoder;
 import dev.gateway.media.rtp.RtpCodec;
 import dev.gateway.media.rtp.RtpHeader;
 import dev.gateway.media.rtp.RtpParseResult;
+import dev.gateway.media.webrtc.WebRtcDescription;
 import dev.gateway.media.webrtc.WebRtcSdpWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,13 +70,34 @@ class RoomAudioTest {
     }
 
     @Test
-    void theRoomIsADownlinkSourceAtOnceAndTheEncoderTheUplinkSinkOnceThePublisherOpens() {
+    void theRoomIsADownlinkSourceAtOnceAndTheUplinkTheSinkOnceThePublisherOpensInTheFormatTheAnswerPicked() {
         assertTrue(phone.media.pipeline().contains("mix(room mix())"), phone.media.pipeline());
         assertTrue(phone.media.pipeline().contains("(no uplink)"), phone.media.pipeline());
         audio.openUplink();
-        assertTrue(phone.media.pipeline().contains("opus(8k,cx3) -> rtp -> srtp"), phone.media.pipeline());
-        tick(false); // no publisher transport yet: the frame is skipped, nothing fails
+        assertTrue(phone.media.pipeline().contains("uplink(awaiting the room's answer) -> srtp"),
+                phone.media.pipeline());
+        tick(false); // no answer nor publisher transport yet: the frame is skipped, nothing fails
         assertEquals(1, phone.media.stats().uplinkFrames());
+        assertEquals(List.of(0, 8, 111), audio.uplinkOffer()); // auto, a PCMU phone
+        UplinkFormat format = audio.startUplink(answerAudio("0 8 111"));
+        assertEquals(new UplinkFormat(G711.PCMU, 0), format);
+        assertTrue(phone.media.pipeline().contains("tap[level] -> g711(PCMU) -> rtp -> srtp"), phone.media.pipeline());
+        tick(false);
+        assertEquals(2, phone.media.stats().uplinkFrames());
+    }
+
+    @Test
+    void anAnswerWithoutG711StartsOpus() {
+        audio.openUplink();
+        audio.uplinkOffer();
+        assertEquals(new UplinkFormat(null, 111), audio.startUplink(answerAudio("111")));
+        assertTrue(phone.media.pipeline().contains("tap[level] -> opus(8k,cx3) -> rtp -> srtp"), phone.media.pipeline());
+    }
+
+    private static WebRtcDescription.Section answerAudio(String formats) {
+        return new WebRtcDescription.Section("audio", "0", 9, "UDP/TLS/RTP/SAVPF",
+                List.of(formats.split(" ")), formats.contains("111") ? 111 : -1, "recvonly",
+                Map.of(), null);
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,12 +42,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One call's media for one 20 ms frame through a real {@link CallMedia}, without sockets: ns per frame. Every
  * stage is the production class; nothing is copied. It lives in {@code dev.gateway.agent.room} because the room
- * side ({@link OpusUplink}, {@link RoomDownlink}) is package-private in agent-core.
+ * side ({@link RoomUplink}, {@link RoomDownlink}) is package-private in agent-core. {@code @Param uplinkCodec}:
+ * the caller's track as the room's answer picks it, {@code opus} (encoded from the play-out) or {@code pcmu} (the
+ * play-out re-encoded with the phone's law, which gives back the phone's bytes).
  *
  * <ul>
  *   <li>{@link #uplink}: one phone G.711 packet parsed ({@link RtpCodec#parse}) into the phone's
  *       {@link JitterPlayout}, then {@link CallMedia#tick}: play-out (jitter poll, G.711 decode) -> tap ->
- *       {@link OpusUplink} (level meter, Opus 8 kHz complexity 3, {@link RtpPacketizer} with the audio-level
+ *       {@link RoomUplink} (level meter, Opus 8 kHz complexity 3 or G.711, {@link RtpPacketizer} with the audio-level
  *       extension) -> a {@link PacketOutput} that SRTP-protects and releases, as {@code PeerTransport.sendRtp}
  *       does before the channel write.</li>
  *   <li>{@link #downlink}: one room Opus packet (prepared inside the measured time: copy, sequence/timestamp and
@@ -55,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       decode to 8 kHz), the mixer, the hold (pass-through once live) and the phone's send chain
  *       ({@link G711Writer} -> {@link RtpPacketizer} -> release, where the socket write would be).</li>
  *   <li>{@link #both}: one packet in each direction and the whole tick (pace then work), as per call per 20 ms.</li>
- *   <li>{@link #stageOpusUplink}, {@link #stageRoomMix}, {@link #stagePhoneSend}: single stages, for the split.</li>
+ *   <li>{@link #stageUplink}, {@link #stageRoomMix}, {@link #stagePhoneSend}: single stages, for the split.</li>
  * </ul>
  *
  * <p>Time is synthetic ({@code t0 + i * 20 ms}), packets arrive on time and in order. Each iteration's tear-down
@@ -78,9 +81,13 @@ public class CallMediaBenchmark {
     private static final long REMOTE_SSRC = 0x5EED_0001L;
     private static final int OPUS_PT = WebRtcSdpWriter.OPUS_PT;
 
+    /** What the caller's track is published as: {@code opus} (encoded) or {@code pcmu} (the phone's law). */
+    @Param({"opus", "pcmu"})
+    public String uplinkCodec;
+
     private CallMedia media;
     private BenchLeg leg;
-    private OpusUplink uplink;
+    private RoomUplink uplink;
     private RoomDownlink downlink;
     private SrtpContext outbound;
     private SrtpContext inbound;
@@ -180,7 +187,9 @@ public class CallMediaBenchmark {
         media = new CallMedia("bench", null, leg, CallMedia.DEFAULT_HOLD_FRAMES, reason -> {
             throw new IllegalStateException(reason);
         });
-        uplink = new OpusUplink(PooledByteBufAllocator.DEFAULT, BITRATE, COMPLEXITY, "gw-bench");
+        uplink = new RoomUplink(PooledByteBufAllocator.DEFAULT, BITRATE, COMPLEXITY, "gw-bench");
+        uplink.start(uplinkCodec.equals("pcmu") ? new UplinkFormat(G711.PCMU, WebRtcSdpWriter.PCMU_PT)
+                : new UplinkFormat(null, OPUS_PT)); // what the room's answer picks for a PCMU phone
         uplink.bind(new Srtp());
         downlink = new RoomDownlink("bench", 20, 100);
         media.attachUplink(uplink);
@@ -284,9 +293,9 @@ public class CallMediaBenchmark {
         paceFrames++;
     }
 
-    /** The uplink sink alone: level meter, Opus encode, packetiser, SRTP. */
+    /** The uplink sink alone: level meter, Opus or G.711 encode, packetiser, SRTP. */
     @Benchmark
-    public void stageOpusUplink() {
+    public void stageUplink() {
         int f = (int) (slot++ % FRAMES);
         uplink.write(speech, f * N, N);
         upFrames++;

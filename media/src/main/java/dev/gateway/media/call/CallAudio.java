@@ -2,6 +2,7 @@ package dev.gateway.media.call;
 
 import dev.gateway.media.audio.AudioWriter;
 import dev.gateway.media.audio.FrameSource;
+import dev.gateway.media.g711.G711;
 
 /**
  * What one call's media lets the agent side attach, and nothing more: where the caller's audio goes, who observes
@@ -25,4 +26,10 @@ public interface CallAudio {
     boolean attachDownlink(FrameSource source);
 
     void detachDownlink(FrameSource source);
+
+    /**
+     * The G.711 law the phone speaks now (the room side publishes the caller's audio in it when the room accepts
+     * G.711: re-encoding the played-out audio with the phone's own law gives back the phone's bytes).
+     */
+    G711 phoneCodec();
 }

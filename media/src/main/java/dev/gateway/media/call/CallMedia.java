@@ -6,6 +6,7 @@ import dev.gateway.media.audio.AudioWriter;
 import dev.gateway.media.audio.FrameSource;
 import dev.gateway.media.audio.TapWriter;
 import dev.gateway.media.endpoint.MediaTick;
+import dev.gateway.media.g711.G711;
 import dev.gateway.media.mix.Mixer;
 import io.netty.channel.EventLoop;
 import java.util.function.Consumer;
@@ -55,6 +56,7 @@ public final class CallMedia implements MediaTick, CallAudio {
     private final short[] out = new short[N];
     private final short[] instead = new short[N];
     private FrameSource override;
+    private G711 expectedCodec = G711.PCMU;
     private boolean answered;
     private boolean failed;
     private long ticks;
@@ -102,6 +104,20 @@ public final class CallMedia implements MediaTick, CallAudio {
     @Override
     public void detachDownlink(FrameSource source) {
         mixer.remove(source);
+    }
+
+    /**
+     * The law negotiated with the phone before its RTP opens (inbound: from the INVITE's offer, known while it
+     * rings); {@link #phoneCodec()} reports it until the leg has its own. Null keeps PCMU.
+     */
+    public void expectPhoneCodec(G711 law) {
+        expectedCodec = law == null ? G711.PCMU : law;
+    }
+
+    @Override
+    public G711 phoneCodec() {
+        G711 c = phone.codec();
+        return c != null ? c : expectedCodec;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.gateway.media.call;
 
+import dev.gateway.media.g711.G711;
+
 /**
  * What a {@link CallMedia} needs from the phone's RTP (an {@code RtpEndpoint}; a fake in tests): the caller's
  * play-out, a way to send the 20 ms due now, and the leg's own timers. All on the call's event loop.
@@ -22,6 +24,11 @@ public interface RtpLeg {
 
     /** The leg's timers once per tick: RTCP, media timeout. */
     void housekeeping(long nowNanos);
+
+    /** The G.711 law the phone's packets carry now, or null before the leg is opened with a negotiated one. */
+    default G711 codec() {
+        return null;
+    }
 
     /** The receive chain as text, e.g. {@code phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU)}. */
     String receivePath();

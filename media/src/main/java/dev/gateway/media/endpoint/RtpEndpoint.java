@@ -350,6 +350,11 @@ public final class RtpEndpoint implements RtpLeg {
     }
 
     @Override
+    public G711 codec() {
+        return params == null ? null : params.codec();
+    }
+
+    @Override
     public String receivePath() {
         return "phone " + (params == null ? "?" : params.codec().encodingName()) + "/8000 -> " + playout;
     }

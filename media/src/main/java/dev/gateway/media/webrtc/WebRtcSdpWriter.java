@@ -5,13 +5,16 @@ import java.util.List;
 
 /**
  * Writes the gateway's side of the two WebRTC negotiations LiveKit's classic mode uses (LIVEKIT.md): the
- * publisher offer (one send-only Opus audio section, we are {@code actpass} and so become the DTLS server) and the
- * subscriber answer (receive-only audio for every audio section the room offers, data-channel sections accepted,
- * video rejected; we answer {@code active} and so are the DTLS client). Pure; thread-safe.
+ * publisher offer (one send-only audio section, G.711 and/or Opus; we are {@code actpass} and so become the DTLS
+ * server) and the subscriber answer (receive-only audio for every audio section the room offers, data-channel
+ * sections accepted, video rejected; we answer {@code active} and so are the DTLS client). Pure; thread-safe.
  */
 public final class WebRtcSdpWriter {
     /** Opus payload type we offer (the room's default). */
     public static final int OPUS_PT = 111;
+    /** G.711 static payload types (RFC 3551), offered for publishing the caller's audio as it came. */
+    public static final int PCMU_PT = 0;
+    public static final int PCMA_PT = 8;
     /** One-byte header extension id we offer for RFC 6464 audio levels. */
     public static final int AUDIO_LEVEL_EXT_ID = 1;
 
@@ -26,14 +29,31 @@ public final class WebRtcSdpWriter {
     public record Local(String iceUfrag, String icePwd, String fingerprint, String candidate, long sessionId) {
     }
 
-    /**
-     * The publisher offer: one send-only Opus track whose msid track id is LiveKit's {@code cid}, and a data
-     * channel section (mid 1) for the {@code _reliable}/{@code _lossy} channels we open to send to the room.
-     */
+    /** The publisher offer with Opus alone (see the other overload). */
     public static String publisherOffer(Local local, long ssrc, String cname, String streamId, String trackId) {
+        return publisherOffer(local, ssrc, cname, streamId, trackId, List.of(OPUS_PT));
+    }
+
+    /**
+     * The publisher offer: one send-only audio track whose msid track id is LiveKit's {@code cid}, offering
+     * {@code payloadTypes} in that order of preference (0 PCMU/8000, 8 PCMA/8000, {@link #OPUS_PT} Opus; the
+     * answer says which one we send), and a data channel section (mid 1) for the {@code _reliable}/{@code _lossy}
+     * channels we open to send to the room.
+     *
+     * @throws IllegalArgumentException for an empty list or a payload type other than those three
+     */
+    public static String publisherOffer(Local local, long ssrc, String cname, String streamId, String trackId,
+                                        List<Integer> payloadTypes) {
+        if (payloadTypes.isEmpty()) {
+            throw new IllegalArgumentException("no payload type to offer");
+        }
         StringBuilder b = header(local, List.of("0", "1"));
         b.append("a=msid-semantic: WMS ").append(streamId).append("\r\n");
-        b.append("m=audio 9 UDP/TLS/RTP/SAVPF ").append(OPUS_PT).append("\r\n");
+        b.append("m=audio 9 UDP/TLS/RTP/SAVPF");
+        for (int pt : payloadTypes) {
+            b.append(' ').append(pt);
+        }
+        b.append("\r\n");
         b.append("c=IN IP4 0.0.0.0\r\n");
         b.append("a=rtcp:9 IN IP4 0.0.0.0\r\n");
         transport(b, local, "actpass");
@@ -42,9 +62,13 @@ public final class WebRtcSdpWriter {
         b.append("a=sendonly\r\n");
         b.append("a=msid:").append(streamId).append(' ').append(trackId).append("\r\n");
         b.append("a=rtcp-mux\r\n");
-        b.append("a=rtpmap:").append(OPUS_PT).append(" opus/48000/2\r\n");
-        b.append("a=rtcp-fb:").append(OPUS_PT).append(" nack\r\n"); // answered from OpusUplink's send history
-        b.append("a=fmtp:").append(OPUS_PT).append(" minptime=10;useinbandfec=1\r\n");
+        for (int pt : payloadTypes) {
+            b.append("a=rtpmap:").append(pt).append(' ').append(rtpmap(pt)).append("\r\n");
+            b.append("a=rtcp-fb:").append(pt).append(" nack\r\n"); // answered from the uplink's send history
+            if (pt == OPUS_PT) {
+                b.append("a=fmtp:").append(pt).append(" minptime=10;useinbandfec=1\r\n");
+            }
+        }
         b.append("a=ssrc:").append(ssrc).append(" cname:").append(cname).append("\r\n");
         b.append("a=ssrc:").append(ssrc).append(" msid:").append(streamId).append(' ').append(trackId).append("\r\n");
         b.append("a=candidate:").append(stripPrefix(local.candidate())).append("\r\n");
@@ -56,6 +80,16 @@ public final class WebRtcSdpWriter {
         b.append("a=sctp-port:5000\r\n");
         b.append("a=max-message-size:262144\r\n");
         return b.toString();
+    }
+
+    private static String rtpmap(int pt) {
+        return switch (pt) {
+            case PCMU_PT -> "PCMU/8000";
+            case PCMA_PT -> "PCMA/8000";
+            case OPUS_PT -> "opus/48000/2";
+            default -> throw new IllegalArgumentException("payload type " + pt + " is not 0 (PCMU), 8 (PCMA) or "
+                    + OPUS_PT + " (Opus)");
+        };
     }
 
     /** The answer to the room's subscriber offer: receive Opus on every audio section, keep data channels. */

@@ -172,4 +172,33 @@ class G711Test {
         assertEquals(0, G711.PCMU.payloadType());
         assertEquals("PCMA", G711.PCMA.encodingName());
     }
+
+    /**
+     * Why the room may be fed re-encoded play-out instead of the phone's packets: decoding a code and encoding the
+     * result with the same law gives the code back, for all 256 codes of both laws, but mu-law's negative zero
+     * (0x7F decodes to 0 like 0xFF, and 0 encodes as 0xFF): the same silence.
+     */
+    @ParameterizedTest
+    @EnumSource(G711.class)
+    void decodeThenEncodeGivesThePhonesBytesBack(G711 law) {
+        byte[] codes = new byte[256];
+        short[] pcm = new short[256];
+        byte[] again = new byte[256];
+        for (int c = 0; c < 256; c++) {
+            codes[c] = (byte) c;
+        }
+        law.decode(codes, 0, 256, pcm, 0);
+        law.encode(pcm, 0, 256, again, 0);
+        List<String> changed = new ArrayList<>();
+        for (int c = 0; c < 256; c++) {
+            if (again[c] != codes[c]) {
+                changed.add(String.format("%02X->%02X", c, again[c] & 0xFF));
+            }
+        }
+        assertEquals(law == G711.PCMU ? List.of("7F->FF") : List.of(), changed);
+        if (law == G711.PCMU) {
+            assertEquals(0, law.decode((byte) 0x7F), "0x7F is mu-law's negative zero");
+            assertEquals(0, law.decode((byte) 0xFF));
+        }
+    }
 }

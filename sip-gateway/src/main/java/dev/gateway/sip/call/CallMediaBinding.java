@@ -73,6 +73,11 @@ final class CallMediaBinding {
      * whichever thread bound the sockets). A binding closed meanwhile closes the endpoint at once.
      */
     CompletableFuture<Void> open() {
+        return open(null);
+    }
+
+    /** As {@link #open()}, with the law already negotiated with the phone (null when not yet known: outbound). */
+    CompletableFuture<Void> open(G711 expected) {
         return engine.open(loop).thenAcceptAsync(ep -> {
             if (closed) {
                 ep.close();
@@ -82,6 +87,7 @@ final class CallMediaBinding {
             media = new CallMedia(callId, loop, ep, CallMedia.DEFAULT_HOLD_FRAMES,
                     events::mediaStopped);
             media.playInstead(ringback);
+            media.expectPhoneCodec(expected);
             engine.register(media);
         }, loop);
     }

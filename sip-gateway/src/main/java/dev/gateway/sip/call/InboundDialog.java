@@ -1,6 +1,7 @@
 package dev.gateway.sip.call;
 
 import dev.gateway.agent.CallInfo;
+import dev.gateway.media.g711.G711;
 import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.media.sdp.SdpNegotiation;
 import dev.gateway.media.sdp.OfferAnswer;
@@ -41,7 +42,7 @@ final class InboundDialog extends Call {
         log("incoming from=" + info().from() + " to=" + info().to() + " trunk=" + info().trunkId() + " codec="
                 + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs() + " transport=" + transport
                 + (negotiation.srtp() ? " srtp=" + negotiation.remoteCrypto().profile() : ""));
-        media.open().whenComplete((ok, error) -> onLoop("media open", () -> {
+        media.open(G711.ofEncodingName(negotiation.encodingName())).whenComplete((ok, error) -> onLoop("media open", () -> {
             if (error != null) {
                 if (machine.is(CallState.RINGING)) {
                     log("media unavailable: " + CallGuard.rootMessage(error));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
+import dev.gateway.agent.room.LiveKitSettings.UplinkCodec;
 import dev.gateway.sip.tls.PemCredentials;
 import dev.gateway.sip.tls.TlsCredentialsException;
 import dev.gateway.sip.trunk.Cidr;
@@ -263,6 +264,7 @@ public final class ConfigLoader {
         String secret = override(env, "LIVEKIT_API_SECRET", n.string(null, "apiSecret", "api_secret"));
         int ringing = n.integer(LiveKitConfig.DEFAULT_RINGING_TIMEOUT_SECONDS, "ringingTimeoutSeconds");
         String action = n.string("answer", "ringingTimeoutAction");
+        String uplink = n.string("auto", "uplinkCodec");
         n.finish();
         if (url == null && key == null && secret == null) {
             return null; // no LiveKit: the embedded local agent answers
@@ -273,8 +275,12 @@ public final class ConfigLoader {
             default -> throw new ConfigException(n.child("ringingTimeoutAction"), "must be 'answer' or 'reject', got '"
                     + action + "'");
         };
+        UplinkCodec uplinkCodec = LiveKitConfig.uplinkCodec(uplink);
+        if (uplinkCodec == null) {
+            throw new ConfigException(n.child("uplinkCodec"), "must be 'auto', 'pcmu' or 'opus', got '" + uplink + "'");
+        }
         try {
-            return new LiveKitConfig(url, key, secret, ringing, onTimeout);
+            return new LiveKitConfig(url, key, secret, ringing, onTimeout, uplinkCodec);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
+import dev.gateway.agent.room.LiveKitSettings.UplinkCodec;
 import dev.gateway.media.sdp.MediaEncryption;
 import dev.gateway.sip.trunk.Cidr;
 import dev.gateway.sip.trunk.InboundTrunk;
@@ -133,6 +134,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void uplinkCodecDefaultsToAutoAndReadsEachSpelling() throws Exception {
+        assertEquals(UplinkCodec.AUTO, ConfigLoader.parse("livekit: {url: 'ws://x:7880', apiKey: k, apiSecret: s}\n",
+                "yaml", Map.of()).livekit().uplinkCodec());
+        for (String[] v : new String[][] {{"auto", "AUTO"}, {"PCMU", "PCMU"}, {"Opus", "OPUS"}}) {
+            LiveKitConfig c = ConfigLoader.parse("livekit: {url: 'ws://x:7880', apiKey: k, apiSecret: s, uplinkCodec: "
+                    + v[0] + "}\n", "yaml", Map.of()).livekit();
+            assertEquals(UplinkCodec.valueOf(v[1]), c.uplinkCodec(), v[0]);
+        }
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> new LiveKitConfig("ws://x:7880", "k", "s", 15, RingingTimeoutAction.ANSWER, null));
+        assertTrue(e.getMessage().contains("uplinkCodec") && e.getMessage().contains("'auto', 'pcmu' or 'opus'"),
+                e.getMessage());
+    }
+
+    @Test
     void trustedMediaRangesTakeCidrsAndThePresetsMediaRanges() throws Exception {
         GatewayConfig c = ConfigLoader.parse("rtp:\n  trustedMediaRanges: [twilio, 10.0.0.0/8, 192.0.2.7]\n", "yaml",
                 Map.of());
@@ -183,6 +199,8 @@ class ConfigLoaderTest {
                 bad("ringing timeout action unknown",
                         "livekit: {url: 'ws://x', apiKey: k, apiSecret: s, ringingTimeoutAction: hangup}\n",
                         "livekit.ringingTimeoutAction", "must be 'answer' or 'reject', got 'hangup'"),
+                bad("uplink codec unknown", "livekit: {url: 'ws://x', apiKey: k, apiSecret: s, uplinkCodec: g722}\n",
+                        "livekit.uplinkCodec", "must be 'auto', 'pcmu' or 'opus', got 'g722'"),
                 bad("ringing timeout not a number",
                         "livekit: {url: 'ws://x', apiKey: k, apiSecret: s, ringingTimeoutSeconds: soon}\n",
                         "livekit.ringingTimeoutSeconds", "expected an integer"),
