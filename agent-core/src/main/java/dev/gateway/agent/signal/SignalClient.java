@@ -121,6 +121,8 @@ public final class SignalClient implements SignalSession {
     private volatile ScheduledFuture<?> pingTask;
     /** Id of the last subscriber offer from the server; our answer echoes it. */
     private volatile int serverOfferId;
+    /** Text frames are logged once per connection: a server bug, not worth a line each. */
+    private boolean textLogged;
 
     public SignalClient(SignalNetwork network, String wsUrl, String token, Listener listener) {
         this(network, wsUrl, token, listener, () -> System.nanoTime() / 1_000_000);
@@ -397,7 +399,11 @@ public final class SignalClient implements SignalSession {
         @Override
         public void onText(int bytes) {
             // text frames are the JSON encoding of protocol 0; we announce protobuf, so this is a server bug
-            LOG.log(System.Logger.Level.WARNING, "ignoring unexpected text signal frame ({0} bytes)", bytes);
+            if (!textLogged) {
+                textLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "ignoring unexpected text signal frames (the first: {0} bytes)",
+                        bytes);
+            }
         }
 
         @Override

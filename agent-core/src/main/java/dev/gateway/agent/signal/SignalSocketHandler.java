@@ -2,7 +2,9 @@ package dev.gateway.agent.signal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -24,10 +26,10 @@ import java.nio.charset.StandardCharsets;
  * (Netty's handshaker swaps the HTTP codec for the WebSocket one):
  * {@code [SslHandler] ws-decoder ws-encoder WebSocketFrameAggregator this}.
  *
- * <p>Threading: on the channel's event loop. Buffers: every inbound message is released here; the binary payload
+ * <p>Threading: on the channel's event loop (one instance per channel: not sharable). Buffers: every inbound message is released here; the binary payload
  * handed to {@link Events#onMessage} is only valid during that call.
  */
-final class SignalSocketHandler extends ChannelInboundHandlerAdapter {
+final class SignalSocketHandler extends ChannelDuplexHandler {
 
     /** What the socket reports to its client, on the event loop. */
     interface Events {
@@ -40,11 +42,11 @@ final class SignalSocketHandler extends ChannelInboundHandlerAdapter {
         /** One whole binary message (all its fragments); {@code payload} is released after the call. */
         void onMessage(ByteBuf payload);
 
-        /** The server's close frame (we have answered it). */
+        /** The server's close frame (answered, or the answer to ours); the socket is being closed. */
         void onServerClose(int code, String reason);
 
         /** A text frame: never sent by a server that speaks protobuf. */
-        void onText(int chars);
+        void onText(int bytes);
 
         /** The socket cannot take more outbound bytes: the server stopped reading. */
         void onUnwritable();
@@ -59,6 +61,8 @@ final class SignalSocketHandler extends ChannelInboundHandlerAdapter {
     private final WebSocketClientHandshaker handshaker;
     private final int maxMessageBytes;
     private final Events events;
+    /** A close frame went out (ours, or our echo of the server's): RFC 6455 §5.5.1 allows no second one. */
+    private boolean closeSent;
 
     /** @param maxMessageBytes the largest binary message accepted (the sum of its fragments) */
     SignalSocketHandler(WebSocketClientHandshaker handshaker, int maxMessageBytes, Events events) {
@@ -89,8 +93,13 @@ final class SignalSocketHandler extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof CloseWebSocketFrame close) {
                 int code = close.statusCode();
                 String reason = close.reasonText();
-                // RFC 6455 §5.5.1: echo the status code, then the server closes the TCP connection
-                ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, null));
+                // RFC 6455 §5.5.1: echo the status code unless we closed first; then the connection is done
+                if (closeSent) {
+                    ctx.close();
+                } else {
+                    ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, null))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
                 events.onServerClose(code < 0 ? 1005 : code, reason);
             } else if (msg instanceof TextWebSocketFrame text) {
                 events.onText(text.content().readableBytes());
@@ -114,6 +123,19 @@ final class SignalSocketHandler extends ChannelInboundHandlerAdapter {
         handshaker.finishHandshake(ctx.channel(), response); // throws on a bad Sec-WebSocket-Accept: exceptionCaught
         ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         events.onUpgraded();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof CloseWebSocketFrame) {
+            if (closeSent) {
+                ReferenceCountUtil.release(msg);
+                promise.setSuccess();
+                return;
+            }
+            closeSent = true;
+        }
+        ctx.write(msg, promise);
     }
 
     @Override
