@@ -15,6 +15,7 @@ import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,9 +53,21 @@ public final class SignalNetwork {
     static final int HIGH_WATER_MARK = 1 << 20;
     static final int LOW_WATER_MARK = 256 << 10;
 
+    /** Certificates to trust instead of the JDK's CAs (tests), or null. */
+    private final X509Certificate[] trusted;
     private EventLoopGroup group;
     private ThreadPoolExecutor lookups;
     private SslContext tls;
+
+    /** Trusts the JDK's CAs for {@code wss}. */
+    public SignalNetwork() {
+        this.trusted = null;
+    }
+
+    /** Trusts only {@code trusted} for {@code wss} (tests); host names are still checked. */
+    SignalNetwork(X509Certificate... trusted) {
+        this.trusted = trusted.clone();
+    }
 
     /** Creates the event loop; idempotent. */
     public synchronized SignalNetwork start() {
@@ -62,8 +75,9 @@ public final class SignalNetwork {
             return this;
         }
         try {
-            tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).endpointIdentificationAlgorithm("HTTPS")
-                    .build();
+            SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                    .endpointIdentificationAlgorithm("HTTPS");
+            tls = (trusted == null ? builder : builder.trustManager(trusted)).build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot create the TLS context for wss signalling: " + e.getMessage(), e);
         }

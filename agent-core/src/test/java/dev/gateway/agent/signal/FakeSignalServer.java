@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 
 /**
  * A one-connection RFC 6455 server for failure cases the real LiveKit server does not produce: it completes the
@@ -34,15 +35,16 @@ final class FakeSignalServer implements AutoCloseable {
     private final boolean readAfter;
 
     FakeSignalServer(List<byte[]> messagesToSend) throws IOException {
-        this(messagesToSend, Integer.MAX_VALUE, true, null);
+        this(messagesToSend, Integer.MAX_VALUE, true, null, null);
     }
 
-    private FakeSignalServer(List<byte[]> messages, int fragmentBytes, boolean readAfter, String refusal)
-            throws IOException {
+    private FakeSignalServer(List<byte[]> messages, int fragmentBytes, boolean readAfter, String refusal,
+                             SSLContext tls) throws IOException {
         this.refusal = refusal;
         this.fragmentBytes = fragmentBytes;
         this.readAfter = readAfter;
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        server = tls == null ? new ServerSocket(0, 1, InetAddress.getLoopbackAddress())
+                : tls.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress());
         thread = new Thread(() -> serve(messages), "fake-signal-server");
         thread.setDaemon(true);
         thread.start();
@@ -50,23 +52,33 @@ final class FakeSignalServer implements AutoCloseable {
 
     /** Sends each message as fragments of at most {@code fragmentBytes} (a binary frame, then continuations). */
     static FakeSignalServer fragmenting(List<byte[]> messages, int fragmentBytes) throws IOException {
-        return new FakeSignalServer(messages, fragmentBytes, true, null);
+        return new FakeSignalServer(messages, fragmentBytes, true, null, null);
     }
 
     /** Upgrades, sends the messages, then never reads again: the client's frames pile up in the socket. */
     static FakeSignalServer deaf(List<byte[]> messages) throws IOException {
-        return new FakeSignalServer(messages, Integer.MAX_VALUE, false, null);
+        return new FakeSignalServer(messages, Integer.MAX_VALUE, false, null, null);
     }
 
     /** Answers the upgrade with {@code statusLine} (e.g. "401 Unauthorized") and a text body, then closes. */
     static FakeSignalServer refusing(String statusLine, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return new FakeSignalServer(List.of(), 0, false, "HTTP/1.1 " + statusLine + "\r\nContent-Type: text/plain"
-                + "\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body);
+                + "\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body, null);
+    }
+
+    /** The same over TLS with {@code tls}'s key; reach it as {@link #wssUrl()}. */
+    static FakeSignalServer tls(List<byte[]> messages, SSLContext tls) throws IOException {
+        return new FakeSignalServer(messages, Integer.MAX_VALUE, true, null, tls);
     }
 
     String wsUrl() {
         return "ws://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** By host name (localhost), as a certificate names it. */
+    String wssUrl() {
+        return "wss://localhost:" + server.getLocalPort();
     }
 
     private void serve(List<byte[]> frames) {
