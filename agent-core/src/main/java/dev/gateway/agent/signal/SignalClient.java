@@ -243,15 +243,17 @@ public final class SignalClient implements SignalSession {
             return;
         }
         if (!open || !ch.isActive()) {
-            ch.close();
-            ch.eventLoop().execute(() -> finish("closed by client"));
+            ch.eventLoop().execute(() -> {
+                finish("closed by client"); // first: the close fires onDisconnected, whose reason would be wrong
+                ch.close();
+            });
             return;
         }
         ch.writeAndFlush(new CloseWebSocketFrame(1000, "client closed"));
         ch.eventLoop().schedule(() -> {
             if (!finished.get()) {
-                ch.close();
                 finish("closed by client");
+                ch.close();
             }
         }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }

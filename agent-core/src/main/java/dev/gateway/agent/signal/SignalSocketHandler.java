@@ -93,6 +93,8 @@ final class SignalSocketHandler extends ChannelDuplexHandler {
             } else if (msg instanceof CloseWebSocketFrame close) {
                 int code = close.statusCode();
                 String reason = close.reasonText();
+                // reported first: closing fires onDisconnected, which must not hide the server's reason
+                events.onServerClose(code < 0 ? 1005 : code, reason);
                 // RFC 6455 §5.5.1: echo the status code unless we closed first; then the connection is done
                 if (closeSent) {
                     ctx.close();
@@ -100,7 +102,6 @@ final class SignalSocketHandler extends ChannelDuplexHandler {
                     ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, null))
                             .addListener(ChannelFutureListener.CLOSE);
                 }
-                events.onServerClose(code < 0 ? 1005 : code, reason);
             } else if (msg instanceof TextWebSocketFrame text) {
                 events.onText(text.content().readableBytes());
             }

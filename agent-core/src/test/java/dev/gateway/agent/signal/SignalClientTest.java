@@ -196,4 +196,32 @@ class SignalClientTest {
             assertFalse(client.updateAttributes(big), "sends after the stall are refused");
         }
     }
+
+    @Test
+    void closeDuringTheUpgradeSaysClosedByClient() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            RecordingListener l = new RecordingListener();
+            SignalClient client = new SignalClient(network, "ws://127.0.0.1:" + silent.getLocalPort(), "t", l);
+            client.connect();
+            try (java.net.Socket accepted = silent.accept()) { // connected; the upgrade request gets no answer
+                client.close();
+                RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
+                assertNotNull(closed, () -> "events: " + l.all());
+                assertEquals("closed by client", closed.value());
+                assertTrue(bytesUntilClosed(accepted) > 0, "the upgrade request, then the socket is closed");
+            }
+            assertEquals(1, l.all("closed").size());
+        }
+    }
+
+    /** Bytes read until the peer closes (a SocketTimeoutException if it does not within 5 s). */
+    private static int bytesUntilClosed(java.net.Socket s) throws java.io.IOException {
+        s.setSoTimeout(5000);
+        byte[] buf = new byte[4096];
+        int total = 0;
+        for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
 }
