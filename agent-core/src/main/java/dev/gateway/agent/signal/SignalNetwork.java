@@ -119,7 +119,7 @@ public final class SignalNetwork {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                return CompletableFuture.completedFuture(InetAddress.getByAddress(host, literal));
+                return CompletableFuture.completedFuture(InetAddress.getByAddress(literal)); // no name: reasons show the address once
             } catch (UnknownHostException impossible) {
                 return CompletableFuture.failedFuture(impossible); // only thrown for a wrong array length
             }
