@@ -64,7 +64,7 @@ def test_thread_count_does_not_grow_with_calls(livekit_server, gateway_factory, 
     cfg = livekit_overrides(livekit_server, prefix, agent_name="nobody-serves-this")
     cfg["livekit"].update({"ringingTimeoutSeconds": 2, "ringingTimeoutAction": "answer"})
     cfg["rtp"] = {"timeoutSeconds": 300}  # the phones send no RTP; the calls must outlive the measurement
-    gw = gateway_factory(cfg, rtp_size=200)
+    gw = gateway_factory(cfg, rtp_size=300)  # about 6 ports per call in a room
     peer = rtp_peer("PCMU", 20)
     wait_until(lambda: "warm-up done in " in gw.log_text(), 60, 0.2, "the start-up warm-up to finish")
     idle, idle_kinds = gw.threads(), _thread_kinds(gw)
