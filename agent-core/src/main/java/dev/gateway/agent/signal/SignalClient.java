@@ -150,8 +150,12 @@ public final class SignalClient implements SignalSession {
         network.lookup(url.host()).whenComplete((address, lookupFailed) -> {
             if (lookupFailed != null) {
                 finish(SignalErrors.failureReason(lookupFailed));
-            } else {
+                return;
+            }
+            try {
                 open(target, address);
+            } catch (RuntimeException e) { // the network was stopped (shutting down): no socket, no thread left
+                finish(SignalErrors.failureReason(e));
             }
         });
     }

@@ -224,4 +224,16 @@ class SignalClientTest {
         }
         return total;
     }
+
+    @Test
+    void connectAfterTheNetworkStoppedEndsWithAReason() throws Exception {
+        SignalNetwork stopped = new SignalNetwork().start();
+        stopped.stop();
+        RecordingListener l = new RecordingListener();
+        new SignalClient(stopped, "ws://127.0.0.1:9", "t", l).connect();
+        RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
+        assertNotNull(closed, () -> "events: " + l.all());
+        assertTrue(((String) closed.value()).startsWith("signalling failed: IllegalStateException"),
+                (String) closed.value());
+    }
 }
