@@ -5,6 +5,7 @@ import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.signal.SignalClient;
+import dev.gateway.agent.signal.SignalNetwork;
 import dev.gateway.agent.signal.SignalWarmup;
 import dev.gateway.agent.signal.Tokens;
 import dev.gateway.media.endpoint.MediaEngine;
@@ -14,18 +15,14 @@ import dev.gateway.media.webrtc.dtls.DtlsCertificate;
 import dev.gateway.media.webrtc.dtls.DtlsRole;
 import dev.gateway.media.webrtc.ice.IceRole;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
 
 /**
- * Puts every call into a LiveKit room: one {@link RoomCall} per call, sharing one OkHttp client (WebSockets), one
- * small timer thread (signalling pings) and one bounded DTLS handshake pool.
+ * Puts every call into a LiveKit room: one {@link RoomCall} per call, sharing one {@link SignalNetwork} (one event
+ * loop for every call's signalling WebSocket and its pings) and one bounded DTLS handshake pool.
  *
  * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them.
  */
@@ -33,8 +30,7 @@ public final class RoomAgentFactory implements AgentFactory {
     private final LiveKitSettings settings;
     private final MediaEngine media;
     private final Tokens tokens;
-    private OkHttpClient http;
-    private ScheduledExecutorService timers;
+    private SignalNetwork signalling;
     private ThreadPoolExecutor dtlsPool;
     private RoomCall.Services services;
 
@@ -45,9 +41,7 @@ public final class RoomAgentFactory implements AgentFactory {
     }
 
     public void start() {
-        http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ZERO)
-                .pingInterval(Duration.ZERO).build();
-        timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "livekit-timers"));
+        signalling = new SignalNetwork().start();
         // Handshakes block a thread each for up to 10 s; 16 in flight covers a burst of new calls, the queue the rest.
         dtlsPool = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> daemon(r, "dtls"));
         dtlsPool.allowCoreThreadTimeOut(true);
@@ -59,25 +53,23 @@ public final class RoomAgentFactory implements AgentFactory {
             // keep "gateway"
         }
         services = new RoomCall.Services(settings, tokens, hostname,
-                (token, listener) -> new SignalClient(http, settings.url(), token, listener, timers),
+                (token, listener) -> new SignalClient(signalling, settings.url(), token, listener),
                 this::transports, leg -> CallLoop.of(leg.eventLoop(), media::nanoTime));
     }
 
     public void stop() {
-        if (timers != null) {
-            timers.shutdownNow();
+        if (signalling != null) {
+            signalling.stop();
             dtlsPool.shutdownNow();
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
         }
     }
 
     /**
-     * Start-up warm-up of the signalling path with the shared OkHttp client (see {@link SignalWarmup}); call after
+     * Start-up warm-up of the signalling path on the shared signal loop (see {@link SignalWarmup}); call after
      * {@link #start()}, off the event loops. Completes with the server's refusal of the warm-up token.
      */
     public CompletableFuture<String> warmUpSignalling() {
-        return new SignalWarmup(http, settings.url(), tokens, timers).start();
+        return new SignalWarmup(signalling, settings.url(), tokens).start();
     }
 
     /** Start-up warm-up of the WebRTC path on the real handshake pool; call after {@link #start()}. */

@@ -18,7 +18,7 @@ import livekit.LivekitRtc;
  * call's loop (join, offers, answers, candidates, track events, participants), keeps the {@code sip.*} attributes
  * current, and leaves, after letting the data channel drain when the call had started.
  *
- * <p>Threading: signalling callbacks arrive on OkHttp threads and hop onto the loop at once; everything else is
+ * <p>Threading: signalling callbacks arrive on the signal event loop and hop onto the call's loop at once; everything else is
  * loop-confined. After {@link #leave} no event is passed on.
  */
 final class RoomSession {

@@ -1,5 +1,6 @@
 package dev.gateway.agent.signal;
 
+import java.net.URI;
 import java.util.Objects;
 import okhttp3.HttpUrl;
 
@@ -67,6 +68,32 @@ public final class LiveKitUrl {
                 .addQueryParameter("sdk", SDK)
                 .addQueryParameter("version", CLIENT_VERSION)
                 .build();
+    }
+
+    /**
+     * The same {@code /rtc} URL as a WebSocket URI ({@code ws} or {@code wss}) with the port always spelled out,
+     * for the WebSocket handshake (its request line and {@code Host} header).
+     */
+    public URI webSocketUri(String token, boolean autoSubscribe) {
+        HttpUrl rtc = rtcUrl(token, autoSubscribe);
+        String host = rtc.host().indexOf(':') >= 0 ? "[" + rtc.host() + "]" : rtc.host();
+        return URI.create((rtc.isHttps() ? "wss" : "ws") + "://" + host + ":" + rtc.port() + rtc.encodedPath()
+                + "?" + rtc.encodedQuery());
+    }
+
+    /** The server's host name or IP literal (IPv6 without brackets). */
+    public String host() {
+        return http.host();
+    }
+
+    /** The server's port, the scheme's default when the URL names none. */
+    public int port() {
+        return http.port();
+    }
+
+    /** True for {@code wss}/{@code https}. */
+    public boolean tls() {
+        return http.isHttps();
     }
 
     @Override

@@ -1,12 +1,30 @@
 package dev.gateway.agent.signal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,25 +33,21 @@ import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-import okio.ByteString;
 
 /**
  * WebSocket signalling to one LiveKit room for one participant, in the classic two-peer-connection mode
- * ({@code /rtc}; one binary frame = one protobuf {@code SignalRequest}/{@code SignalResponse}).
+ * ({@code /rtc}; one binary message = one protobuf {@code SignalRequest}/{@code SignalResponse}), on the shared
+ * event loop of a {@link SignalNetwork}: no thread of its own, so many calls cost sockets, not threads.
  *
- * <p>Threading: listener callbacks arrive on OkHttp's WebSocket reader thread, except {@code onClosed} after a
- * ping timeout, which comes from {@code timers}. Callers hand off to their own loop at once. Send methods are
- * thread-safe and never block (OkHttp queues the frame; a send on a closed socket is dropped and returns false).
- * {@code onClosed} is called exactly once per client, also after {@link #close()} and {@link #leave()}, and it is
- * the last callback.
+ * <p>Threading: listener callbacks arrive on the signal event loop (also {@code onClosed} after a ping timeout),
+ * except {@code onClosed} of a client closed before its socket existed, which comes on the closing thread. Callers
+ * hand off to their own loop at once and never block. Send methods are thread-safe and never block (Netty queues
+ * the frame; a send on a closed socket is dropped and returns false). Outbound bytes are bounded: a socket whose
+ * queue passes {@link SignalNetwork#HIGH_WATER_MARK} (the server stopped reading) is given up. {@code onClosed} is
+ * called exactly once per client, also after {@link #close()} and {@link #leave()}, and it is the last callback.
  *
  * <p>Lifecycle: construct, {@link #connect()} once, then {@link #leave()} (call over) or {@link #close()}.
- * Nothing starts until {@code connect()}; the ping task runs on the injected {@code timers} from the join on.
+ * Nothing starts until {@code connect()}; pings run on the socket's loop from the join on.
  */
 public final class SignalClient implements SignalSession {
 
@@ -79,48 +93,111 @@ public final class SignalClient implements SignalSession {
     }
 
     private static final System.Logger LOG = System.getLogger("livekit.signal");
-    /** How long a local close waits for the server's close frame before the socket is cancelled. */
+    /** How long a local close waits for the server's close frame before the socket is cut. */
     private static final long CLOSE_GRACE_MS = 2_000;
+    /** From TCP connect to the server's 101 (TLS included): a server that accepts and says nothing is dead. */
+    static final long UPGRADE_TIMEOUT_MS = 10_000;
+    /**
+     * The largest signal message we accept, fragments summed. A join response lists every participant with its
+     * tracks and attributes (about 1 KB each); 1 MiB holds rooms far larger than a call needs.
+     */
+    static final int MAX_MESSAGE_BYTES = 1 << 20;
+    /** The HTTP answer to the upgrade: a 101 with headers, or an error with a one-line body. */
+    private static final int MAX_UPGRADE_RESPONSE_BYTES = 64 << 10;
 
-    private final OkHttpClient http;
+    private final SignalNetwork network;
     private final LiveKitUrl url;
     private final Listener listener;
-    private final ScheduledExecutorService timers;
     private final LongSupplier monotonicMs;
     private final AtomicBoolean connectCalled = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicInteger offerIds = new AtomicInteger();
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile String token;
-    private volatile WebSocket socket;
+    private volatile Channel channel;
+    /** Set on the loop once the server accepted the upgrade; sends before it are refused. */
+    private volatile boolean open;
     private volatile PingMonitor ping;
     private volatile ScheduledFuture<?> pingTask;
     /** Id of the last subscriber offer from the server; our answer echoes it. */
     private volatile int serverOfferId;
+    /** Text frames are logged once per connection: a server bug, not worth a line each. */
+    private boolean textLogged;
 
-    public SignalClient(OkHttpClient http, String wsUrl, String token, Listener listener,
-                        ScheduledExecutorService timers) {
-        this(http, wsUrl, token, listener, timers, () -> System.nanoTime() / 1_000_000);
+    public SignalClient(SignalNetwork network, String wsUrl, String token, Listener listener) {
+        this(network, wsUrl, token, listener, () -> System.nanoTime() / 1_000_000);
     }
 
-    SignalClient(OkHttpClient http, String wsUrl, String token, Listener listener,
-                 ScheduledExecutorService timers, LongSupplier monotonicMs) {
-        this.http = Objects.requireNonNull(http, "http");
+    SignalClient(SignalNetwork network, String wsUrl, String token, Listener listener, LongSupplier monotonicMs) {
+        this.network = Objects.requireNonNull(network, "network");
         this.url = LiveKitUrl.parse(wsUrl);
         this.token = Objects.requireNonNull(token, "token");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.timers = Objects.requireNonNull(timers, "timers");
         this.monotonicMs = monotonicMs;
     }
 
-    /** Opens the WebSocket; the outcome arrives as onJoin or onClosed. May be called once, not after close. */
+    /**
+     * Starts the connection without waiting for it (the host name lookup, if any, on the network's lookup thread;
+     * TCP, TLS and the upgrade on the event loop); the outcome arrives as onJoin or onClosed. May be called once,
+     * not after close.
+     */
     @Override
     public void connect() {
         if (!connectCalled.compareAndSet(false, true) || finished.get()) {
             throw new IllegalStateException("connect() may be called once, and not after close()");
         }
-        Request request = new Request.Builder().url(url.rtcUrl(token, true)).build();
-        socket = http.newWebSocket(request, new Reader());
+        URI target = url.webSocketUri(token, true);
+        network.lookup(url.host()).whenComplete((address, lookupFailed) -> {
+            if (lookupFailed != null) {
+                finish(SignalErrors.failureReason(lookupFailed));
+                return;
+            }
+            try {
+                open(target, address);
+            } catch (RuntimeException e) { // the network was stopped (shutting down): no socket, no thread left
+                finish(SignalErrors.failureReason(e));
+            }
+        });
+    }
+
+    private void open(URI target, InetAddress address) {
+        if (finished.get()) {
+            return; // closed while the name was being looked up
+        }
+        int port = url.port();
+        boolean tls = url.tls();
+        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(target,
+                WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), MAX_MESSAGE_BYTES);
+        SignalSocketHandler handler = new SignalSocketHandler(handshaker, MAX_MESSAGE_BYTES, new Socket());
+        ChannelFuture connected = network.bootstrap().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ChannelPipeline p = ch.pipeline();
+                if (tls) {
+                    SslHandler ssl = network.tls().newHandler(ch.alloc(), url.host(), port); // SNI, hostname check
+                    p.addLast("tls", ssl);
+                }
+                p.addLast("http", new HttpClientCodec());
+                p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE_BYTES));
+                p.addLast("signal", handler);
+            }
+        }).connect(new InetSocketAddress(address, port));
+        Channel ch = connected.channel();
+        channel = ch;
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                finish(SignalErrors.failureReason(f.cause()));
+            }
+        });
+        ch.eventLoop().schedule(() -> {
+            if (!open && !finished.get()) {
+                finish("signalling failed: no answer to the WebSocket upgrade within " + UPGRADE_TIMEOUT_MS + " ms");
+                ch.close();
+            }
+        }, UPGRADE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (finished.get()) {
+            ch.close(); // close() ran between the check above and the channel's creation
+        }
     }
 
     /** Publisher PC offer (after track_published). */
@@ -159,26 +236,30 @@ public final class SignalClient implements SignalSession {
         close();
     }
 
-    /** Closes the socket (normal closure); onClosed follows. Idempotent. */
+    /**
+     * Closes the socket: a close frame (1000) when the WebSocket is open, then the socket is cut when the server
+     * has answered or after {@link #CLOSE_GRACE_MS}; onClosed follows. Idempotent; any thread.
+     */
     public void close() {
-        WebSocket ws = socket;
-        if (ws == null) {
-            finish("closed before connect");
+        Channel ch = channel;
+        if (ch == null) {
+            finish(connectCalled.get() ? "closed by client" : "closed before connect");
             return;
         }
-        ws.close(1000, "client closed");
-        try {
-            timers.schedule(() -> cancel(ws), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException shutDown) {
-            cancel(ws); // the owner stopped its timers first: no grace period
+        if (!open || !ch.isActive()) {
+            ch.eventLoop().execute(() -> {
+                finish("closed by client"); // first: the close fires onDisconnected, whose reason would be wrong
+                ch.close();
+            });
+            return;
         }
-    }
-
-    private void cancel(WebSocket ws) {
-        if (!finished.get()) {
-            ws.cancel();
-            finish("closed by client");
-        }
+        ch.writeAndFlush(new CloseWebSocketFrame(1000, "client closed"));
+        ch.eventLoop().schedule(() -> {
+            if (!finished.get()) {
+                finish("closed by client");
+                ch.close();
+            }
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The newest token: the one we joined with, or the latest {@code refresh_token} from the server. */
@@ -199,11 +280,12 @@ public final class SignalClient implements SignalSession {
     }
 
     private boolean send(SignalRequest request) {
-        WebSocket ws = socket;
-        if (ws == null || finished.get()) {
+        Channel ch = channel;
+        if (ch == null || !open || finished.get() || !ch.isActive()) {
             return false;
         }
-        return ws.send(ByteString.of(request.toByteArray()));
+        ch.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(request.toByteArray())), ch.voidPromise());
+        return true;
     }
 
     private void dispatch(SignalResponse response) {
@@ -237,28 +319,29 @@ public final class SignalClient implements SignalSession {
         }
     }
 
+    /** On the loop, from the join. */
     private void startPinging(LivekitRtc.JoinResponse join) {
         int intervalS = join.getPingInterval();
         int timeoutS = join.getPingTimeout();
-        if (intervalS <= 0 || timeoutS <= 0 || ping != null) {
+        Channel ch = channel;
+        if (intervalS <= 0 || timeoutS <= 0 || ping != null || ch == null) {
             return; // the server does not want pings (or a second join on one socket: keep the first task)
         }
         ping = new PingMonitor(monotonicMs.getAsLong(), timeoutS * 1000L);
-        pingTask = timers.scheduleAtFixedRate(this::pingTick, intervalS, intervalS, TimeUnit.SECONDS);
+        pingTask = ch.eventLoop().scheduleAtFixedRate(this::pingTick, intervalS, intervalS, TimeUnit.SECONDS);
     }
 
+    /** On the loop. */
     private void pingTick() {
         PingMonitor p = ping;
         if (finished.get() || p == null) {
             return;
         }
         if (p.timedOut(monotonicMs.getAsLong())) {
-            // Report first: cancelling makes OkHttp call onFailure ("Socket closed") on its reader thread, which
-            // must not win the race and hide the real reason.
             finish("ping timeout: no pong_resp within the server's ping_timeout");
-            WebSocket ws = socket;
-            if (ws != null) {
-                ws.cancel();
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
             }
             return;
         }
@@ -269,6 +352,7 @@ public final class SignalClient implements SignalSession {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        open = false;
         ScheduledFuture<?> task = pingTask;
         if (task != null) {
             task.cancel(false);
@@ -276,19 +360,33 @@ public final class SignalClient implements SignalSession {
         listener.onClosed(reason);
     }
 
-    /** OkHttp callbacks, on its reader thread. */
-    private final class Reader extends WebSocketListener {
+    /** The socket's events, on the signal loop. */
+    private final class Socket implements SignalSocketHandler.Events {
         @Override
-        public void onMessage(WebSocket ws, ByteString bytes) {
-            SignalResponse response;
-            try {
-                response = SignalResponse.parseFrom(bytes.toByteArray());
-            } catch (InvalidProtocolBufferException e) {
-                ws.close(1002, "undecodable signal frame");
-                finish("protocol error: undecodable SignalResponse (" + bytes.size() + " bytes): " + e.getMessage());
+        public void onUpgraded() {
+            open = !finished.get();
+        }
+
+        @Override
+        public void onRefused(int status, String phrase, String body) {
+            finish(SignalErrors.refusedReason(status, phrase, body, token));
+        }
+
+        @Override
+        public void onMessage(ByteBuf payload) {
+            if (finished.get()) {
                 return;
             }
-            if (finished.get()) {
+            SignalResponse response;
+            int size = payload.readableBytes();
+            try {
+                response = SignalResponse.parseFrom(payload.nioBuffer());
+            } catch (InvalidProtocolBufferException e) {
+                Channel ch = channel;
+                if (ch != null) {
+                    ch.writeAndFlush(new CloseWebSocketFrame(1002, "undecodable signal frame")).addListener(f -> ch.close());
+                }
+                finish("protocol error: undecodable SignalResponse (" + size + " bytes): " + e.getMessage());
                 return;
             }
             try {
@@ -300,25 +398,39 @@ public final class SignalClient implements SignalSession {
         }
 
         @Override
-        public void onMessage(WebSocket ws, String text) {
+        public void onServerClose(int code, String reason) {
+            finish(SignalErrors.closeReason(code, reason));
+        }
+
+        @Override
+        public void onText(int bytes) {
             // text frames are the JSON encoding of protocol 0; we announce protobuf, so this is a server bug
-            LOG.log(System.Logger.Level.WARNING, "ignoring unexpected text signal frame ({0} chars)", text.length());
+            if (!textLogged) {
+                textLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "ignoring unexpected text signal frames (the first: {0} bytes)",
+                        bytes);
+            }
         }
 
         @Override
-        public void onClosing(WebSocket ws, int code, String reason) {
-            ws.close(1000, null);
-            finish(SignalErrors.closeReason(code, reason));
+        public void onUnwritable() {
+            finish("signalling stalled: the server stopped reading (" + SignalNetwork.HIGH_WATER_MARK
+                    + " bytes queued)");
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
         }
 
         @Override
-        public void onClosed(WebSocket ws, int code, String reason) {
-            finish(SignalErrors.closeReason(code, reason));
+        public void onFailure(Throwable cause) {
+            finish(SignalErrors.failureReason(cause instanceof DecoderException && cause.getCause() != null
+                    ? cause.getCause() : cause));
         }
 
         @Override
-        public void onFailure(WebSocket ws, Throwable t, Response response) {
-            finish(SignalErrors.failureReason(t, response, token));
+        public void onDisconnected() {
+            finish("signalling failed: connection closed by the server without a close frame");
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.gateway.agent.signal;
 
-import okhttp3.Response;
-
 /**
  * Turns WebSocket close codes and upgrade failures into readable {@code onClosed} reasons. Pure; any thread.
  *
@@ -35,22 +33,28 @@ final class SignalErrors {
     }
 
     /**
-     * @param t        what OkHttp reported
-     * @param response the HTTP response when the upgrade was refused, else null
-     * @param token    our access token, masked out of the server's error text
+     * @param status the HTTP status the server answered the upgrade with (not 101)
+     * @param phrase its reason phrase
+     * @param body   the response body (the server's one-line reason)
+     * @param token  our access token, masked out of the server's error text
      */
-    static String failureReason(Throwable t, Response response, String token) {
-        if (response != null && response.code() != 101) {
-            String body = "";
-            try {
-                body = response.peekBody(MAX_BODY_CHARS * 4L).string();
-            } catch (Exception ignored) {
-                // no body available: the status line alone says enough
-            }
-            return "HTTP " + response.code() + " " + response.message() + oneLine(mask(body, token));
+    static String refusedReason(int status, String phrase, String body, String token) {
+        return "HTTP " + status + " " + phrase + oneLine(mask(body, token));
+    }
+
+    /**
+     * @param t what the transport reported: lookup, connect, TLS, or a codec failure. Netty's own subclasses of
+     *          JDK exceptions are named by the JDK class (its {@code AnnotatedConnectException} is a
+     *          {@code ConnectException}), so reasons read the same whatever carries the socket.
+     */
+    static String failureReason(Throwable t) {
+        Class<?> type = t.getClass();
+        Class<?> parent = type.getSuperclass();
+        if (type.getName().startsWith("io.netty.") && parent != null && parent.getName().startsWith("java.net.")) {
+            type = parent;
         }
         String message = t.getMessage();
-        return "signalling failed: " + t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return "signalling failed: " + type.getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static String mask(String body, String token) {

@@ -4,36 +4,33 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
-import okhttp3.OkHttpClient;
 
 /**
  * What a first call's signalling would otherwise initialise, done once at start-up: a participant token with
  * attributes and an agent dispatch (JWT signing, JSON of the room configuration), the protobuf messages of the
- * signalling exchange (built, encoded and parsed), and one real WebSocket attempt through the shared OkHttp client
- * to the configured server (DNS, TCP, TLS for {@code wss}, the HTTP upgrade, OkHttp's task runner) with a token
+ * signalling exchange (built, encoded and parsed), and one real WebSocket attempt through the shared
+ * {@link SignalNetwork} to the configured server (DNS, TCP, TLS for {@code wss}, the HTTP upgrade, Netty's
+ * pipeline and handshaker classes, the event loop's first run) with a token
  * whose signature is deliberately broken, so the server refuses it with 401 before any room or participant
  * exists: no agent is dispatched and nothing shows in the room list.
  *
- * <p>Threading: {@link #start} from any thread but an event loop; it returns at once. The future completes on an
- * OkHttp thread with the server's refusal as one line ("HTTP 401 ..."), or with the connect failure's reason
+ * <p>Threading: {@link #start} from any thread but an event loop; it returns at once. The future completes on the
+ * signal event loop with the server's refusal as one line ("HTTP 401 ..."), or with the connect failure's reason
  * when the server is unreachable (start-up does not depend on it).
  */
 public final class SignalWarmup {
-    private final OkHttpClient http;
+    private final SignalNetwork network;
     private final String wsUrl;
     private final Tokens tokens;
-    private final ScheduledExecutorService timers;
 
-    public SignalWarmup(OkHttpClient http, String wsUrl, Tokens tokens, ScheduledExecutorService timers) {
-        this.http = http;
+    public SignalWarmup(SignalNetwork network, String wsUrl, Tokens tokens) {
+        this.network = network;
         this.wsUrl = wsUrl;
         this.tokens = tokens;
-        this.timers = timers;
     }
 
     /** Runs the local steps now, then opens the WebSocket; the future carries how the server ended it. */
@@ -42,7 +39,7 @@ public final class SignalWarmup {
                 .attributes(Map.of("sip.callStatus", "ringing")).agent("warm-up", "").toJwt();
         roundTripMessages();
         CompletableFuture<String> closed = new CompletableFuture<>();
-        SignalClient client = new SignalClient(http, wsUrl, brokenSignature(token), new Refused(closed), timers);
+        SignalClient client = new SignalClient(network, wsUrl, brokenSignature(token), new Refused(closed));
         client.connect();
         closed.whenComplete((reason, e) -> client.close());
         return closed;

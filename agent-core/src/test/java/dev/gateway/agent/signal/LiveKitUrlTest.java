@@ -39,6 +39,29 @@ class LiveKitUrlTest {
     }
 
     @ParameterizedTest
+    @CsvSource({
+        "ws://127.0.0.1:7880, ws://127.0.0.1:7880/rtc?access_token=a.b.c&protocol=17&auto_subscribe=1&sdk=unknown&version=0.1.0",
+        "wss://lk.example.com/prefix/, wss://lk.example.com:443/prefix/rtc?access_token=a.b.c&protocol=17&auto_subscribe=1&sdk=unknown&version=0.1.0",
+        "http://[::1]/, ws://[::1]:80/rtc?access_token=a.b.c&protocol=17&auto_subscribe=1&sdk=unknown&version=0.1.0",
+    })
+    void webSocketUriSpellsThePortOut(String given, String expected) {
+        assertEquals(expected, LiveKitUrl.parse(given).webSocketUri("a.b.c", true).toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "ws://127.0.0.1:7880, 127.0.0.1, 7880, false",
+        "wss://lk.example.com, lk.example.com, 443, true",
+        "https://[::1]:8443, ::1, 8443, true",
+    })
+    void hostPortAndTls(String given, String host, int port, boolean tls) {
+        LiveKitUrl url = LiveKitUrl.parse(given);
+        assertEquals(host, url.host());
+        assertEquals(port, url.port());
+        assertEquals(tls, url.tls());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "127.0.0.1:7880", "ftp://host", "ws//missing-colon"})
     void rejectsNonLiveKitUrls(String bad) {
         assertThrows(IllegalArgumentException.class, () -> LiveKitUrl.parse(bad));

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import livekit.LivekitAgentDispatch;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
@@ -25,21 +23,21 @@ class RoomApiLiveTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static OkHttpClient http;
-    private static ScheduledExecutorService timers;
+    private static SignalNetwork network;
     private static Tokens tokens;
     private static RoomApi api;
 
     @BeforeAll
     static void setUp() {
         http = new OkHttpClient.Builder().build();
-        timers = Executors.newSingleThreadScheduledExecutor();
+        network = new SignalNetwork().start();
         tokens = new Tokens(LiveKitServerExtension.API_KEY, LiveKitServerExtension.API_SECRET);
         api = new RoomApi(SERVER.wsUrl(), LiveKitServerExtension.API_KEY, LiveKitServerExtension.API_SECRET, http);
     }
 
     @AfterAll
     static void tearDown() {
-        timers.shutdownNow();
+        network.stop();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
@@ -61,8 +59,8 @@ class RoomApiLiveTest {
     @Test
     void removeParticipantSendsLeaveWithParticipantRemoved() throws Exception {
         RecordingListener l = new RecordingListener();
-        SignalClient client = new SignalClient(http, SERVER.wsUrl(),
-                tokens.phone("+15550199", "r2").toJwt(), l, timers);
+        SignalClient client = new SignalClient(network, SERVER.wsUrl(),
+                tokens.phone("+15550199", "r2").toJwt(), l);
         client.connect();
         assertNotNull(l.await("join", WAIT), () -> "no join: " + l.all());
 
@@ -93,7 +91,7 @@ class RoomApiLiveTest {
     void tokenWithRoomConfigAgentsIsAcceptedAndCreatesTheRoom() throws Exception {
         RecordingListener l = new RecordingListener();
         String token = tokens.phone("+15550142", "r3").agent("phone-agent", "{\"from\":\"+15550142\"}").toJwt();
-        SignalClient client = new SignalClient(http, SERVER.wsUrl(), token, l, timers);
+        SignalClient client = new SignalClient(network, SERVER.wsUrl(), token, l);
         client.connect();
         RecordingListener.Event join = l.await("join", WAIT);
         assertNotNull(join, () -> "no join: " + l.all());

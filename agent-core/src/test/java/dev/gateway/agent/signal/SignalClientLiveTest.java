@@ -10,9 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import okhttp3.OkHttpClient;
@@ -31,7 +28,7 @@ class SignalClientLiveTest {
     private static final String CALLER = "+15550100";
 
     private static OkHttpClient http;
-    private static ScheduledExecutorService timers;
+    private static SignalNetwork network;
     private static Tokens tokens;
     private static RoomApi api;
     private final List<SignalClient> clients = new ArrayList<>();
@@ -39,15 +36,14 @@ class SignalClientLiveTest {
     @BeforeAll
     static void setUp() {
         http = new OkHttpClient.Builder().build();
-        timers = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "signal-timers"));
+        network = new SignalNetwork().start();
         tokens = new Tokens(LiveKitServerExtension.API_KEY, LiveKitServerExtension.API_SECRET);
         api = new RoomApi(SERVER.wsUrl(), LiveKitServerExtension.API_KEY, LiveKitServerExtension.API_SECRET, http);
     }
 
     @AfterAll
     static void tearDown() throws InterruptedException {
-        timers.shutdownNow();
-        timers.awaitTermination(2, TimeUnit.SECONDS);
+        network.stop();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
@@ -58,7 +54,7 @@ class SignalClientLiveTest {
     }
 
     private SignalClient join(String token, RecordingListener listener) {
-        SignalClient client = new SignalClient(http, SERVER.wsUrl(), token, listener, timers);
+        SignalClient client = new SignalClient(network, SERVER.wsUrl(), token, listener);
         clients.add(client);
         client.connect();
         return client;

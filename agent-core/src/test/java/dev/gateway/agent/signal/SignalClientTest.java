@@ -8,25 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Map;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import livekit.LivekitRtc.SignalResponse;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link SignalClient} failure paths against {@link FakeSignalServer}. */
 class SignalClientTest {
 
-    private final OkHttpClient http = new OkHttpClient.Builder().build();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final SignalNetwork network = new SignalNetwork().start();
 
     @AfterEach
     void tearDown() {
-        timers.shutdownNow();
-        http.dispatcher().executorService().shutdown();
+        network.stop();
     }
 
     private static byte[] join(int pingIntervalS, int pingTimeoutS) {
@@ -39,7 +35,7 @@ class SignalClientTest {
     void unansweredPingsCloseWithPingTimeout() throws Exception {
         try (FakeSignalServer server = new FakeSignalServer(List.of(join(1, 2)))) {
             RecordingListener l = new RecordingListener();
-            SignalClient client = new SignalClient(http, server.wsUrl(), "t", l, timers);
+            SignalClient client = new SignalClient(network, server.wsUrl(), "t", l);
             client.connect();
             assertNotNull(l.await("join", Duration.ofSeconds(5)), () -> "events: " + l.all());
             RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(6));
@@ -56,7 +52,7 @@ class SignalClientTest {
         byte[] refresh = SignalResponse.newBuilder().setRefreshToken("new.token.x").build().toByteArray();
         try (FakeSignalServer server = new FakeSignalServer(List.of(join(0, 0), refresh))) {
             RecordingListener l = new RecordingListener();
-            SignalClient client = new SignalClient(http, server.wsUrl(), "old.token.x", l, timers);
+            SignalClient client = new SignalClient(network, server.wsUrl(), "old.token.x", l);
             client.connect();
             assertNotNull(l.await("join", Duration.ofSeconds(5)));
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -73,7 +69,7 @@ class SignalClientTest {
     void undecodableFrameIsAProtocolError() throws Exception {
         try (FakeSignalServer server = new FakeSignalServer(List.of(new byte[] {(byte) 0xff, 0x01, 0x02}))) {
             RecordingListener l = new RecordingListener();
-            new SignalClient(http, server.wsUrl(), "t", l, timers).connect();
+            new SignalClient(network, server.wsUrl(), "t", l).connect();
             RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
             assertNotNull(closed, () -> "events: " + l.all());
             assertTrue(((String) closed.value()).startsWith("protocol error"), (String) closed.value());
@@ -87,7 +83,7 @@ class SignalClientTest {
             port = s.getLocalPort();
         }
         RecordingListener l = new RecordingListener();
-        new SignalClient(http, "ws://127.0.0.1:" + port, "t", l, timers).connect();
+        new SignalClient(network, "ws://127.0.0.1:" + port, "t", l).connect();
         RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
         assertNotNull(closed);
         assertTrue(((String) closed.value()).startsWith("signalling failed: ConnectException"),
@@ -97,7 +93,7 @@ class SignalClientTest {
     @Test
     void connectTwiceIsRefused() throws Exception {
         try (FakeSignalServer server = new FakeSignalServer(List.of(join(0, 0)))) {
-            SignalClient client = new SignalClient(http, server.wsUrl(), "t", new RecordingListener(), timers);
+            SignalClient client = new SignalClient(network, server.wsUrl(), "t", new RecordingListener());
             client.connect();
             assertThrows(IllegalStateException.class, client::connect);
             client.close();
@@ -107,7 +103,7 @@ class SignalClientTest {
     @Test
     void closeBeforeConnectEndsTheClient() throws Exception {
         RecordingListener l = new RecordingListener();
-        SignalClient client = new SignalClient(http, "ws://127.0.0.1:9", "t", l, timers);
+        SignalClient client = new SignalClient(network, "ws://127.0.0.1:9", "t", l);
         client.close();
         assertEquals("closed before connect", l.await("closed", Duration.ZERO).value());
         assertThrows(IllegalStateException.class, client::connect);
@@ -121,12 +117,123 @@ class SignalClientTest {
                 .setTrackSubscribed(LivekitRtc.TrackSubscribed.newBuilder().setTrackSid("TR_abc")).build().toByteArray();
         try (FakeSignalServer server = new FakeSignalServer(List.of(join(0, 0), subscribed))) {
             RecordingListener l = new RecordingListener();
-            SignalClient client = new SignalClient(http, server.wsUrl(), "t", l, timers);
+            SignalClient client = new SignalClient(network, server.wsUrl(), "t", l);
             client.connect();
             RecordingListener.Event e = l.await("trackSubscribed", Duration.ofSeconds(5));
             assertNotNull(e, () -> "events: " + l.all());
             assertEquals("TR_abc", e.value());
             client.close();
         }
+    }
+
+    @Test
+    void refusedUpgradeClosesWithStatusAndMaskedBody() throws Exception {
+        try (FakeSignalServer server = FakeSignalServer.refusing("401 Unauthorized",
+                "invalid token: old.token.x, error: go-jose/go-jose: error in cryptographic primitive\n")) {
+            RecordingListener l = new RecordingListener();
+            new SignalClient(network, server.wsUrl(), "old.token.x", l).connect();
+            RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
+            assertNotNull(closed, () -> "events: " + l.all());
+            assertEquals("HTTP 401 Unauthorized: invalid token: <token>, error: go-jose/go-jose: error in "
+                    + "cryptographic primitive", closed.value());
+        }
+    }
+
+    @Test
+    void fragmentedJoinIsReassembled() throws Exception {
+        // a join listing 200 participants: about 20 KB, sent in 4 KB fragments as gorilla/websocket writes
+        LivekitRtc.JoinResponse.Builder join = LivekitRtc.JoinResponse.newBuilder()
+                .setRoom(LivekitModels.Room.newBuilder().setName("big"));
+        for (int i = 0; i < 200; i++) {
+            join.addOtherParticipants(LivekitModels.ParticipantInfo.newBuilder().setIdentity("p" + i)
+                    .setSid("PA_" + "x".repeat(90) + i));
+        }
+        byte[] message = SignalResponse.newBuilder().setJoin(join).build().toByteArray();
+        assertTrue(message.length > 16_384, "message of " + message.length + " bytes");
+        try (FakeSignalServer server = FakeSignalServer.fragmenting(List.of(message), 4096)) {
+            RecordingListener l = new RecordingListener();
+            SignalClient client = new SignalClient(network, server.wsUrl(), "t", l);
+            client.connect();
+            RecordingListener.Event e = l.await("join", Duration.ofSeconds(5));
+            assertNotNull(e, () -> "events: " + l.all());
+            assertEquals(200, ((LivekitRtc.JoinResponse) e.value()).getOtherParticipantsCount());
+            client.close();
+        }
+    }
+
+    @Test
+    void messageOverTheLimitFailsTheConnection() throws Exception {
+        byte[] huge = SignalResponse.newBuilder().setRefreshToken("x".repeat(SignalClient.MAX_MESSAGE_BYTES + 1))
+                .build().toByteArray();
+        try (FakeSignalServer server = FakeSignalServer.fragmenting(List.of(join(0, 0), huge), 65_536)) {
+            RecordingListener l = new RecordingListener();
+            new SignalClient(network, server.wsUrl(), "t", l).connect();
+            RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(10));
+            assertNotNull(closed, () -> "events: " + l.all());
+            assertTrue(((String) closed.value()).startsWith("signalling failed: TooLongFrameException"),
+                    (String) closed.value());
+            assertEquals(1, l.all("join").size());
+        }
+    }
+
+    @Test
+    void serverThatStopsReadingEndsTheConnectionInsteadOfQueueing() throws Exception {
+        try (FakeSignalServer server = FakeSignalServer.deaf(List.of(join(0, 0)))) {
+            RecordingListener l = new RecordingListener();
+            SignalClient client = new SignalClient(network, server.wsUrl(), "t", l);
+            client.connect();
+            assertNotNull(l.await("join", Duration.ofSeconds(5)), () -> "events: " + l.all());
+            Map<String, String> big = Map.of("blob", "y".repeat(64 << 10));
+            int accepted = 0;
+            // the kernel's socket buffers take a few MB, then our queue passes its high-water mark
+            while (client.updateAttributes(big) && accepted < 4096) {
+                accepted++;
+            }
+            RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(10));
+            int sent = accepted;
+            assertNotNull(closed, () -> "still open after " + sent + " sends");
+            assertTrue(((String) closed.value()).startsWith("signalling stalled"), (String) closed.value());
+            assertFalse(client.updateAttributes(big), "sends after the stall are refused");
+        }
+    }
+
+    @Test
+    void closeDuringTheUpgradeSaysClosedByClient() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            RecordingListener l = new RecordingListener();
+            SignalClient client = new SignalClient(network, "ws://127.0.0.1:" + silent.getLocalPort(), "t", l);
+            client.connect();
+            try (java.net.Socket accepted = silent.accept()) { // connected; the upgrade request gets no answer
+                client.close();
+                RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
+                assertNotNull(closed, () -> "events: " + l.all());
+                assertEquals("closed by client", closed.value());
+                assertTrue(bytesUntilClosed(accepted) > 0, "the upgrade request, then the socket is closed");
+            }
+            assertEquals(1, l.all("closed").size());
+        }
+    }
+
+    /** Bytes read until the peer closes (a SocketTimeoutException if it does not within 5 s). */
+    private static int bytesUntilClosed(java.net.Socket s) throws java.io.IOException {
+        s.setSoTimeout(5000);
+        byte[] buf = new byte[4096];
+        int total = 0;
+        for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    @Test
+    void connectAfterTheNetworkStoppedEndsWithAReason() throws Exception {
+        SignalNetwork stopped = new SignalNetwork().start();
+        stopped.stop();
+        RecordingListener l = new RecordingListener();
+        new SignalClient(stopped, "ws://127.0.0.1:9", "t", l).connect();
+        RecordingListener.Event closed = l.await("closed", Duration.ofSeconds(5));
+        assertNotNull(closed, () -> "events: " + l.all());
+        assertTrue(((String) closed.value()).startsWith("signalling failed: IllegalStateException"),
+                (String) closed.value());
     }
 }
