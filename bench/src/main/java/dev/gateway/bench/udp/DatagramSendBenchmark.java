@@ -1,7 +1,6 @@
 package dev.gateway.bench.udp;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import dev.gateway.bench.SpeechLikeSignal;
 import dev.gateway.media.audio.AudioFrames;
 import dev.gateway.media.endpoint.MediaEngine;
@@ -69,8 +68,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link DatagramChannel}s that are never read during the measurement: the kernel drops what overflows their
  * receive buffers, so the receiving side allocates nothing in this JVM. The iteration tear-down reads what the
  * sinks hold and fails the run unless the packets are RTP from the sender (SRTP for the room: version 2, its
- * SSRC) and the endpoint counted every packet as sent. It also prints the event loop thread's CPU time per packet
- * ({@code loop cpu}): the sends run there, not on the benchmark thread, and JMH's score is wall time.
+ * SSRC) and the endpoint counted every packet as sent. It also prints the event loop thread's CPU time and
+ * allocated bytes per packet ({@code loop thread: ...}): the sends run there, not on the benchmark thread; JMH's
+ * score is wall time and its {@code gc.alloc.rate.norm} counts every thread of the fork (JMH's own, the loop's
+ * 20 ms tick, log lines), which on a loaded machine with few packets per iteration is not the sender's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -92,9 +93,11 @@ public class DatagramSendBenchmark {
     private DatagramChannel phone;
     private DatagramChannel room;
     private final short[] speech = SpeechLikeSignal.frames(50);
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private long loopThreadId;
     private long loopCpu0;
+    private long loopBytes0;
     private long packetsOutBefore;
     private long invocations;
     private long phoneBatches;
@@ -256,6 +259,7 @@ public class DatagramSendBenchmark {
         phoneBatches = 0;
         roomBatches = 0;
         loopCpu0 = THREADS.getThreadCpuTime(loopThreadId);
+        loopBytes0 = THREADS.getThreadAllocatedBytes(loopThreadId);
     }
 
     /**
@@ -265,8 +269,10 @@ public class DatagramSendBenchmark {
     @TearDown(Level.Iteration)
     public void checkSent() throws Exception {
         if (invocations > 0) {
-            System.out.printf("loop cpu: %.0f ns per packet%n",
-                    (double) (THREADS.getThreadCpuTime(loopThreadId) - loopCpu0) / (invocations * BATCH));
+            long packets = invocations * BATCH;
+            System.out.printf("loop thread: %.0f cpu ns, %.3f bytes allocated per packet (%d packets)%n",
+                    (double) (THREADS.getThreadCpuTime(loopThreadId) - loopCpu0) / packets,
+                    (double) (THREADS.getThreadAllocatedBytes(loopThreadId) - loopBytes0) / packets, packets);
         }
         long phoneSent = loop.submit(() -> endpoint.stats().packetsOut()).get() - packetsOutBefore;
         int phoneHeld = drain(phone, -1);
