@@ -81,6 +81,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DatagramSendBenchmark {
     static final int BATCH = 500;
+    static final int RECEIVE_BURST = 20;
     private static final int N = AudioFrames.SAMPLES_8K;
     private static final int ROOM_SSRC = 0x5EED_0001;
     private static final int OPUS_PAYLOAD = 100;
@@ -102,6 +103,12 @@ public class DatagramSendBenchmark {
     private long invocations;
     private long phoneBatches;
     private long roomBatches;
+    private long receiveBatches;
+    private long packetsInBefore;
+    /** What the phone sends in {@code phoneReceive}: one PCMU packet, sequence and timestamp rewritten each time. */
+    private final ByteBuffer phonePacket = ByteBuffer.allocateDirect(RtpCodec.HEADER_SIZE + N);
+    private InetSocketAddress endpointAddress;
+    private int phoneSequence;
     private int frame;
     private int roomSequence;
 
@@ -161,6 +168,11 @@ public class DatagramSendBenchmark {
         first.writeZero(N);
         phone.send(first.nioBuffer(), new InetSocketAddress("127.0.0.1", endpoint.localPort()));
         first.release();
+        endpointAddress = new InetSocketAddress("127.0.0.1", endpoint.localPort());
+        phonePacket.put((byte) 0x80).put((byte) 0).putShort((short) 0).putInt(0).putInt(0x0FEE_D000);
+        for (int i = 0; i < N; i++) {
+            phonePacket.put((byte) 0xFF); // PCMU silence
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!loop.submit(endpoint::canSend).get()) {
             if (System.nanoTime() - deadline > 0) {
@@ -258,6 +270,8 @@ public class DatagramSendBenchmark {
         invocations = 0;
         phoneBatches = 0;
         roomBatches = 0;
+        receiveBatches = 0;
+        packetsInBefore = loop.submit(() -> endpoint.stats().packetsIn()).get();
         loopCpu0 = THREADS.getThreadCpuTime(loopThreadId);
         loopBytes0 = THREADS.getThreadAllocatedBytes(loopThreadId);
     }
@@ -268,6 +282,17 @@ public class DatagramSendBenchmark {
      */
     @TearDown(Level.Iteration)
     public void checkSent() throws Exception {
+        if (receiveBatches > 0) {
+            long received = loop.submit(() -> endpoint.stats().packetsIn()).get() - packetsInBefore;
+            System.out.printf("loop thread: %.0f cpu ns, %.3f bytes allocated per received packet (%d received)%n",
+                    (double) (THREADS.getThreadCpuTime(loopThreadId) - loopCpu0) / Math.max(1, received),
+                    (double) (THREADS.getThreadAllocatedBytes(loopThreadId) - loopBytes0) / Math.max(1, received),
+                    received);
+            if (received == 0) {
+                throw new IllegalStateException("the endpoint received nothing");
+            }
+            return;
+        }
         if (invocations > 0) {
             long packets = invocations * BATCH;
             System.out.printf("loop thread: %.0f cpu ns, %.3f bytes allocated per packet (%d packets)%n",
@@ -320,6 +345,24 @@ public class DatagramSendBenchmark {
         invocations++;
         roomBatches++;
         loop.submit(roomBatch).get();
+    }
+
+    /**
+     * The receive path, for the record: the phone sends {@value #RECEIVE_BURST} PCMU packets to the endpoint from
+     * this thread (no wait; the kernel drops what the endpoint's 64 KB buffer cannot hold), the loop reads them:
+     * Netty's epoll read (buffer, sender address, datagram) and {@code RtpEndpoint.onRtp} (parse, latch, jitter
+     * push). JMH's score and B/op mean nothing here (they count sends, not what the loop received); read the
+     * {@code loop thread: ... per received packet} line.
+     */
+    @Benchmark
+    public void phoneReceive() throws Exception {
+        receiveBatches++;
+        for (int i = 0; i < RECEIVE_BURST; i++) {
+            int seq = phoneSequence++;
+            phonePacket.putShort(2, (short) seq).putInt(4, seq * N);
+            phone.send(phonePacket.clear(), endpointAddress);
+        }
+        Thread.sleep(0, 200_000); // let the loop read
     }
 
     /** One empty loop task, divided by {@value #BATCH}: the hand-off's share of each packet above. */
