@@ -10,7 +10,8 @@ import dev.gateway.media.rtp.RtpPacketizer;
 import dev.gateway.media.webrtc.srtp.SrtpContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
+import dev.gateway.media.udp.DatagramEnvelopes;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 
 /**
@@ -23,7 +24,10 @@ import java.net.InetSocketAddress;
  * <p>With SRTP keys every packet is protected in place after the packetizer has kept its plain copy (NACK
  * history) and before it is written; the buffer is allocated with room for the tag.
  *
- * <p>Loop-confined with its endpoint. Per packet it allocates only Netty's buffer and datagram envelope.
+ * <p>Each packet leaves in a pooled envelope ({@link DatagramEnvelopes}) and a pooled direct buffer: no Java
+ * object per packet of its own (Netty's epoll {@code sendto} still copies the address, see bench/README.md).
+ *
+ * <p>Loop-confined with its endpoint.
  */
 final class PhoneSender implements EncodedWriter {
     /** The longest packet: 60 ms at 8 kHz (the largest ptime {@link MediaParams} accepts). */
@@ -31,6 +35,8 @@ final class PhoneSender implements EncodedWriter {
 
     private final RtpPacketizer packetizer;
     private final G711Writer encoder;
+    /** The envelopes of RTP and RTCP to the phone (both sockets are on the endpoint's loop). */
+    private final DatagramEnvelopes envelopes;
     /** The packet being filled: {@code packet[0, filled)} waits for the next frame. */
     private final short[] packet = new short[MAX_PACKET_SAMPLES];
     private int filled;
@@ -46,9 +52,15 @@ final class PhoneSender implements EncodedWriter {
     private InetSocketAddress to;
     private int payloadType;
 
-    PhoneSender(RtpPacketizer packetizer, G711 codec) {
+    PhoneSender(RtpPacketizer packetizer, G711 codec, EventExecutor loop) {
         this.packetizer = packetizer;
         this.encoder = new G711Writer(codec, MAX_PACKET_SAMPLES, this);
+        this.envelopes = new DatagramEnvelopes(loop);
+    }
+
+    /** The envelopes this sender uses, also for the endpoint's RTCP. */
+    DatagramEnvelopes envelopes() {
+        return envelopes;
     }
 
     /** A new offer/answer outcome: a new ptime drops the part-filled packet (and restarts DTMF timing). */
@@ -142,7 +154,7 @@ final class PhoneSender implements EncodedWriter {
         if (srtp != null) {
             srtp.protectRtp(out);
         }
-        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
+        envelopes.send(channel, out, to);
         return true;
     }
 
@@ -157,7 +169,7 @@ final class PhoneSender implements EncodedWriter {
         if (srtp != null) {
             srtp.protectRtp(out);
         }
-        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
+        envelopes.send(channel, out, to);
     }
 
     @Override

@@ -19,7 +19,6 @@ import dev.gateway.media.webrtc.srtp.SrtpResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Objects;
@@ -36,8 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link MediaListener} given to {@link #open} hears key presses and the media timeout.
  *
  * <p>Threading: loop-confined. Every method except {@link #localPort()} and {@link #eventLoop()} must run on that
- * loop; hopping onto it for {@link #stats()} is the caller's business (the gateway does). The receive and send
- * paths allocate nothing but Netty's packet buffers and outbound {@link DatagramPacket} envelopes.
+ * loop; hopping onto it for {@link #stats()} is the caller's business (the gateway does). The send path allocates
+ * no object per packet (pooled buffers, pooled envelopes: {@link dev.gateway.media.udp.DatagramEnvelopes}); the
+ * receive path gets Netty's inbound datagram, buffer and sender address per packet.
  *
  * <p>Strict symmetric RTP ({@link SourceLatch}): nothing is sent until a valid RTP packet arrives from the IP the
  * SDP named (or a trusted media range); from then on RTP goes to that packet's source and only that source is
@@ -91,6 +91,9 @@ public final class RtpEndpoint implements RtpLeg {
 
     private long packetsIn, bytesIn, malformed, unexpectedPayload, ssrcChanges, dtmfIn, foreignDropped, latches;
     private long rtcpSuppressed;
+    /** Where RTCP goes: the latched RTP address, port + 1; made again only when the latch moves. */
+    private InetSocketAddress rtcpTo;
+    private InetSocketAddress rtcpToFor;
 
     RtpEndpoint(MediaEngine engine, EventLoop loop, int port, MediaEngineConfig config) {
         this.engine = engine;
@@ -104,7 +107,7 @@ public final class RtpEndpoint implements RtpLeg {
         long ssrc = random.nextLong() & 0xFFFF_FFFFL;
         this.packetizer = new RtpPacketizer(ssrc, random.nextInt(0x10000), random.nextLong() & 0xFFFF_FFFFL,
                 "gw-" + Long.toHexString(ssrc), 0);
-        this.sender = new PhoneSender(packetizer, G711.PCMU);
+        this.sender = new PhoneSender(packetizer, G711.PCMU, loop);
     }
 
     void attach(Channel rtp, Channel rtcp) {
@@ -190,6 +193,7 @@ public final class RtpEndpoint implements RtpLeg {
         rtpChannel.close();
         rtcpChannel.close();
         engine.releasePort(port);
+        engine.retire(sender.envelopes());
     }
 
     // ---- receive path (called by RtpInboundHandler on the loop) ----
@@ -389,7 +393,10 @@ public final class RtpEndpoint implements RtpLeg {
             return;
         }
         sender.protectRtcp(out);
-        InetSocketAddress rtcpTo = new InetSocketAddress(sendTo.getAddress(), sendTo.getPort() + 1);
-        rtcpChannel.writeAndFlush(new DatagramPacket(out, rtcpTo), rtcpChannel.voidPromise());
+        if (sendTo != rtcpToFor) {
+            rtcpTo = new InetSocketAddress(sendTo.getAddress(), sendTo.getPort() + 1);
+            rtcpToFor = sendTo;
+        }
+        sender.envelopes().send(rtcpChannel, out, rtcpTo);
     }
 }

@@ -5,6 +5,7 @@ import dev.gateway.media.endpoint.MediaTick;
 import dev.gateway.media.rtp.RtpCodec;
 import dev.gateway.media.rtp.RtpHeader;
 import dev.gateway.media.rtp.RtpParseResult;
+import dev.gateway.media.udp.DatagramEnvelopes;
 import dev.gateway.media.webrtc.dtls.DtlsCertificate;
 import dev.gateway.media.webrtc.dtls.DtlsRole;
 import dev.gateway.media.webrtc.dtls.DtlsSession;
@@ -68,6 +69,8 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
     private final Listener listener;
     private final String name;
     private final RtpHeader header = new RtpHeader();
+    /** Every datagram we send (SRTP, SRTCP, STUN, DTLS) goes in one of these: no envelope per packet. */
+    private final DatagramEnvelopes envelopes;
     private Channel channel;
     private IceAgent ice;
     private String iceUfrag;
@@ -91,6 +94,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         this.listener = listener;
         this.name = name;
         this.data = new PeerDataLink(name, listener);
+        this.envelopes = new DatagramEnvelopes(loop);
     }
 
     /**
@@ -170,7 +174,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         }
         packet.ensureWritable(SrtpContext.RTP_TRAILER_LENGTH);
         outbound.protectRtp(packet);
-        channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+        envelopes.send(channel, packet, remote);
     }
 
     /** Encrypts (SRTCP) and sends one RTCP compound packet; takes ownership. Dropped before ready. */
@@ -182,7 +186,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         }
         packet.ensureWritable(SrtpContext.RTCP_TRAILER_LENGTH);
         outbound.protectRtcp(packet);
-        channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+        envelopes.send(channel, packet, remote);
     }
 
     /**
@@ -240,6 +244,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
             dtls.close();
         }
         engine.releaseDatagram(channel);
+        engine.retire(envelopes);
     }
 
     @Override
@@ -254,7 +259,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
             packet.release();
             return;
         }
-        channel.writeAndFlush(new DatagramPacket(packet, to), channel.voidPromise());
+        envelopes.send(channel, packet, to);
     }
 
     /** DTLS output comes from the handshake thread: copy and hop onto the loop. */
@@ -266,7 +271,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
                 copy.release();
                 return;
             }
-            channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+            envelopes.send(channel, copy, to); // a heap copy: Netty moves it to a direct buffer and frees the envelope
         });
     }
 

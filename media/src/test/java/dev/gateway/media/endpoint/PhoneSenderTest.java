@@ -13,7 +13,7 @@ import dev.gateway.media.rtp.RtpPacketizer;
 import dev.gateway.media.rtp.RtpParseResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.AddressedEnvelope;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class PhoneSenderTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final RtpPacketizer packetizer = new RtpPacketizer(0x1234L, SEQUENCE, TIMESTAMP, "gw-test", 0);
-    private final PhoneSender sender = new PhoneSender(packetizer, G711.PCMU);
+    private final PhoneSender sender = new PhoneSender(packetizer, G711.PCMU, channel.eventLoop());
     private final short[] frame = new short[N];
 
     @AfterEach
@@ -56,7 +56,7 @@ class PhoneSenderTest {
     /** The packets written since the last call, parsed; each datagram is released. */
     private List<Sent> drain() {
         List<Sent> out = new ArrayList<>();
-        DatagramPacket d;
+        AddressedEnvelope<ByteBuf, InetSocketAddress> d;
         while ((d = channel.readOutbound()) != null) {
             try {
                 assertEquals(PHONE, d.recipient());
