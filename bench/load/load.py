@@ -55,10 +55,10 @@ def wait_http(port, timeout=60):
 SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="load call">
   <send retrans="500" start_rtd="1"><![CDATA[
-INVITE sip:service@[remote_ip]:[remote_port] SIP/2.0
+INVITE sip:%(callee)s@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
-To: <sip:service@[remote_ip]:[remote_port]>
+To: <sip:%(callee)s@[remote_ip]:[remote_port]>
 Call-ID: [call_id]
 CSeq: 1 INVITE
 Contact: sip:load@[local_ip]:[local_port]
@@ -83,7 +83,7 @@ a=ptime:20
 ACK [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
-To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+To: <sip:%(callee)s@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
 CSeq: 1 ACK
 Max-Forwards: 70
@@ -96,7 +96,7 @@ Content-Length: 0
 BYE [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
-To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+To: <sip:%(callee)s@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
 CSeq: 2 BYE
 Max-Forwards: 70
@@ -129,6 +129,9 @@ def main():
     ap.add_argument("--stress", type=int, default=0, help="also run `stress-ng --cpu N` (CPU hogs) from the gateway's start to the end")
     ap.add_argument("--nice", type=int, default=None, help="run the gateway under `nice -n N` (negative needs root/CAP_SYS_NICE)")
     ap.add_argument("--settle", type=int, default=3, help="seconds to wait after the calls end before the last RSS/thread reading")
+    ap.add_argument("--presence", action="store_true",
+                    help="with --livekit: a bot publishing a (silent) audio track waits in each call's room, so the "
+                         "gateway answers when its publisher is ready instead of after the 1 s ringing timeout")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     a = ap.parse_args()
     if not os.path.exists(a.jar):
@@ -142,7 +145,8 @@ def main():
     hold_ms = int((ramp + a.seconds + 2) * 1000)
     scen = os.path.join(work, "call.xml")
     with open(scen, "w") as f:
-        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
+        # with --presence each call dials its own number, so its room (callee rule, no random suffix) is known
+        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms, "callee": "1666[call_number]" if a.presence else "service"})
     sip_port, http_port = free_port(), free_port(socket.SOCK_STREAM)
     http_token = secrets.token_hex(32)  # the HTTP API's operator token, given through GATEWAY_HTTP_TOKEN
     procs = []
@@ -168,6 +172,19 @@ def main():
             # no agent joins these rooms: answer after the shortest ring (1 s) instead of the default 15 s
             cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret, '
                        'ringingTimeoutSeconds: 1, ringingTimeoutAction: answer}')
+            if a.presence:
+                cfg.append('dispatchRules: [{dispatch_rule: {rule: {dispatchRuleCallee: {roomPrefix: "load-", randomize: false}}}}]')
+                ready_file = os.path.join(work, "bot.ready")
+                procs.append(subprocess.Popen([os.environ.get("BOT_PYTHON", sys.executable),
+                                               os.path.join(os.path.dirname(__file__), "presence_bot.py"),
+                                               "--url", f"ws://127.0.0.1:{lk_port}", "--prefix", "load-1666",
+                                               "--rooms", str(a.calls), "--ready-file", ready_file],
+                                              stdout=open(os.path.join(work, "bot.log"), "w"), stderr=subprocess.STDOUT))
+                deadline = time.time() + 120
+                while not os.path.exists(ready_file):
+                    if procs[-1].poll() is not None or time.time() > deadline:
+                        raise SystemExit("presence bot did not join its rooms: see " + os.path.join(work, "bot.log"))
+                    time.sleep(0.2)
         with open(os.path.join(work, "gateway.yaml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
         nice = [] if a.nice is None else ["nice", "-n", str(a.nice)]
@@ -184,7 +201,7 @@ def main():
         print(f"gateway up (pid {gw.pid}); {a.calls} calls at {a.rate}/s, then {a.seconds}s measured; logs in {work}", flush=True)
         sipp = subprocess.Popen(["sipp", "-sf", scen, "-m", str(a.calls), "-l", str(a.calls), "-r", str(a.rate),
                                  "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1),
-                                 "-nostdin", "-trace_stat", "-stf", os.path.join(work, "stat.csv"), "-fd", "1",
+                                 "-nostdin", "-trace_stat", "-trace_rtt", "-rtt_freq", "1", "-stf", os.path.join(work, "stat.csv"), "-fd", "1",
                                  "-trace_err", "-error_file", os.path.join(work, "errors.log"),
                                  "-timeout", str(hold_ms // 1000 + 60) + "s", f"127.0.0.1:{sip_port}"],
                                 stdout=open(os.path.join(work, "sipp.out"), "w"), stderr=subprocess.STDOUT, cwd=work)
@@ -212,12 +229,14 @@ def main():
         stat = open(os.path.join(work, "stat.csv")).read().strip().splitlines()
         head, last = stat[0].split(";"), stat[-1].split(";")
         row = dict(zip(head, last))
+        rtds = rtd_millis(work)
         result = {
             "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "nice": a.nice, "calls_up_during_window": up,
             "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
             "cpu_percent_per_call": round(100 * cpu / max(up, 1), 3),
             "calls_per_core_at_this_cost": int(1 / (cpu / max(up, 1))) if cpu > 0 else None,
             "invite_to_200_ms_mean": row.get("ResponseTime1(C)"),
+            "invite_to_200_ms": rtds,
             "successful_calls": row.get("SuccessfulCall(C)"), "failed_calls": row.get("FailedCall(C)"),
             "rtp_packets_in_out_so_far": [packets_in, packets_out],
             "pacing_jitter_ms": pacing,
@@ -236,6 +255,22 @@ def main():
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def rtd_millis(work):
+    """mean/p90/max INVITE -> 200 OK over the calls, from sipp's per-call rtt file (-trace_rtt)."""
+    values = []
+    for name in os.listdir(work):
+        if name.endswith("_rtt.csv"):
+            for line in open(os.path.join(work, name)).read().splitlines()[1:]:
+                parts = line.split(";")
+                if len(parts) >= 3 and parts[-1].strip() == "1":
+                    values.append(float(parts[-2]))
+    if not values:
+        return None
+    values.sort()
+    return {"calls": len(values), "mean": round(sum(values) / len(values)), "p90": round(values[int(0.9 * (len(values) - 1))]),
+            "max": round(values[-1])}
 
 
 def thread_cpu(pid):

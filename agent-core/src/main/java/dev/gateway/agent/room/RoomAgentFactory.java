@@ -30,6 +30,10 @@ import okhttp3.OkHttpClient;
  * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them.
  */
 public final class RoomAgentFactory implements AgentFactory {
+    /** DTLS handshakes (and data-channel decrypt tasks) at a time: 10 calls/s each need two for ~0.1-0.3 s. */
+    static final int DTLS_THREADS = 16;
+    /** Handshakes waiting for a thread. */
+    static final int DTLS_QUEUE = 512;
     private final LiveKitSettings settings;
     private final MediaEngine media;
     private final Tokens tokens;
@@ -48,8 +52,12 @@ public final class RoomAgentFactory implements AgentFactory {
         http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ZERO)
                 .pingInterval(Duration.ZERO).build();
         timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "livekit-timers"));
-        // Handshakes block a thread each for up to 10 s; 16 in flight covers a burst of new calls, the queue the rest.
-        dtlsPool = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> daemon(r, "dtls"));
+        // A handshake blocks its thread on the network for a few round trips (BouncyCastle's API is blocking), so
+        // threads, not cores, bound how many run at once. Core = max: a ThreadPoolExecutor with a bounded queue only
+        // grows past its core size once the queue is full, so a core of 4 meant 4 handshakes at a time and a burst of
+        // calls queued behind each other. Idle threads end after 30 s; the queue holds the rest of a burst.
+        dtlsPool = new ThreadPoolExecutor(DTLS_THREADS, DTLS_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(DTLS_QUEUE), r -> daemon(r, "dtls"));
         dtlsPool.allowCoreThreadTimeOut(true);
         DtlsCertificate.warmUp();
         String hostname = "gateway";

@@ -44,6 +44,10 @@ public final class DtlsSession implements AutoCloseable {
 
     /** Outcome of the session. Called from pool threads; implementations hop to their own loop. */
     public interface Listener {
+        /** The handshake task got its pool thread (called on it, before any datagram is read). */
+        default void onHandshakeRunning() {
+        }
+
         /** The handshake finished, the peer's fingerprint matched, SRTP keys are ready. Called at most once. */
         void onConnected(SrtpKeyMaterial keys);
 
@@ -199,6 +203,7 @@ public final class DtlsSession implements AutoCloseable {
     private void handshake() {
         DTLSTransport connected;
         SrtpKeyMaterial keys;
+        listener.onHandshakeRunning();
         try {
             BcTlsCrypto crypto = new BcTlsCrypto(RANDOM);
             if (role == DtlsRole.CLIENT) {
