@@ -144,6 +144,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         for (String c : remoteDescription.candidates()) {
             addRemoteCandidate(c);
         }
+        ice.tick(engine.nanoTime()); // the first check leaves now rather than on the loop's next 20 ms tick
         if (dtls == null) {
             // Started when it can make progress, so that it holds a pool thread only while it has work: the server
             // on the peer's ClientHello (onDatagram), the client once ICE has selected a pair (IceEvents).
