@@ -176,7 +176,7 @@ def main():
                 cfg.append('dispatchRules: [{dispatch_rule: {rule: {dispatchRuleCallee: {roomPrefix: "load-", randomize: false}}}}]')
                 ready_file = os.path.join(work, "bot.ready")
                 procs.append(subprocess.Popen([os.environ.get("BOT_PYTHON", sys.executable),
-                                               os.path.join(os.path.dirname(__file__), "presence_bot.py"),
+                                               os.path.join(ROOT, "sip-gateway/src/it/agents/presence_bot.py"),
                                                "--url", f"ws://127.0.0.1:{lk_port}", "--prefix", "load-1666",
                                                "--rooms", str(a.calls), "--ready-file", ready_file],
                                               stdout=open(os.path.join(work, "bot.log"), "w"), stderr=subprocess.STDOUT))

@@ -148,7 +148,8 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         if (dtls == null) {
             // Started when it can make progress, so that it holds a pool thread only while it has work: the server
             // on the peer's ClientHello (onDatagram), the client once ICE has selected a pair (IceEvents).
-            dtls = new DtlsSession(dtlsRole, DtlsCertificate.shared(), remoteFingerprint, dtlsPool,
+            // data after the handshake (SCTP) is decrypted on this loop: never behind other calls' handshakes
+            dtls = new DtlsSession(dtlsRole, DtlsCertificate.shared(), remoteFingerprint, dtlsPool, loop,
                     this::sendDtlsFromPool, new DtlsEvents());
         }
     }

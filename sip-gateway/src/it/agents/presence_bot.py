@@ -4,8 +4,9 @@ that publishes a silent audio track (no frame is ever captured, so nothing is en
 "someone publishes audio" in its JoinResponse and answers as soon as its own publisher is ready instead of after
 the ringing timeout. Writes <ready_file> once every room is joined; runs until SIGTERM.
 
-Usage: presence_bot.py --url ws://127.0.0.1:7880 --prefix load-1666 --rooms 50 --ready-file /tmp/x
-Needs the livekit (rtc) and livekit-api Python packages; key/secret devkey/secret (livekit-server --dev).
+Usage: presence_bot.py --url ws://127.0.0.1:7880 --prefix load-1666 --rooms 50 --ready-file /tmp/x [--key K --secret S]
+Needs the livekit (rtc) and livekit-api Python packages; key/secret default to devkey/secret (livekit-server --dev).
+Used by test_setup_burst.py and bench/load/load.py --presence.
 """
 import argparse
 import asyncio
@@ -14,9 +15,9 @@ import signal
 from livekit import api, rtc
 
 
-async def join(url, room_name, gate):
+async def join(url, key, secret, room_name, gate):
     async with gate:
-        token = (api.AccessToken("devkey", "secret").with_identity("bot-" + room_name).with_name("presence bot")
+        token = (api.AccessToken(key, secret).with_identity("bot-" + room_name).with_name("presence bot")
                  .with_grants(api.VideoGrants(room_join=True, room=room_name, can_publish=True,
                                               can_subscribe=False)).to_jwt())
         room = rtc.Room()
@@ -33,9 +34,11 @@ async def main():
     ap.add_argument("--prefix", required=True)
     ap.add_argument("--rooms", type=int, required=True)
     ap.add_argument("--ready-file", required=True)
+    ap.add_argument("--key", default="devkey")
+    ap.add_argument("--secret", default="secret")
     a = ap.parse_args()
     gate = asyncio.Semaphore(8)
-    rooms = await asyncio.gather(*(join(a.url, "%s%d" % (a.prefix, i), gate) for i in range(1, a.rooms + 1)))
+    rooms = await asyncio.gather(*(join(a.url, a.key, a.secret, "%s%d" % (a.prefix, i), gate) for i in range(1, a.rooms + 1)))
     with open(a.ready_file, "w") as f:
         f.write("%d\n" % len(rooms))
     stop = asyncio.Event()
