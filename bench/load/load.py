@@ -226,6 +226,7 @@ def main():
         time.sleep(a.settle)
         c3, rss3, thr3 = proc_stat(gw.pid)
         cpu = (c2 - c1) / (t2 - t1)
+        n_up = up if isinstance(up, int) else 0  # GET /calls failed: report it, do not divide by it
         stat = open(os.path.join(work, "stat.csv")).read().strip().splitlines()
         head, last = stat[0].split(";"), stat[-1].split(";")
         row = dict(zip(head, last))
@@ -233,8 +234,8 @@ def main():
         result = {
             "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "nice": a.nice, "calls_up_during_window": up,
             "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
-            "cpu_percent_per_call": round(100 * cpu / max(up, 1), 3),
-            "calls_per_core_at_this_cost": int(1 / (cpu / max(up, 1))) if cpu > 0 else None,
+            "cpu_percent_per_call": round(100 * cpu / max(n_up, 1), 3),
+            "calls_per_core_at_this_cost": int(1 / (cpu / max(n_up, 1))) if cpu > 0 else None,
             "invite_to_200_ms_mean": row.get("ResponseTime1(C)"),
             "invite_to_200_ms": rtds,
             "successful_calls": row.get("SuccessfulCall(C)"), "failed_calls": row.get("FailedCall(C)"),
