@@ -25,12 +25,15 @@ import okhttp3.OkHttpClient;
 
 /**
  * Puts every call into a LiveKit room: one {@link RoomCall} per call, sharing one OkHttp client (WebSockets), one
- * small timer thread (signalling pings) and one bounded DTLS handshake pool.
+ * small timer thread (signalling pings) and one bounded DTLS handshake pool ({@link #DTLS_THREADS} threads).
  *
  * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them.
  */
 public final class RoomAgentFactory implements AgentFactory {
-    /** DTLS handshakes (and data-channel decrypt tasks) at a time: 10 calls/s each need two for ~0.1-0.3 s. */
+    /**
+     * DTLS handshakes at a time (data-channel records after them are decrypted on the calls' loops): 10 calls/s
+     * need two each, ~0.1-0.3 s apiece on a free machine, seconds when the CPU is shared.
+     */
     static final int DTLS_THREADS = 16;
     /** Handshakes waiting for a thread. */
     static final int DTLS_QUEUE = 512;

@@ -147,8 +147,8 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         ice.tick(engine.nanoTime()); // the first check leaves now rather than on the loop's next 20 ms tick
         if (dtls == null) {
             // Started when it can make progress, so that it holds a pool thread only while it has work: the server
-            // on the peer's ClientHello (onDatagram), the client once ICE has selected a pair (IceEvents).
-            // data after the handshake (SCTP) is decrypted on this loop: never behind other calls' handshakes
+            // on the peer's ClientHello (onDatagram), the client once ICE has selected a pair (IceEvents). Records
+            // after the handshake (SCTP) are decrypted on this loop, never queued behind other calls' handshakes.
             dtls = new DtlsSession(dtlsRole, DtlsCertificate.shared(), remoteFingerprint, dtlsPool, loop,
                     this::sendDtlsFromPool, new DtlsEvents());
         }
