@@ -55,10 +55,10 @@ def wait_http(port, timeout=60):
 SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="load call">
   <send retrans="500" start_rtd="1"><![CDATA[
-INVITE sip:service@[remote_ip]:[remote_port] SIP/2.0
+INVITE sip:%(callee)s@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
-To: <sip:service@[remote_ip]:[remote_port]>
+To: <sip:%(callee)s@[remote_ip]:[remote_port]>
 Call-ID: [call_id]
 CSeq: 1 INVITE
 Contact: sip:load@[local_ip]:[local_port]
@@ -83,7 +83,7 @@ a=ptime:20
 ACK [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
-To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+To: <sip:%(callee)s@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
 CSeq: 1 ACK
 Max-Forwards: 70
@@ -96,7 +96,7 @@ Content-Length: 0
 BYE [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: load <sip:+1555[call_number]@[local_ip]:[local_port]>;tag=[pid]T[call_number]
-To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+To: <sip:%(callee)s@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
 CSeq: 2 BYE
 Max-Forwards: 70
@@ -125,7 +125,7 @@ def call_timing(calls, rate, seconds):
     return ramp, int((ramp + seconds + 2) * 1000)
 
 
-def write_call_files(work, hold_ms):
+def write_call_files(work, hold_ms, callee="service"):
     """Writes the caller's audio and the sipp scenario into work; returns the scenario's path."""
     audio = os.path.join(work, "tone.ulaw")
     with open(audio, "wb") as f:   # 1 s of a 440 Hz tone with a slow tremolo: speech-like enough for Opus
@@ -133,7 +133,7 @@ def write_call_files(work, hold_ms):
                       for i in range(8000)))
     scen = os.path.join(work, "call.xml")
     with open(scen, "w") as f:
-        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms})
+        f.write(SCENARIO % {"audio": audio, "hold_ms": hold_ms, "callee": callee})
     return scen
 
 
@@ -177,13 +177,17 @@ def main():
     ap.add_argument("--stress", type=int, default=0, help="also run `stress-ng --cpu N` (CPU hogs) from the gateway's start to the end")
     ap.add_argument("--nice", type=int, default=None, help="run the gateway under `nice -n N` (negative needs root/CAP_SYS_NICE)")
     ap.add_argument("--settle", type=int, default=3, help="seconds to wait after the calls end before the last RSS/thread reading")
+    ap.add_argument("--presence", action="store_true",
+                    help="with --livekit: a bot publishing a (silent) audio track waits in each call's room, so the "
+                         "gateway answers when its publisher is ready instead of after the 1 s ringing timeout")
     ap.add_argument("--jar", default=os.path.join(ROOT, "sip-gateway/target/gateway.jar"))
     a = ap.parse_args()
     if not os.path.exists(a.jar):
         raise SystemExit(f"{a.jar} missing: run `mvn -q -B package -DskipTests` first")
     work = tempfile.mkdtemp(prefix="gw-load-")
     ramp, hold_ms = call_timing(a.calls, a.rate, a.seconds)
-    scen = write_call_files(work, hold_ms)
+    # with --presence each call dials its own number, so its room (callee rule, no random suffix) is known
+    scen = write_call_files(work, hold_ms, callee="1666[call_number]" if a.presence else "service")
     sip_port, http_port = free_port(), free_port(socket.SOCK_STREAM)
     http_token = secrets.token_hex(32)  # the HTTP API's operator token, given through GATEWAY_HTTP_TOKEN
     procs = []
@@ -209,6 +213,19 @@ def main():
             # no agent joins these rooms: answer after the shortest ring (1 s) instead of the default 15 s
             cfg.append(f'livekit: {{url: "ws://127.0.0.1:{lk_port}", apiKey: devkey, apiSecret: secret, '
                        'ringingTimeoutSeconds: 1, ringingTimeoutAction: answer}')
+            if a.presence:
+                cfg.append('dispatchRules: [{dispatch_rule: {rule: {dispatchRuleCallee: {roomPrefix: "load-", randomize: false}}}}]')
+                ready_file = os.path.join(work, "bot.ready")
+                procs.append(subprocess.Popen([os.environ.get("BOT_PYTHON", sys.executable),
+                                               os.path.join(ROOT, "sip-gateway/src/it/agents/presence_bot.py"),
+                                               "--url", f"ws://127.0.0.1:{lk_port}", "--prefix", "load-1666",
+                                               "--rooms", str(a.calls), "--ready-file", ready_file],
+                                              stdout=open(os.path.join(work, "bot.log"), "w"), stderr=subprocess.STDOUT))
+                deadline = time.time() + 120
+                while not os.path.exists(ready_file):
+                    if procs[-1].poll() is not None or time.time() > deadline:
+                        raise SystemExit("presence bot did not join its rooms: see " + os.path.join(work, "bot.log"))
+                    time.sleep(0.2)
         with open(os.path.join(work, "gateway.yaml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
         nice = [] if a.nice is None else ["nice", "-n", str(a.nice)]
@@ -245,13 +262,16 @@ def main():
         time.sleep(a.settle)
         c3, rss3, thr3 = proc_stat(gw.pid)
         cpu = (c2 - c1) / (t2 - t1)
+        n_up = up if isinstance(up, int) else 0  # GET /calls failed: report it, do not divide by it
         row = sipp_stat(work)
+        rtds = rtd_millis(work)
         result = {
             "calls": a.calls, "livekit": a.livekit, "stress_ng_cpu": a.stress, "nice": a.nice, "calls_up_during_window": up,
             "gateway_cpu_percent_of_one_core": round(100 * cpu, 1),
-            "cpu_percent_per_call": round(100 * cpu / max(up, 1), 3),
-            "calls_per_core_at_this_cost": int(1 / (cpu / max(up, 1))) if cpu > 0 else None,
+            "cpu_percent_per_call": round(100 * cpu / max(n_up, 1), 3),
+            "calls_per_core_at_this_cost": int(1 / (cpu / max(n_up, 1))) if cpu > 0 else None,
             "invite_to_200_ms_mean": row.get("ResponseTime1(C)"),
+            "invite_to_200_ms": rtds,
             "successful_calls": row.get("SuccessfulCall(C)"), "failed_calls": row.get("FailedCall(C)"),
             "rtp_packets_in_out_so_far": [packets_in, packets_out],
             "pacing_jitter_ms": pacing,
@@ -270,6 +290,15 @@ def main():
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def rtd_millis(work):
+    """mean/p90/max INVITE -> 200 OK over the calls (sipp's per-call rtt file, see invite_to_200_ms)."""
+    values = sorted(invite_to_200_ms(work))
+    if not values:
+        return None
+    return {"calls": len(values), "mean": round(sum(values) / len(values)), "p90": round(values[int(0.9 * (len(values) - 1))]),
+            "max": round(values[-1])}
 
 
 def thread_cpu(pid):

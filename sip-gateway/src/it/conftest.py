@@ -38,7 +38,7 @@ if _MISSING and os.environ.get("GATEWAY_REQUIRE_LIVEKIT_TESTS") == "1":
     # test.sh sets this: in CI a missing package must fail the run, not quietly drop the LiveKit tests
     raise RuntimeError("LiveKit tests required but this python lacks %s; run test.sh (it builds .venv)" % ", ".join(_MISSING))
 LIVEKIT_TEST_FILES = ["test_livekit.py", "test_livekit_control.py", "test_livekit_ringing.py", "test_first_call.py",
-                      "test_downlink_timing.py", "test_toll_fraud.py", "test_srtp_outbound.py", "test_livekit_threads.py"]
+                      "test_downlink_timing.py", "test_toll_fraud.py", "test_srtp_outbound.py", "test_livekit_threads.py", "test_setup_burst.py"]
 collect_ignore = list(LIVEKIT_TEST_FILES) if _MISSING else []
 
 

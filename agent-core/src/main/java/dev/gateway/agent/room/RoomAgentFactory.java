@@ -22,11 +22,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Puts every call into a LiveKit room: one {@link RoomCall} per call, sharing one {@link SignalNetwork} (one event
- * loop for every call's signalling WebSocket and its pings) and one bounded DTLS handshake pool.
+ * loop for every call's signalling WebSocket and its pings) and one bounded DTLS handshake pool ({@link #DTLS_THREADS}
+ * threads).
  *
  * <p>Threading: thread-safe. {@link #start()} creates the threads, {@link #stop()} ends them.
  */
 public final class RoomAgentFactory implements AgentFactory {
+    /**
+     * DTLS handshakes at a time (data-channel records after them are decrypted on the calls' loops): 10 calls/s
+     * need two each, ~0.1-0.3 s apiece on a free machine, seconds when the CPU is shared.
+     */
+    static final int DTLS_THREADS = 16;
+    /** Handshakes waiting for a thread. */
+    static final int DTLS_QUEUE = 512;
     private final LiveKitSettings settings;
     private final MediaEngine media;
     private final Tokens tokens;
@@ -42,8 +50,12 @@ public final class RoomAgentFactory implements AgentFactory {
 
     public void start() {
         signalling = new SignalNetwork().start();
-        // Handshakes block a thread each for up to 10 s; 16 in flight covers a burst of new calls, the queue the rest.
-        dtlsPool = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> daemon(r, "dtls"));
+        // A handshake blocks its thread on the network for a few round trips (BouncyCastle's API is blocking), so
+        // threads, not cores, bound how many run at once. Core = max: a ThreadPoolExecutor with a bounded queue only
+        // grows past its core size once the queue is full, so a core of 4 meant 4 handshakes at a time and a burst of
+        // calls queued behind each other. Idle threads end after 30 s; the queue holds the rest of a burst.
+        dtlsPool = new ThreadPoolExecutor(DTLS_THREADS, DTLS_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(DTLS_QUEUE), r -> daemon(r, "dtls"));
         dtlsPool.allowCoreThreadTimeOut(true);
         DtlsCertificate.warmUp();
         String hostname = "gateway";

@@ -4,8 +4,12 @@ import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.RoomTarget;
+import dev.gateway.agent.room.SetupTimeline.Stage;
 import dev.gateway.agent.signal.SignalSession;
 import dev.gateway.agent.signal.Tokens;
+import dev.gateway.media.rtp.RtpHeader;
+import dev.gateway.media.webrtc.PeerTransport;
+import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +51,7 @@ final class RoomCall implements CallAgent {
     private SubscriberLink subscriber;
     private RoomRpc rpc;
     private RoomAudio audio;
+    private SetupTimeline timeline;
     private CallLoop.Timer joinTimeout;
     private CallLoop.Timer ringingTimeout;
     private boolean publisherReady;
@@ -67,6 +72,7 @@ final class RoomCall implements CallAgent {
     public CompletionStage<Void> prepare(PhoneLeg leg) {
         this.leg = leg;
         this.loop = services.loops().apply(leg);
+        timeline = new SetupTimeline(loop);
         LiveKitSettings s = services.settings();
         audio = new RoomAudio(call.id(), s, loop, leg.media());
         Tokens.Builder token = services.tokens().participant(identity, target.roomName()).kind("sip")
@@ -76,9 +82,11 @@ final class RoomCall implements CallAgent {
         for (RoomTarget.AgentDispatch a : target.agents()) {
             token.agent(a.agentName(), a.metadata());
         }
+        String jwt = token.toJwt();
+        timeline.mark(Stage.TOKEN);
         session = new RoomSession(call.id(), identity, loop, new Room());
-        SignalSession signal = session.open(services.signalling(), token.toJwt());
-        RoomTransport.Opener transports = services.transports().apply(leg);
+        SignalSession signal = session.open(services.signalling(), jwt);
+        RoomTransport.Opener transports = timed(services.transports().apply(leg));
         publisher = new PublisherLink(call.id(), target.roomName(), transports, signal, audio, loop, new Publisher());
         subscriber = new SubscriberLink(call.id(), transports, signal, audio, new Subscriber());
         rpc = new RoomRpc(call.id(), leg, loop, publisher::sendReliable);
@@ -145,10 +153,18 @@ final class RoomCall implements CallAgent {
             return; // keep ringing
         }
         cancelTimers();
+        timeline.mark(Stage.READY);
+        LOG.log(System.Logger.Level.INFO, "[" + call.id() + "] set-up: " + timeline.line());
         ready.complete(null);
     }
 
+    /** The set-up stages so far (tests). */
+    SetupTimeline timeline() {
+        return timeline;
+    }
+
     private void onAgent() {
+        timeline.mark(Stage.AGENT);
         log("agent in room: " + presence.seen());
         maybeAnswer();
     }
@@ -177,7 +193,7 @@ final class RoomCall implements CallAgent {
         }
         if (ready.completeExceptionally(new IllegalStateException(reason))) {
             cancelTimers();
-            log("room unavailable: " + reason);
+            log("room unavailable: " + reason + " (set-up: " + timeline.line() + ")");
             return;
         }
         log(reason);
@@ -207,6 +223,7 @@ final class RoomCall implements CallAgent {
     private final class Room implements RoomSession.Events {
         @Override
         public void onJoin(LivekitRtc.JoinResponse join) {
+            timeline.mark(Stage.JOINED);
             log("joined room " + join.getRoom().getName() + " (server " + join.getServerVersion() + ")");
             if (presence.onParticipants(join.getOtherParticipantsList())) {
                 onAgent();
@@ -216,11 +233,13 @@ final class RoomCall implements CallAgent {
 
         @Override
         public void onSubscriberOffer(String sdp) {
+            timeline.mark(Stage.SUBSCRIBER_OFFER);
             subscriber.onOffer(sdp);
         }
 
         @Override
         public void onPublisherAnswer(String sdp) {
+            timeline.mark(Stage.PUBLISHER_ANSWER);
             publisher.onAnswer(sdp);
         }
 
@@ -236,6 +255,7 @@ final class RoomCall implements CallAgent {
         @Override
         public void onTrackPublished(String cid, LivekitModels.TrackInfo track) {
             if (publisher.onTrackPublished(cid)) {
+                timeline.mark(Stage.TRACK_PUBLISHED);
                 presence.ownTrack(track.getSid());
             }
         }
@@ -257,6 +277,75 @@ final class RoomCall implements CallAgent {
         @Override
         public void onRoomGone(String reason) {
             roomGone(reason);
+        }
+    }
+
+    /** The connections of this call, with their set-up stages recorded on the way to the links. */
+    private RoomTransport.Opener timed(RoomTransport.Opener opener) {
+        return (side, listener, name) -> {
+            boolean publisher = side == RoomTransport.Side.PUBLISHER;
+            CompletableFuture<RoomTransport> opened = opener.open(side, new TimedListener(publisher, listener), name);
+            if (publisher) {
+                opened.thenRun(() -> timeline.mark(Stage.PUBLISHER_OPEN)); // the link gets `opened` itself, unwrapped
+            }
+            return opened;
+        };
+    }
+
+    /** Passes every event on to the link after noting set-up stages; one per connection. */
+    private final class TimedListener implements PeerTransport.Listener {
+        private final boolean publisher;
+        private final PeerTransport.Listener link;
+
+        TimedListener(boolean publisher, PeerTransport.Listener link) {
+            this.publisher = publisher;
+            this.link = link;
+        }
+
+        @Override
+        public void onIceConnected() {
+            timeline.mark(publisher ? Stage.PUBLISHER_ICE : Stage.SUBSCRIBER_ICE);
+            link.onIceConnected();
+        }
+
+        @Override
+        public void onDtlsRunning() {
+            timeline.mark(publisher ? Stage.PUBLISHER_DTLS_START : Stage.SUBSCRIBER_DTLS_START);
+            link.onDtlsRunning();
+        }
+
+        @Override
+        public void onReady() {
+            timeline.mark(publisher ? Stage.PUBLISHER_DTLS : Stage.SUBSCRIBER_DTLS);
+            link.onReady();
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            link.onFailed(reason);
+        }
+
+        @Override
+        public void onRtp(ByteBuf packet, RtpHeader header) {
+            link.onRtp(packet, header);
+        }
+
+        @Override
+        public void onRtcp(ByteBuf packet) {
+            link.onRtcp(packet);
+        }
+
+        @Override
+        public void onData(String label, byte[] data) {
+            link.onData(label, data);
+        }
+
+        @Override
+        public void onDataChannelOpen(String label) {
+            if (publisher && label.equals(PublisherLink.RELIABLE)) {
+                timeline.mark(Stage.DATA_CHANNEL);
+            }
+            link.onDataChannelOpen(label);
         }
     }
 

@@ -81,6 +81,47 @@ class RoomCallTest {
     }
 
     @Test
+    void theSetupTimelineRecordsEachStageOnceInMillisAfterPrepare() {
+        inbound();
+        loop.advanceMillis(100);
+        signal.join("room-1", participant("agent", true, State.ACTIVE));
+        loop.runPending();
+        loop.advanceMillis(20);
+        signal.trackPublished("TR_caller");
+        loop.runPending();
+        loop.advanceMillis(30);
+        signal.listener.onAnswer(SDP);
+        loop.runPending();
+        loop.advanceMillis(50);
+        transports.publisherEvents().onIceConnected();
+        loop.advanceMillis(10);
+        transports.publisherEvents().onDtlsRunning();
+        loop.advanceMillis(40);
+        transports.publisherEvents().onReady();
+        assertFalse(call.ready().isDone(), "the reliable data channel is not open yet");
+        loop.advanceMillis(5);
+        transports.publisherEvents().onDataChannelOpen("_lossy");
+        transports.publisherEvents().onDataChannelOpen("_reliable");
+        assertTrue(call.ready().isDone());
+        SetupTimeline t = call.timeline();
+        assertEquals(0, t.millis(SetupTimeline.Stage.TOKEN));
+        assertEquals(100, t.millis(SetupTimeline.Stage.JOINED));
+        assertEquals(100, t.millis(SetupTimeline.Stage.AGENT));
+        assertEquals(100, t.millis(SetupTimeline.Stage.PUBLISHER_OPEN));
+        assertEquals(120, t.millis(SetupTimeline.Stage.TRACK_PUBLISHED));
+        assertEquals(150, t.millis(SetupTimeline.Stage.PUBLISHER_ANSWER));
+        assertEquals(200, t.millis(SetupTimeline.Stage.PUBLISHER_ICE));
+        assertEquals(210, t.millis(SetupTimeline.Stage.PUBLISHER_DTLS_START));
+        assertEquals(250, t.millis(SetupTimeline.Stage.PUBLISHER_DTLS));
+        assertEquals(255, t.millis(SetupTimeline.Stage.DATA_CHANNEL));
+        assertEquals(255, t.millis(SetupTimeline.Stage.READY));
+        assertEquals(-1, t.millis(SetupTimeline.Stage.SUBSCRIBER_OFFER), "no subscriber offer came");
+        assertEquals("token +0, joined +100, publisher socket +100, track published +120, publisher answer +150, "
+                + "publisher ice +200, publisher dtls start +210, publisher dtls +250, data channel +255, agent +100, "
+                + "ready +255 ms", t.line());
+    }
+
+    @Test
     void inboundRingsUntilAnAgentSubscribesToTheCallersTrack() {
         inbound();
         assertTrue(signal.connected);

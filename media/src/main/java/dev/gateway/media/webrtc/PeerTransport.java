@@ -58,6 +58,14 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         /** The data channel {@code label} can carry messages. */
         default void onDataChannelOpen(String label) {
         }
+
+        /** ICE selected a pair (set-up timeline). */
+        default void onIceConnected() {
+        }
+
+        /** The DTLS handshake got its pool thread and is running (set-up timeline: the wait before is the pool's). */
+        default void onDtlsRunning() {
+        }
     }
 
     private static final System.Logger LOG = System.getLogger("webrtc");
@@ -76,6 +84,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
     private String iceUfrag;
     private String icePwd;
     private DtlsSession dtls;
+    private boolean dtlsStarted;
     private SrtpContext outbound;
     private SrtpContext inbound;
     private InetSocketAddress remote;
@@ -139,12 +148,13 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         for (String c : remoteDescription.candidates()) {
             addRemoteCandidate(c);
         }
+        ice.tick(engine.nanoTime()); // the first check leaves now rather than on the loop's next 20 ms tick
         if (dtls == null) {
-            dtls = new DtlsSession(dtlsRole, DtlsCertificate.shared(), remoteFingerprint, dtlsPool,
+            // Started when it can make progress, so that it holds a pool thread only while it has work: the server
+            // on the peer's ClientHello (onDatagram), the client once ICE has selected a pair (IceEvents). Records
+            // after the handshake (SCTP) are decrypted on this loop, never queued behind other calls' handshakes.
+            dtls = new DtlsSession(dtlsRole, DtlsCertificate.shared(), remoteFingerprint, dtlsPool, loop,
                     this::sendDtlsFromPool, new DtlsEvents());
-            if (dtlsRole == DtlsRole.SERVER) {
-                dtls.start(); // waits for the peer's ClientHello
-            }
         }
     }
 
@@ -288,6 +298,9 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
                     remote = from;
                 }
                 dtls.onDatagram(buf);
+                if (dtlsRole == DtlsRole.SERVER) {
+                    startDtls(); // the peer's ClientHello: only now does the server handshake have work
+                }
             }
         } else if (first >= 128 && first <= 191 && ready) {
             onSrtp(buf);
@@ -338,8 +351,9 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         public void onConnected(InetSocketAddress selected) {
             remote = selected;
             LOG.log(System.Logger.Level.DEBUG, name + ": ICE connected to " + selected);
+            listener.onIceConnected();
             if (dtlsRole == DtlsRole.CLIENT && dtls != null) {
-                dtls.start();
+                startDtls();
             }
         }
 
@@ -349,7 +363,24 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         }
     }
 
+    /** Submits the handshake to the pool once. */
+    private void startDtls() {
+        if (!dtlsStarted && !closed) {
+            dtlsStarted = true;
+            dtls.start();
+        }
+    }
+
     private final class DtlsEvents implements DtlsSession.Listener {
+        @Override
+        public void onHandshakeRunning() {
+            loop.execute(() -> {
+                if (!closed) {
+                    listener.onDtlsRunning();
+                }
+            });
+        }
+
         @Override
         public void onConnected(SrtpKeyMaterial keys) {
             loop.execute(() -> {

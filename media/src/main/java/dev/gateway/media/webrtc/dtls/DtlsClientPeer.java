@@ -65,6 +65,11 @@ final class DtlsClientPeer extends DefaultTlsClient {
     }
 
     @Override
+    public int getHandshakeResendTimeMillis() {
+        return DtlsPeerPolicy.RESEND_MILLIS;
+    }
+
+    @Override
     public TlsAuthentication getAuthentication() {
         return new TlsAuthentication() {
             @Override

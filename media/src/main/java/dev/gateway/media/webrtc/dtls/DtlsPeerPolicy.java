@@ -37,6 +37,14 @@ final class DtlsPeerPolicy {
 
     static final int SRTP_PROFILE = SrtpKeyMaterial.SRTP_AES128_CM_HMAC_SHA1_80;
 
+    /**
+     * First retransmission of an unanswered flight, in ms (doubling after each, BC caps at 60 s). BC's default is
+     * RFC 6347's 1 s, which a set-up pays whole whenever the first flight is lost or arrives before the peer is
+     * listening (our ClientHello may reach pion the moment ICE connects, before its DTLS server runs): with a
+     * burst of calls that was the tail of the subscriber's handshakes. A room's round trip is well under this.
+     */
+    static final int RESEND_MILLIS = 250;
+
     private DtlsPeerPolicy() {
     }
 

@@ -83,6 +83,11 @@ final class DtlsServerPeer extends DefaultTlsServer {
         return handshakeTimeoutMillis;
     }
 
+    @Override
+    public int getHandshakeResendTimeMillis() {
+        return DtlsPeerPolicy.RESEND_MILLIS;
+    }
+
     /** RFC 5764 §4.2: BC allows the exporter only here, while the handshake's security parameters are live. */
     @Override
     public void notifyHandshakeComplete() throws IOException {

@@ -28,7 +28,9 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * invoked after {@link #close()} returns except one already running.
  *
  * <p>Receive model after the handshake: the handshake task returns its pool thread as soon as keys are exported. Each
- * later burst of datagrams schedules one short drain task on the same executor that decrypts what is queued, hands
+ * later burst of datagrams schedules one short drain task on the drain executor (the handshake pool unless another
+ * is given; a transport gives its event loop, so that data-channel set-up never queues behind other calls'
+ * handshakes, and sends and receives of one association run on one thread) that decrypts what is queued, hands
  * application data (SCTP, later) to {@link Listener#onApplicationData} and ends when the queue is empty; at most one
  * drain task per session runs at a time, so callbacks of a session never overlap. The pool therefore needs one
  * thread per handshake in progress (each blocks up to {@link #HANDSHAKE_TIMEOUT_MILLIS}) plus headroom for drain
@@ -44,6 +46,10 @@ public final class DtlsSession implements AutoCloseable {
 
     /** Outcome of the session. Called from pool threads; implementations hop to their own loop. */
     public interface Listener {
+        /** The handshake task got its pool thread (called on it, before any datagram is read). */
+        default void onHandshakeRunning() {
+        }
+
         /** The handshake finished, the peer's fingerprint matched, SRTP keys are ready. Called at most once. */
         void onConnected(SrtpKeyMaterial keys);
 
@@ -72,6 +78,7 @@ public final class DtlsSession implements AutoCloseable {
     private final DtlsCertificate local;
     private final String expectedRemoteFingerprint;
     private final Executor executor;
+    private final Executor drainExecutor;
     private final Listener listener;
     private final int handshakeTimeoutMillis;
     private final DatagramQueueTransport transport;
@@ -92,16 +99,35 @@ public final class DtlsSession implements AutoCloseable {
      */
     public DtlsSession(DtlsRole role, DtlsCertificate local, String expectedRemoteFingerprint, Executor handshakeExecutor,
             Sender sender, Listener listener) {
-        this(role, local, expectedRemoteFingerprint, handshakeExecutor, sender, listener, HANDSHAKE_TIMEOUT_MILLIS);
+        this(role, local, expectedRemoteFingerprint, handshakeExecutor, handshakeExecutor, sender, listener,
+                HANDSHAKE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * As above, with the drain tasks after the handshake on {@code drainExecutor}: short, never blocking (an empty
+     * queue ends them), one at a time per session; an event loop may be given.
+     */
+    public DtlsSession(DtlsRole role, DtlsCertificate local, String expectedRemoteFingerprint, Executor handshakeExecutor,
+            Executor drainExecutor, Sender sender, Listener listener) {
+        this(role, local, expectedRemoteFingerprint, handshakeExecutor, drainExecutor, sender, listener,
+                HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /** As above with another handshake limit; tests use a short one. */
     DtlsSession(DtlsRole role, DtlsCertificate local, String expectedRemoteFingerprint, Executor handshakeExecutor,
             Sender sender, Listener listener, int handshakeTimeoutMillis) {
+        this(role, local, expectedRemoteFingerprint, handshakeExecutor, handshakeExecutor, sender, listener,
+                handshakeTimeoutMillis);
+    }
+
+    private DtlsSession(DtlsRole role, DtlsCertificate local, String expectedRemoteFingerprint,
+            Executor handshakeExecutor, Executor drainExecutor, Sender sender, Listener listener,
+            int handshakeTimeoutMillis) {
         this.role = Objects.requireNonNull(role, "role");
         this.local = Objects.requireNonNull(local, "local");
         this.expectedRemoteFingerprint = Objects.requireNonNull(expectedRemoteFingerprint, "expectedRemoteFingerprint");
         this.executor = Objects.requireNonNull(handshakeExecutor, "handshakeExecutor");
+        this.drainExecutor = Objects.requireNonNull(drainExecutor, "drainExecutor");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.transport = new DatagramQueueTransport(QUEUE_CAPACITY, Objects.requireNonNull(sender, "sender"));
@@ -199,6 +225,7 @@ public final class DtlsSession implements AutoCloseable {
     private void handshake() {
         DTLSTransport connected;
         SrtpKeyMaterial keys;
+        listener.onHandshakeRunning();
         try {
             BcTlsCrypto crypto = new BcTlsCrypto(RANDOM);
             if (role == DtlsRole.CLIENT) {
@@ -230,7 +257,7 @@ public final class DtlsSession implements AutoCloseable {
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
-                executor.execute(this::drain);
+                drainExecutor.execute(this::drain);
             } catch (RejectedExecutionException e) {
                 drainScheduled.set(false);
                 rejectedDrains.increment();

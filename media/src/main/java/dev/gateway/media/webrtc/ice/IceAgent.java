@@ -231,6 +231,11 @@ public final class IceAgent {
         } else if (state == IceState.CHECKING
                 && (role == IceRole.CONTROLLING ? t.useCandidate : pair.nominatedByPeer)) {
             select(pair, nowNanos);
+        } else if (state == IceState.CHECKING && role == IceRole.CONTROLLING && nominating == null) {
+            // The first valid pair: nominate it now rather than on the next tick (up to 20 ms later); with one
+            // host candidate on each side there is nothing better to wait for, and set-up is on the caller's clock.
+            nominating = checkList.bestValid();
+            send(nominating, true, false, nowNanos);
         }
     }
 

@@ -21,6 +21,16 @@ class DtlsPeerPolicyTest {
     }
 
     @Test
+    void bothPeersRetransmitAnUnansweredFlightAfter250MillisNotBouncyCastlesOneSecond() {
+        org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto crypto =
+                new org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto(new java.security.SecureRandom());
+        DtlsCertificate cert = DtlsCertificate.shared();
+        assertEquals(250, new DtlsClientPeer(crypto, cert, "AB", 10_000).getHandshakeResendTimeMillis());
+        assertEquals(250, new DtlsServerPeer(crypto, cert, "AB", 10_000).getHandshakeResendTimeMillis());
+        assertEquals(10_000, new DtlsClientPeer(crypto, cert, "AB", 10_000).getHandshakeTimeoutMillis());
+    }
+
+    @Test
     void serverPicksAes128CmFromAMixedOffer() throws Exception {
         Hashtable<Integer, byte[]> offer = useSrtp(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM,
                 SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);

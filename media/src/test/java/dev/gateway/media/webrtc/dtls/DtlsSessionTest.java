@@ -96,10 +96,17 @@ class DtlsSessionTest {
         final DtlsSession server;
 
         Link(String clientExpects, String serverExpects) {
+            this(clientExpects, serverExpects, pool);
+        }
+
+        /** Drain tasks (data after the handshake) on {@code drains}. */
+        Link(String clientExpects, String serverExpects, java.util.concurrent.Executor drains) {
             AtomicReference<DtlsSession> toServer = new AtomicReference<>();
             AtomicReference<DtlsSession> toClient = new AtomicReference<>();
-            client = new DtlsSession(DtlsRole.CLIENT, CLIENT_CERTIFICATE, clientExpects, pool, deliverTo(toServer), clientEvents);
-            server = new DtlsSession(DtlsRole.SERVER, SERVER_CERTIFICATE, serverExpects, pool, deliverTo(toClient), serverEvents);
+            client = new DtlsSession(DtlsRole.CLIENT, CLIENT_CERTIFICATE, clientExpects, pool, drains,
+                    deliverTo(toServer), clientEvents);
+            server = new DtlsSession(DtlsRole.SERVER, SERVER_CERTIFICATE, serverExpects, pool, drains,
+                    deliverTo(toClient), serverEvents);
             toServer.set(server);
             toClient.set(client);
         }
@@ -205,6 +212,38 @@ class DtlsSessionTest {
         assertThrows(IllegalArgumentException.class, () -> link.client.send(new byte[1500], 0, 1500));
         link.client.close();
         link.server.close();
+    }
+
+    @Test
+    void dataAfterTheHandshakeIsDecryptedOnTheDrainExecutorEvenWhileTheHandshakePoolIsBusy() throws Exception {
+        java.util.concurrent.ExecutorService drains = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            Link link = new Link(SERVER_CERTIFICATE.sha256Fingerprint(), CLIENT_CERTIFICATE.sha256Fingerprint(), drains);
+            link.start();
+            link.clientEvents.awaitKeys();
+            link.serverEvents.awaitKeys();
+            await("handshake threads to end", () -> pool.getActiveCount() == 0);
+            for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+                pool.execute(() -> { // other calls' handshakes holding every pool thread
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            await("the pool to be full", () -> pool.getActiveCount() == pool.getMaximumPoolSize());
+            byte[] hello = "sctp INIT".getBytes(UTF_8);
+            assertTrue(link.client.send(hello, 0, hello.length));
+            assertEquals("sctp INIT", link.serverEvents.data.poll(PATIENCE_SECONDS, TimeUnit.SECONDS),
+                    "delivered while every handshake thread is taken");
+            link.client.close();
+            link.server.close();
+        } finally {
+            release.countDown();
+            drains.shutdownNow();
+        }
     }
 
     @Test

@@ -102,6 +102,21 @@ class IceAgentTest {
     }
 
     @Test
+    void controllingNominatesAsSoonAsItsFirstCheckSucceedsNotOnTheNextTick() {
+        create(IceRole.CONTROLLING, 42, IceRole.CONTROLLED, 7);
+        exchangeCandidates();
+        a.tick(now);                 // A's first check
+        assertEquals(1, a.stats().checksSent());
+        net.deliver(now);            // B answers it (and queues its own triggered check for its tick)
+        net.deliver(now);            // A gets the success and nominates at once
+        assertEquals(2, a.stats().checksSent());
+        net.deliver(now);            // B sees USE-CANDIDATE on a valid pair and answers
+        net.deliver(now);
+        assertEquals(IceState.CONNECTED, a.state(), "connected without another tick of A");
+        assertEquals(List.of(ADDR_B), eventsA.connected);
+    }
+
+    @Test
     void controlledLearnsPeerReflexiveCandidate() {
         create(IceRole.CONTROLLING, 42, IceRole.CONTROLLED, 7);
         a.addRemoteCandidate(host(ADDR_B)); // B never hears of A's candidate (e.g. trickle lost)
