@@ -16,15 +16,17 @@ import livekit.LivekitModels;
 
 /**
  * The connection that carries the caller into the room: opens the publisher transport once joined, announces the
- * caller's microphone track (AddTrack -> TrackPublished -> our offer -> the server's answer), opens the
+ * caller's microphone track (AddTrack and our offer back to back -> TrackPublished, the server's answer), opens the
  * {@code _reliable} and {@code _lossy} data channels, answers the room's NACKs from the uplink's history, and
- * reports when the call may be answered: the connection carries media and the reliable data channel is open (or
- * {@link #DATA_CHANNEL_GRACE_MILLIS} has passed since the media was up, so no caller waits on data channels alone).
+ * reports when the call may be answered: as soon as the connection carries media (the caller's audio reaches the
+ * room), not when the reliable data channel opens, which comes later and is reported on its own (DTMF waits for it;
+ * under a burst of calls the SCTP set-up can take a second, and a caller should not ring for it). A data channel
+ * still closed {@link #DATA_CHANNEL_GRACE_MILLIS} after the media is logged.
  *
  * <p>Threading: loop-confined.
  */
 final class PublisherLink {
-    /** How long a ready publisher may wait for its data channel before the call is reported ready anyway. */
+    /** How long after the media a closed data channel is worth a log line. */
     static final long DATA_CHANNEL_GRACE_MILLIS = 2000;
     static final String RELIABLE = "_reliable";
     private static final System.Logger LOG = System.getLogger("room");
@@ -34,8 +36,11 @@ final class PublisherLink {
         /** Media is up: the room's join deadline no longer applies. */
         void onPublisherConnected();
 
-        /** The call may be answered as far as the publisher goes; {@code warning} is null when all is open. */
-        void onPublisherReady(String warning);
+        /** The call may be answered as far as the publisher goes: the caller's audio reaches the room. */
+        void onPublisherReady();
+
+        /** The reliable data channel is open: DTMF and RPC can reach the room from now on. */
+        void onReliableOpen();
 
         /** The link cannot carry the call. */
         void onPublisherFailed(String reason);
@@ -59,7 +64,6 @@ final class PublisherLink {
     private boolean opening;
     private boolean connected;
     private boolean reliableOpen;
-    private boolean reported;
     private boolean closed;
 
     PublisherLink(String callId, String roomName, RoomTransport.Opener opener, SignalSession signal, RoomAudio audio,
@@ -93,7 +97,12 @@ final class PublisherLink {
                     new PeerTransport.DataChannelSpec("_lossy", false, 0)));
             audio.openUplink();
             audio.attachPublisher(t.media());
+            // The offer goes right behind the AddTrack, not after TrackPublished: livekit-server handles one
+            // connection's signal requests in order (AddTrack registers the pending track before the offer is
+            // read), so waiting for TrackPublished only cost the call one round trip before its answer.
             signal.addTrack(trackCid, "phone", LivekitModels.TrackSource.MICROPHONE, false);
+            signal.sendOffer(WebRtcSdpWriter.publisherOffer(local(t), audio.openUplink(), "gw-" + callId,
+                    "phone-" + callId, trackCid, audio.uplinkOffer()));
         });
     }
 
@@ -102,14 +111,9 @@ final class PublisherLink {
         return trackCid;
     }
 
-    /** The server accepted a track: if it is ours, offer the connection that carries it. */
+    /** The server accepted a track: true when it is ours (the offer that carries it went out with the AddTrack). */
     boolean onTrackPublished(String cid) {
-        if (!cid.equals(trackCid) || transport == null) {
-            return false;
-        }
-        signal.sendOffer(WebRtcSdpWriter.publisherOffer(local(transport), audio.openUplink(), "gw-" + callId,
-                "phone-" + callId, trackCid, audio.uplinkOffer()));
-        return true;
+        return cid.equals(trackCid) && transport != null;
     }
 
     /**
@@ -160,15 +164,10 @@ final class PublisherLink {
         }
     }
 
-    private void reportReady(String warning) {
-        if (reported || closed || !connected) {
-            return;
+    private void warnIfDataChannelClosed() {
+        if (!reliableOpen && !closed) {
+            log("data channel not open " + DATA_CHANNEL_GRACE_MILLIS + " ms after the media: DTMF waits for it");
         }
-        reported = true;
-        if (warning != null) {
-            log(warning + ": answering anyway (DTMF and RPC wait for it)");
-        }
-        events.onPublisherReady(warning);
     }
 
     static WebRtcSdpWriter.Local local(RoomTransport t) {
@@ -189,19 +188,17 @@ final class PublisherLink {
             connected = true;
             log("caller's track published in " + roomName);
             events.onPublisherConnected();
-            if (reliableOpen) {
-                reportReady(null);
-                return;
+            events.onPublisherReady();
+            if (!reliableOpen) {
+                loop.schedule(PublisherLink.this::warnIfDataChannelClosed, DATA_CHANNEL_GRACE_MILLIS);
             }
-            loop.schedule(() -> reportReady("data channel not open after " + DATA_CHANNEL_GRACE_MILLIS + " ms"),
-                    DATA_CHANNEL_GRACE_MILLIS);
         }
 
         @Override
         public void onDataChannelOpen(String label) {
-            if (label.equals(RELIABLE)) {
+            if (label.equals(RELIABLE) && !reliableOpen) {
                 reliableOpen = true;
-                reportReady(null);
+                events.onReliableOpen();
             }
         }
 

@@ -37,6 +37,8 @@ final class RoomCall implements CallAgent {
                     Function<PhoneLeg, RoomTransport.Opener> transports, Function<PhoneLeg, CallLoop> loops) {
     }
 
+    /** Key presses held while the data channel opens: a caller typing fast during the first second. */
+    static final int MAX_HELD_DIGITS = 32;
     private final Services services;
     private final CallInfo call;
     private final RoomTarget target;
@@ -55,6 +57,9 @@ final class RoomCall implements CallAgent {
     private CallLoop.Timer joinTimeout;
     private CallLoop.Timer ringingTimeout;
     private boolean publisherReady;
+    private boolean reliableOpen;
+    /** Key presses made before the reliable data channel opened, sent in order once it does (bounded). */
+    private final StringBuilder heldDigits = new StringBuilder();
     private boolean ringingExpired;
     private boolean started;
     private boolean ended;
@@ -115,6 +120,19 @@ final class RoomCall implements CallAgent {
     /** A key press from the phone: to the room both as {@code sip_dtmf} and as a user packet on topic sip_dtmf. */
     @Override
     public void onDtmf(char digit) {
+        if (!reliableOpen) {
+            if (heldDigits.length() < MAX_HELD_DIGITS) {
+                heldDigits.append(digit);
+            } else {
+                log("dtmf " + digit + " not sent to the room: data channel not open and " + MAX_HELD_DIGITS
+                        + " digits already wait for it");
+            }
+            return;
+        }
+        sendDtmf(digit);
+    }
+
+    private void sendDtmf(char digit) {
         for (byte[] packet : RoomMessages.dtmf(identity, digit)) {
             if (!publisher.sendReliable(packet)) {
                 log("dtmf " + digit + " not sent to the room: data channel not open");
@@ -359,9 +377,18 @@ final class RoomCall implements CallAgent {
         }
 
         @Override
-        public void onPublisherReady(String warning) {
+        public void onPublisherReady() {
             publisherReady = true;
             maybeAnswer();
+        }
+
+        @Override
+        public void onReliableOpen() {
+            reliableOpen = true;
+            for (int i = 0; i < heldDigits.length(); i++) {
+                sendDtmf(heldDigits.charAt(i));
+            }
+            heldDigits.setLength(0);
         }
 
         @Override

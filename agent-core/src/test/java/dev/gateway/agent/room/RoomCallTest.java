@@ -53,9 +53,10 @@ class RoomCallTest {
         signal.join("room-1");
         loop.runPending();
         assertEquals(1, signal.trackCids.size(), "AddTrack after the publisher transport is open");
+        assertEquals(1, signal.offers.size(), "the offer right behind the AddTrack, before TrackPublished");
         signal.trackPublished("TR_caller");
         loop.runPending();
-        assertEquals(1, signal.offers.size(), "offer once the track is accepted");
+        assertEquals(1, signal.offers.size(), "no second offer when the track is accepted");
         signal.listener.onAnswer(SDP);
         loop.runPending();
         transports.publisherEvents().onReady();
@@ -98,11 +99,10 @@ class RoomCallTest {
         transports.publisherEvents().onDtlsRunning();
         loop.advanceMillis(40);
         transports.publisherEvents().onReady();
-        assertFalse(call.ready().isDone(), "the reliable data channel is not open yet");
+        assertTrue(call.ready().isDone(), "ready once media flows, before the data channel opens");
         loop.advanceMillis(5);
         transports.publisherEvents().onDataChannelOpen("_lossy");
         transports.publisherEvents().onDataChannelOpen("_reliable");
-        assertTrue(call.ready().isDone());
         SetupTimeline t = call.timeline();
         assertEquals(0, t.millis(SetupTimeline.Stage.TOKEN));
         assertEquals(100, t.millis(SetupTimeline.Stage.JOINED));
@@ -114,11 +114,11 @@ class RoomCallTest {
         assertEquals(210, t.millis(SetupTimeline.Stage.PUBLISHER_DTLS_START));
         assertEquals(250, t.millis(SetupTimeline.Stage.PUBLISHER_DTLS));
         assertEquals(255, t.millis(SetupTimeline.Stage.DATA_CHANNEL));
-        assertEquals(255, t.millis(SetupTimeline.Stage.READY));
+        assertEquals(250, t.millis(SetupTimeline.Stage.READY));
         assertEquals(-1, t.millis(SetupTimeline.Stage.SUBSCRIBER_OFFER), "no subscriber offer came");
         assertEquals("token +0, joined +100, publisher socket +100, track published +120, publisher answer +150, "
                 + "publisher ice +200, publisher dtls start +210, publisher dtls +250, data channel +255, agent +100, "
-                + "ready +255 ms", t.line());
+                + "ready +250 ms", t.line());
     }
 
     @Test
@@ -219,17 +219,44 @@ class RoomCallTest {
     }
 
     @Test
-    void aPublisherWithoutDataChannelIsReadyAfterTheGracePeriod() {
+    void theCallIsReadyOnceMediaFlowsWithoutWaitingForTheDataChannel() {
         call(true, LiveKitSettings.RingingTimeoutAction.ANSWER);
         signal.join("room-1");
         loop.runPending();
         signal.trackPublished("TR_caller");
         loop.runPending();
-        transports.publisherEvents().onReady();
-        loop.advanceMillis(PublisherLink.DATA_CHANNEL_GRACE_MILLIS - 1);
         assertFalse(call.ready().isDone());
-        loop.advanceMillis(1);
+        transports.publisherEvents().onReady();
         assertEquals("completed", failure());
+    }
+
+    @Test
+    void keysPressedBeforeTheDataChannelOpensReachTheRoomInOrderWhenItDoes() {
+        call(true, LiveKitSettings.RingingTimeoutAction.ANSWER);
+        signal.join("room-1");
+        loop.runPending();
+        transports.publisherEvents().onReady();
+        call.onDtmf('1');
+        call.onDtmf('2');
+        assertTrue(transports.publisher().reliable.isEmpty(), "held while the channel is closed");
+        transports.publisher().dataOpen = true;
+        transports.publisherEvents().onDataChannelOpen("_reliable");
+        assertEquals(4, transports.publisher().reliable.size(), "both keys, each in both forms");
+        call.onDtmf('3');
+        assertEquals(6, transports.publisher().reliable.size());
+    }
+
+    @Test
+    void heldKeysAreBounded() {
+        call(true, LiveKitSettings.RingingTimeoutAction.ANSWER);
+        signal.join("room-1");
+        loop.runPending();
+        for (int i = 0; i < RoomCall.MAX_HELD_DIGITS + 5; i++) {
+            call.onDtmf('9');
+        }
+        transports.publisher().dataOpen = true;
+        transports.publisherEvents().onDataChannelOpen("_reliable");
+        assertEquals(2 * RoomCall.MAX_HELD_DIGITS, transports.publisher().reliable.size());
     }
 
     @Test
