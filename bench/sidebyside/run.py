@@ -263,7 +263,7 @@ def measure_system(a, name, sys_work, sub, ports, infra_pids):
     # each call is held long enough for a slow start to answer every call (up to --answer-wait after the
     # ramp-up) and then for the whole steady window, with a margin for counting the calls up (two Twirp requests
     # per room, slow on a loaded machine)
-    ramp, hold_ms = load.call_timing(a.calls, a.rate, a.seconds + a.answer_wait + 10 + a.calls // 20)
+    ramp, hold_ms = load.call_timing(a.calls, a.rate, a.settle + a.seconds + a.answer_wait + 10 + a.calls // 20)
     scen = load.write_call_files(sys_work, hold_ms)
     t_start = time.time()
     p, sip_port = (start_gateway if name == "gateway" else start_livekit_sip)(a, sys_work, sub, ports)
@@ -285,6 +285,9 @@ def measure_system(a, name, sys_work, sub, ports, infra_pids):
     if answered_at_window < a.calls:
         log(f"{name}: only {answered_at_window} of {a.calls} calls up after the ramp-up + {a.answer_wait} s; "
             "measuring anyway")
+    # a fresh JVM still compiles its hot paths for some seconds after the calls are up (C2 threads); the window
+    # measures the steady state of both systems, so it starts --settle seconds later
+    time.sleep(a.settle)
     c1, t1, load1 = cpu_of(pids), time.time(), os.getloadavg()[0]
     threads_cpu0 = load.thread_cpu(p.pid)
     pacing = None
@@ -307,7 +310,7 @@ def measure_system(a, name, sys_work, sub, ports, infra_pids):
     shares = {("system" if n == name else n): v for n, v in shares.items()}
     up = max((answered_at_window + active_at_end) / 2, 1)
     result = {
-        "system": name, "calls": a.calls, "rate": a.rate, "audio": a.audio, "window_s": round(t2 - t1, 1),
+        "system": name, "calls": a.calls, "rate": a.rate, "audio": a.audio, "settle_s": a.settle, "window_s": round(t2 - t1, 1),
         "startup_s": round(startup_s, 1), "active_calls_window_start_end": [answered_at_window, active_at_end],
         "successful_calls": int(stat.get("SuccessfulCall(C)", 0)), "failed_calls": int(stat.get("FailedCall(C)", 0)),
         "cpu_percent_per_call": round(shares["system"] / up, 3) if shares["system"] is not None else None,
@@ -398,6 +401,8 @@ def main():
     ap.add_argument("--only", choices=("gateway", "livekit-sip"))
     ap.add_argument("--answer-wait", type=int, default=30,
                     help="after the ramp-up, wait up to this long for every call to be answered before the window")
+    ap.add_argument("--settle", type=int, default=10,
+                    help="seconds between every call answered and the window (a fresh JVM is still compiling)")
     ap.add_argument("--pacing", action="store_true", help="capture the RTP sent to the phones (tshark) for 5 s")
     ap.add_argument("--bot", dest="bot_bin", help="a prebuilt bot binary (default: build it)")
     a = ap.parse_args()
@@ -432,7 +437,7 @@ def main():
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     cpu = os.popen("grep -m1 'model name' /proc/cpuinfo").read().split(":")[-1].strip()
-    print(f"\n{a.calls} calls at {a.rate}/s, {a.seconds} s window, bot publishing {a.audio}; "
+    print(f"\n{a.calls} calls at {a.rate}/s, {a.seconds} s window starting {a.settle} s after the last answer, bot publishing {a.audio}; "
           f"{os.cpu_count()} cores ({cpu}); {time.strftime('%Y-%m-%d %H:%M %Z')}\n")
     print(table(results))
     for name, r in results.items():
