@@ -37,8 +37,6 @@ final class RoomCall implements CallAgent {
                     Function<PhoneLeg, RoomTransport.Opener> transports, Function<PhoneLeg, CallLoop> loops) {
     }
 
-    /** Key presses held while the data channel opens: a caller typing fast during the first second. */
-    static final int MAX_HELD_DIGITS = 32;
     private final Services services;
     private final CallInfo call;
     private final RoomTarget target;
@@ -57,9 +55,7 @@ final class RoomCall implements CallAgent {
     private CallLoop.Timer joinTimeout;
     private CallLoop.Timer ringingTimeout;
     private boolean publisherReady;
-    private boolean reliableOpen;
-    /** Key presses made before the reliable data channel opened, sent in order once it does (bounded). */
-    private final StringBuilder heldDigits = new StringBuilder();
+    private RoomDtmf dtmf;
     private boolean ringingExpired;
     private boolean started;
     private boolean ended;
@@ -95,6 +91,7 @@ final class RoomCall implements CallAgent {
         publisher = new PublisherLink(call.id(), target.roomName(), transports, signal, audio, loop, new Publisher());
         subscriber = new SubscriberLink(call.id(), transports, signal, audio, new Subscriber());
         rpc = new RoomRpc(call.id(), leg, loop, publisher::sendReliable);
+        dtmf = new RoomDtmf(identity, publisher::sendReliable, this::log);
         joinTimeout = loop.schedule(() -> roomGone("room " + target.roomName() + " not ready within "
                 + s.joinTimeoutMillis() / 1000 + " s"), s.joinTimeoutMillis());
         if (waitForAgent) {
@@ -117,28 +114,10 @@ final class RoomCall implements CallAgent {
         session.status("active");
     }
 
-    /** A key press from the phone: to the room both as {@code sip_dtmf} and as a user packet on topic sip_dtmf. */
+    /** A key press from the phone: to the room as {@link RoomDtmf} says (held until the data channel opens). */
     @Override
     public void onDtmf(char digit) {
-        if (!reliableOpen) {
-            if (heldDigits.length() < MAX_HELD_DIGITS) {
-                heldDigits.append(digit);
-            } else {
-                log("dtmf " + digit + " not sent to the room: data channel not open and " + MAX_HELD_DIGITS
-                        + " digits already wait for it");
-            }
-            return;
-        }
-        sendDtmf(digit);
-    }
-
-    private void sendDtmf(char digit) {
-        for (byte[] packet : RoomMessages.dtmf(identity, digit)) {
-            if (!publisher.sendReliable(packet)) {
-                log("dtmf " + digit + " not sent to the room: data channel not open");
-                return;
-            }
-        }
+        dtmf.press(digit);
     }
 
     @Override
@@ -384,11 +363,7 @@ final class RoomCall implements CallAgent {
 
         @Override
         public void onReliableOpen() {
-            reliableOpen = true;
-            for (int i = 0; i < heldDigits.length(); i++) {
-                sendDtmf(heldDigits.charAt(i));
-            }
-            heldDigits.setLength(0);
+            dtmf.channelOpen();
         }
 
         @Override

@@ -251,12 +251,12 @@ class RoomCallTest {
         call(true, LiveKitSettings.RingingTimeoutAction.ANSWER);
         signal.join("room-1");
         loop.runPending();
-        for (int i = 0; i < RoomCall.MAX_HELD_DIGITS + 5; i++) {
+        for (int i = 0; i < RoomDtmf.MAX_HELD + 5; i++) {
             call.onDtmf('9');
         }
         transports.publisher().dataOpen = true;
         transports.publisherEvents().onDataChannelOpen("_reliable");
-        assertEquals(2 * RoomCall.MAX_HELD_DIGITS, transports.publisher().reliable.size());
+        assertEquals(2 * RoomDtmf.MAX_HELD, transports.publisher().reliable.size());
     }
 
     @Test
