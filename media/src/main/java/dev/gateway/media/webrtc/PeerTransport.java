@@ -115,7 +115,9 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
     public static CompletableFuture<PeerTransport> open(MediaEngine engine, EventLoop loop, IceRole iceRole,
                                                         DtlsRole dtlsRole, Executor dtlsPool, Listener listener, String name) {
         PeerTransport t = new PeerTransport(engine, loop, dtlsRole, dtlsPool, listener, name);
-        return engine.openDatagram(loop, t.new Inbound()).thenApply(ch -> {
+        // on the loop even when the bind has completed before this line (thenApply would then run on the caller's
+        // thread, and register() must run on the loop)
+        return engine.openDatagram(loop, t.new Inbound()).thenApplyAsync(ch -> {
             t.channel = ch;
             t.iceUfrag = IceAgent.randomUfrag();
             t.icePwd = IceAgent.randomPwd();
@@ -123,7 +125,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
                     ThreadLocalRandom.current().nextLong(), t::sendIce, t.new IceEvents(), ch.alloc());
             engine.register(t);
             return t;
-        });
+        }, loop);
     }
 
     public String iceUfrag() {
