@@ -99,7 +99,9 @@ class Phone:
         data = "%s %s SIP/2.0\r\n" % (method, ruri) + "".join("%s: %s\r\n" % kv for kv in hdrs) + "\r\n" + body
         self.sock.sendto(data.encode(), (HOST, self.gw.sip_port))
 
-    def final(self, method, wait=10.0):
+    def final(self, method, wait=10.0, cseq=None):
+        """The next final response to method (and to that CSeq number when given: a 2xx retransmitted for an
+        earlier re-INVITE whose ACK the stack has not handled yet is skipped)."""
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
@@ -107,7 +109,8 @@ class Phone:
             except socket.timeout:
                 continue
             m = SipMessage("received", None, pkt.decode("utf-8", "replace"))
-            if m.is_response and m.status >= 200 and m.cseq_method == method:
+            if m.is_response and m.status >= 200 and m.cseq_method == method and (
+                    cseq is None or m.header("CSeq").split()[0] == str(cseq)):
                 return m
         raise AssertionError("no final response to %s within %.0f s" % (method, wait))
 
@@ -126,7 +129,7 @@ class Phone:
         cseq = max(cseq, self.last_cseq + 1)
         for attempt in range(5):
             self.request("INVITE", cseq, sdp)
-            r = self.final("INVITE")
+            r = self.final("INVITE", cseq=cseq)
             self.request("ACK", cseq)
             self.last_cseq = cseq
             if r.status not in (491, 500):
