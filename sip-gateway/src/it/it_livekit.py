@@ -403,3 +403,66 @@ def best_correlation(sent, received):
     corr = num / denom
     lag = int(np.argmax(corr))
     return float(corr[lag]), lag
+
+
+class SpeakingAgent(RoomProbe):
+    """A room participant that publishes a microphone track (Opus DTX on when `dtx`) and plays `script` (a list of
+    ("audio", samples at 48 kHz) / ("mute", seconds) / ("unmute",) steps) the moment a participant of kind SIP
+    joins. It subscribes to nothing, so the only RTP the server sends on its UDP port during the test goes to the
+    gateway."""
+
+    RATE = 48000
+    FRAME_10MS = RATE // 100
+
+    def __init__(self, server, room, script, identity="speaking-agent", dtx=False):
+        super().__init__(server, room, identity=identity)
+        self.script = script
+        self.dtx = dtx
+        self.started_speaking_at = None
+        self.done = threading.Event()
+        self._task = None
+
+    def connect(self, timeout=20.0):
+        from livekit import api, rtc
+
+        async def go():
+            token = (api.AccessToken(API_KEY, API_SECRET).with_identity(self.identity).with_name(self.identity)
+                     .with_grants(api.VideoGrants(room_join=True, room=self.room_name, can_publish=True,
+                                                  can_subscribe=True, can_publish_data=True)).to_jwt())
+            room = rtc.Room(loop=self.loop)
+
+            def joined(p):
+                self._record("participant_connected", identity=p.identity, kind=rtc.ParticipantKind.Name(p.kind))
+                if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP and self._task is None:
+                    self._task = self.loop.create_task(self._speak(room))
+
+            room.on("participant_connected", joined)
+            await room.connect(self.server.ws_url, token, rtc.RoomOptions(auto_subscribe=False))
+            self.room = room
+
+        self.run(go(), timeout)
+        return self
+
+    async def _speak(self, room):
+        import numpy as np
+        from livekit import rtc
+        rate, frame_10ms = self.RATE, self.FRAME_10MS
+        source = rtc.AudioSource(rate, 1, queue_size_ms=1000)
+        track = rtc.LocalAudioTrack.create_audio_track("greeting", source)
+        await room.local_participant.publish_track(
+            track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE, dtx=self.dtx))
+        self.started_speaking_at = time.time()
+        for step in self.script:
+            if step[0] == "mute":
+                track.mute()
+                await asyncio.sleep(step[1])
+                continue
+            if step[0] == "unmute":
+                track.unmute()
+                continue
+            pcm = np.clip(np.asarray(step[1]), -32768, 32767).astype(np.int16)
+            for i in range(0, len(pcm) - frame_10ms + 1, frame_10ms):
+                frame = rtc.AudioFrame(pcm[i:i + frame_10ms].tobytes(), rate, 1, frame_10ms)
+                await source.capture_frame(frame)
+        await source.wait_for_playout()
+        self.done.set()

@@ -11,19 +11,16 @@ with libopus (no `skipped=`).
 
 Run with the venv python: `.venv/bin/python -m pytest -q sip-gateway/src/it/test_downlink_dtx.py -s`.
 """
-import asyncio
 import random
 import re
 import threading
-import time
 
 from it_harness import assert_sipp_ok, start_media_call, wait_until
-from it_livekit import API_KEY, API_SECRET, RoomProbe, best_correlation, livekit_direct_overrides
+from it_livekit import SpeakingAgent, best_correlation, livekit_direct_overrides
 from it_media import decode
 
 TRUNK_NUMBER = "+15550100"
 RATE = 48000
-FRAME_10MS = RATE // 100
 SPEECH_S = 1.6
 PAUSE_S = 3.0
 TRACK_LINE = re.compile(r"room audio track ssrc=(\d+) .*pushed=(\d+).* decoded=(\d+) concealed=(\d+)(?: skipped=(\d+))?")
@@ -43,51 +40,6 @@ def speech48(seconds, seed, pitch_hz):
     return 7000 * envelope * x / 2.0
 
 
-class DtxAgent(RoomProbe):
-    """Publishes a microphone track with DTX on and plays `script` (arrays at 48 kHz, zeros for silence) the moment
-    a participant of kind SIP joins; subscribes to nothing."""
-
-    def __init__(self, server, room, script):
-        super().__init__(server, room, identity="dtx-agent")
-        self.script = script
-        self.done = threading.Event()
-        self._task = None
-
-    def connect(self, timeout=20.0):
-        from livekit import api, rtc
-
-        async def go():
-            token = (api.AccessToken(API_KEY, API_SECRET).with_identity(self.identity).with_name("DTX agent")
-                     .with_grants(api.VideoGrants(room_join=True, room=self.room_name, can_publish=True,
-                                                  can_subscribe=True)).to_jwt())
-            room = rtc.Room(loop=self.loop)
-
-            def joined(p):
-                if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP and self._task is None:
-                    self._task = self.loop.create_task(self._speak(room))
-
-            room.on("participant_connected", joined)
-            await room.connect(self.server.ws_url, token, rtc.RoomOptions(auto_subscribe=False))
-            self.room = room
-
-        self.run(go(), timeout)
-        return self
-
-    async def _speak(self, room):
-        import numpy as np
-        from livekit import rtc
-        source = rtc.AudioSource(RATE, 1, queue_size_ms=1000)
-        track = rtc.LocalAudioTrack.create_audio_track("talk", source)
-        await room.local_participant.publish_track(
-            track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE, dtx=True))
-        for samples in self.script:
-            pcm = np.clip(np.asarray(samples), -32768, 32767).astype(np.int16)
-            for i in range(0, len(pcm) - FRAME_10MS + 1, FRAME_10MS):
-                await source.capture_frame(rtc.AudioFrame(pcm[i:i + FRAME_10MS].tobytes(), RATE, 1, FRAME_10MS))
-        await source.wait_for_playout()
-        self.done.set()
-
-
 def _frames_rms(samples, frame=160):
     import numpy as np
     x = np.asarray(samples, dtype=np.float64)
@@ -101,7 +53,8 @@ def test_dtx_silence_is_silence_without_decoding_and_speech_resumes_whole(liveki
     first, second = speech48(SPEECH_S, 1, 130), speech48(SPEECH_S, 2, 170)  # pitches apart: no cross-match
     script = [np.zeros(int(0.5 * RATE)), first, np.zeros(int(PAUSE_S * RATE)), second, np.zeros(int(1.0 * RATE))]
     room = "dtx-%06x" % random.getrandbits(24)
-    agent = DtxAgent(livekit_server, room, script).connect()
+    agent = SpeakingAgent(livekit_server, room, [("audio", s) for s in script], identity="dtx-agent",
+                          dtx=True).connect()
     gw = gateway_factory(livekit_direct_overrides(livekit_server, room))
     peer = rtp_peer("PCMU", 20)
     pause_ms = 11000

@@ -8,7 +8,6 @@ capture with kernel timestamps (it_capture.py): "room packet reaches the gateway
 Run with the venv python: `.venv/bin/python -m pytest -q sip-gateway/src/it/test_downlink_timing.py -s`
 (-s prints the figures).
 """
-import asyncio
 import math
 import os
 import random
@@ -18,13 +17,12 @@ import time
 import pytest
 
 from it_harness import assert_sipp_ok, start_media_call
-from it_livekit import API_KEY, API_SECRET, RoomProbe, best_correlation, livekit_direct_overrides
+from it_livekit import SpeakingAgent, best_correlation, livekit_direct_overrides
 from it_media import decode
 import it_capture
 
 TRUNK_NUMBER = "+15550100"
 AGENT_RATE = 48000
-FRAME_10MS = AGENT_RATE // 100
 SLIP_TONE_HZ = 437.0   # 8.74 periods per 20 ms frame: a dropped or repeated frame turns its phase by ~94 degrees
 
 pytestmark = pytest.mark.skipif(it_capture.root_or_skip_reason() is not None,
@@ -48,63 +46,6 @@ def tone48(hz, seconds, amplitude=8000):
 def silence48(seconds):
     import numpy as np
     return np.zeros(int(seconds * AGENT_RATE))
-
-
-class SpeakingAgent(RoomProbe):
-    """A room participant that publishes a microphone track and plays `script` (a list of ("audio", samples at
-    48 kHz) / ("mute",) / ("unmute",) steps) the moment a participant of kind SIP joins. It subscribes to
-    nothing, so the only RTP the server sends on its UDP port during the test goes to the gateway."""
-
-    def __init__(self, server, room, script):
-        super().__init__(server, room, identity="speaking-agent")
-        self.script = script
-        self.started_speaking_at = None
-        self.done = threading.Event()
-        self._task = None
-
-    def connect(self, timeout=20.0):
-        from livekit import api, rtc
-
-        async def go():
-            token = (api.AccessToken(API_KEY, API_SECRET).with_identity(self.identity).with_name("Speaking agent")
-                     .with_grants(api.VideoGrants(room_join=True, room=self.room_name, can_publish=True,
-                                                  can_subscribe=True, can_publish_data=True)).to_jwt())
-            room = rtc.Room(loop=self.loop)
-
-            def joined(p):
-                self._record("participant_connected", identity=p.identity, kind=rtc.ParticipantKind.Name(p.kind))
-                if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP and self._task is None:
-                    self._task = self.loop.create_task(self._speak(room))
-
-            room.on("participant_connected", joined)
-            await room.connect(self.server.ws_url, token, rtc.RoomOptions(auto_subscribe=False))
-            self.room = room
-
-        self.run(go(), timeout)
-        return self
-
-    async def _speak(self, room):
-        import numpy as np
-        from livekit import rtc
-        source = rtc.AudioSource(AGENT_RATE, 1, queue_size_ms=1000)
-        track = rtc.LocalAudioTrack.create_audio_track("greeting", source)
-        await room.local_participant.publish_track(
-            track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE))
-        self.started_speaking_at = time.time()
-        for step in self.script:
-            if step[0] == "mute":
-                track.mute()
-                await asyncio.sleep(step[1])
-                continue
-            if step[0] == "unmute":
-                track.unmute()
-                continue
-            pcm = np.clip(np.asarray(step[1]), -32768, 32767).astype(np.int16)
-            for i in range(0, len(pcm) - FRAME_10MS + 1, FRAME_10MS):
-                frame = rtc.AudioFrame(pcm[i:i + FRAME_10MS].tobytes(), AGENT_RATE, 1, FRAME_10MS)
-                await source.capture_frame(frame)
-        await source.wait_for_playout()
-        self.done.set()
 
 
 # --------------------------------------------------------------------------- helpers
