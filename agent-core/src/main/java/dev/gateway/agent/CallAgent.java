@@ -26,6 +26,14 @@ public interface CallAgent {
     /** One key press from the caller, reported once per press. */
     void onDtmf(char digit);
 
+    /**
+     * What voicemail detection found, when it runs on this call (outbound calls by default): once at the decision,
+     * and for a machine once more when its beep ended or none came. The room agent shows it as participant
+     * attributes and {@code sip_amd} data packets.
+     */
+    default void onVoicemail(VoicemailResult result) {
+    }
+
     /** The call ended (either side). No callbacks follow. */
     void onEnd(String reason);
 }

@@ -33,6 +33,16 @@ public interface PhoneLeg {
     /** Blind transfer (REFER) to a {@code sip:} or {@code tel:} target; completes when the outcome is known. */
     CompletionStage<TransferResult> transfer(String target);
 
+    /**
+     * Starts, stops, pauses or resumes the call's recording ({@code action}: start, stop, pause, resume); completes
+     * with the recording's state afterwards ({@code recording}, {@code paused}, {@code stopped}), or fails with a
+     * reason an agent can show (unknown action, call not answered, recording unavailable).
+     */
+    default CompletionStage<String> recording(String action) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this call cannot be recorded"));
+    }
+
     /** Ends the call (BYE once answered). {@code reason} is logged. */
     void hangup(String reason);
 }

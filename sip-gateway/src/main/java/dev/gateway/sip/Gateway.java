@@ -14,7 +14,9 @@ import dev.gateway.sip.api.HttpApi;
 import dev.gateway.sip.api.OperatorToken;
 import dev.gateway.sip.call.Call;
 import dev.gateway.sip.call.CallRegistry;
+import dev.gateway.sip.call.CallFeatures;
 import dev.gateway.sip.call.CallServices;
+import dev.gateway.media.record.RecordingService;
 import dev.gateway.sip.call.CallSettings;
 import dev.gateway.sip.call.CallSweeper;
 import dev.gateway.sip.call.InviteAdmission;
@@ -78,6 +80,7 @@ public final class Gateway {
 
     private final GatewayConfig config;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private RecordingService recorder;
     private final CallRegistry registry;
     private final MediaEngine media;
     private final SipSignalling signalling;
@@ -138,6 +141,8 @@ public final class Gateway {
             }
         }
         try {
+            recorder = new RecordingService(config.recordingDir(), config.recording().format(),
+                    config.recording().writerThreads(), config.recording().queueFrames());
             media.start();
             if (rooms != null) {
                 rooms.start();
@@ -148,7 +153,8 @@ public final class Gateway {
                     config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
                     config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
                     signalling.executor(), System::currentTimeMillis,
-                    new TransferPolicy(() -> store.snapshot().inbound(), config.trunks().defaults()));
+                    new TransferPolicy(() -> store.snapshot().inbound(), config.trunks().defaults()),
+                    new CallFeatures(config.voicemail(), config.recording(), recorder, config.recordingDir()));
             store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
                     config.dispatchRules(), Clock.systemUTC());
             routing.set(routing(store.snapshot()));
@@ -279,6 +285,9 @@ public final class Gateway {
             rooms.stop();
         }
         media.stop();
+        if (recorder != null) {
+            recorder.close(); // after the calls: their recordings are finished and flushed
+        }
     }
 
     /** The per-source budget of sources no trunk lists ({@code limits.requestsPerSecondPerSource}), or null. */

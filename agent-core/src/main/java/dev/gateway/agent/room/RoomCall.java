@@ -4,6 +4,7 @@ import dev.gateway.agent.CallAgent;
 import dev.gateway.agent.CallInfo;
 import dev.gateway.agent.PhoneLeg;
 import dev.gateway.agent.RoomTarget;
+import dev.gateway.agent.VoicemailResult;
 import dev.gateway.agent.room.SetupTimeline.Stage;
 import dev.gateway.agent.signal.SignalSession;
 import dev.gateway.agent.signal.Tokens;
@@ -56,6 +57,7 @@ final class RoomCall implements CallAgent {
     private CallLoop.Timer ringingTimeout;
     private boolean publisherReady;
     private RoomDtmf dtmf;
+    private RoomVoicemail voicemail;
     private boolean ringingExpired;
     private boolean started;
     private boolean ended;
@@ -92,6 +94,7 @@ final class RoomCall implements CallAgent {
         subscriber = new SubscriberLink(call.id(), transports, signal, audio, new Subscriber());
         rpc = new RoomRpc(call.id(), leg, loop, publisher::sendReliable);
         dtmf = new RoomDtmf(identity, publisher::sendReliable, this::log);
+        voicemail = new RoomVoicemail(identity, session::attributes, publisher::sendReliable, this::log);
         joinTimeout = loop.schedule(() -> roomGone("room " + target.roomName() + " not ready within "
                 + s.joinTimeoutMillis() / 1000 + " s"), s.joinTimeoutMillis());
         if (waitForAgent) {
@@ -118,6 +121,14 @@ final class RoomCall implements CallAgent {
     @Override
     public void onDtmf(char digit) {
         dtmf.press(digit);
+    }
+
+    /** Voicemail detection's result: attributes on the phone participant and a {@code sip_amd} data packet. */
+    @Override
+    public void onVoicemail(VoicemailResult result) {
+        if (voicemail != null && !ended) {
+            voicemail.update(result);
+        }
     }
 
     @Override
@@ -364,6 +375,7 @@ final class RoomCall implements CallAgent {
         @Override
         public void onReliableOpen() {
             dtmf.channelOpen();
+            voicemail.channelOpen();
         }
 
         @Override

@@ -69,13 +69,17 @@ public final class RoomMessages {
                 .setSipDtmf(LivekitModels.SipDTMF.newBuilder().setCode(code).setDigit(String.valueOf(digit)))
                 .build().toByteArray();
         String json = "{\"code\":" + code + ",\"digit\":\"" + digit + "\"}";
-        byte[] user = LivekitModels.DataPacket.newBuilder()
+        return List.of(typed, user(identity, DTMF_TOPIC, json));
+    }
+
+    /** A reliable user packet from {@code identity} on {@code topic} carrying {@code json}. */
+    public static byte[] user(String identity, String topic, String json) {
+        return LivekitModels.DataPacket.newBuilder()
                 .setKind(LivekitModels.DataPacket.Kind.RELIABLE)
                 .setParticipantIdentity(identity)
-                .setUser(LivekitModels.UserPacket.newBuilder().setParticipantIdentity(identity).setTopic(DTMF_TOPIC)
+                .setUser(LivekitModels.UserPacket.newBuilder().setParticipantIdentity(identity).setTopic(topic)
                         .setPayload(ByteString.copyFrom(json, StandardCharsets.UTF_8)))
                 .build().toByteArray();
-        return List.of(typed, user);
     }
 
     /** The acknowledgement sent as soon as an RPC request is accepted. */

@@ -9,7 +9,8 @@ import java.util.function.Predicate;
 /**
  * What the room asks of the phone over data packets: DTMF to play to the caller, and LiveKit RPC on the phone
  * participant so an agent can act on the call from wherever it runs: {@code sip.hangup}, {@code sip.transfer}
- * (payload: the target URI, or {"to": ...}) and {@code sip.dtmf} (payload: digits, or {"digits": ...}). Every
+ * (payload: the target URI, or {"to": ...}), {@code sip.dtmf} (payload: digits, or {"digits": ...}) and
+ * {@code sip.recording} (payload: start, stop, pause or resume, or {"action": ...}; result: the recording's state). Every
  * request is acknowledged at once, then answered with a result or an error.
  *
  * <p>Threading: loop-confined; a transfer's outcome hops back onto the loop before it is answered.
@@ -45,7 +46,11 @@ final class RoomRpc {
 
     private void onRpc(RoomMessages.RpcCall rpc) {
         reply(RoomMessages.rpcAck(rpc.id(), rpc.callerIdentity()));
-        String arg = argument(rpc.payload(), rpc.method().equals("sip.transfer") ? "to" : "digits");
+        String arg = argument(rpc.payload(), switch (rpc.method()) {
+            case "sip.transfer" -> "to";
+            case "sip.recording" -> "action";
+            default -> "digits";
+        });
         switch (rpc.method()) {
             case "sip.hangup" -> {
                 reply(RoomMessages.rpcResult(rpc.id(), rpc.callerIdentity(), "ok"));
@@ -76,8 +81,20 @@ final class RoomRpc {
                     }
                 }));
             }
+            case "sip.recording" -> {
+                log("recording " + arg + " requested over RPC by " + rpc.callerIdentity());
+                leg.recording(arg).whenComplete((state, failure) -> loop.execute(() -> {
+                    if (failure == null) {
+                        reply(RoomMessages.rpcResult(rpc.id(), rpc.callerIdentity(), state));
+                    } else {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        error(rpc, RoomMessages.RPC_APPLICATION_ERROR, String.valueOf(cause.getMessage()));
+                    }
+                }));
+            }
             default -> error(rpc, RoomMessages.RPC_UNSUPPORTED_METHOD,
-                    "unsupported method " + rpc.method() + " (sip.hangup, sip.transfer, sip.dtmf)");
+                    "unsupported method " + rpc.method() + " (sip.hangup, sip.transfer, sip.dtmf, sip.recording)");
         }
     }
 

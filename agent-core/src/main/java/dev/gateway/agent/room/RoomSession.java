@@ -85,6 +85,13 @@ final class RoomSession {
         }
     }
 
+    /** Sets some of the phone participant's attributes (merged with the others), e.g. voicemail detection's. */
+    void attributes(Map<String, String> attributes) {
+        if (signal != null && !left) {
+            signal.updateAttributes(attributes);
+        }
+    }
+
     /**
      * Leaves the room. With {@code flush}, only once {@code dataPending} is false (what was queued on the data
      * channel, an RPC reply or the last DTMF, has been acknowledged, or the agent sees "recipient disconnected"),

@@ -14,6 +14,7 @@ final class RecordingLeg implements PhoneLeg {
     final List<String> dtmf = new ArrayList<>();
     final List<String> transfers = new ArrayList<>();
     final List<String> hangups = new ArrayList<>();
+    final List<String> recordingActions = new ArrayList<>();
     /** The call's media: a real CallMedia over a fake phone, ticked by the test. */
     final FakePhone phone = new FakePhone("c-1");
     CompletableFuture<TransferResult> transferOutcome = CompletableFuture.completedFuture(new TransferResult(true, 202, "accepted"));
@@ -36,6 +37,16 @@ final class RecordingLeg implements PhoneLeg {
     @Override
     public void sendDtmf(String digits) {
         dtmf.add(digits);
+    }
+
+    /** Records the action; "pause" -> paused, "bad" fails as the gateway does for an unknown action. */
+    @Override
+    public CompletionStage<String> recording(String action) {
+        recordingActions.add(action);
+        if (action.equals("bad")) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("action must be start, stop, pause or resume"));
+        }
+        return CompletableFuture.completedFuture(action.equals("pause") ? "paused" : "recording");
     }
 
     @Override

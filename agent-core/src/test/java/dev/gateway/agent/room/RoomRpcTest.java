@@ -52,6 +52,18 @@ class RoomRpcTest {
     }
 
     @Test
+    void recordingActionsArePassedOnAndAnsweredWithTheState() {
+        rpc.onRoomData(request("sip.recording", "{\"action\":\"pause\"}"));
+        loop.runPending();
+        assertAckThenResult("paused");
+        sent.clear();
+        rpc.onRoomData(request("sip.recording", "bad"));
+        loop.runPending();
+        assertError(RoomMessages.RPC_APPLICATION_ERROR, "action must be start, stop, pause or resume");
+        assertEquals(List.of("pause", "bad"), leg.recordingActions);
+    }
+
+    @Test
     void hangup() {
         rpc.onRoomData(request("sip.hangup", ""));
         assertAckThenResult("ok");
@@ -107,7 +119,7 @@ class RoomRpcTest {
     @Test
     void unknownMethodIsUnsupported() {
         rpc.onRoomData(request("sip.mute", ""));
-        assertError(RoomMessages.RPC_UNSUPPORTED_METHOD, "unsupported method sip.mute (sip.hangup, sip.transfer, sip.dtmf)");
+        assertError(RoomMessages.RPC_UNSUPPORTED_METHOD, "unsupported method sip.mute (sip.hangup, sip.transfer, sip.dtmf, sip.recording)");
     }
 
     @Test

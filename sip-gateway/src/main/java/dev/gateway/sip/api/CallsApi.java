@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operator's call API: {@code GET /calls}, {@code GET /calls/{id}}, {@code POST /calls/{id}/hangup|transfer|dtmf},
+ * The operator's call API: {@code GET /calls}, {@code GET /calls/{id}}, {@code POST /calls/{id}/hangup|transfer|dtmf|recording},
  * and the {@code /healthz} answer. JSON in and out; errors are {@code {"error": "..."}} with 400 (bad body), 404
  * (unknown call or path), 405, and 504 when a hung-up call is not gone within 5 s. Credentials and Host were
  * checked before ({@link ApiAccess}, {@link HostCheck}).
@@ -106,7 +106,23 @@ public final class CallsApi implements ApiEndpoint {
                 call.sendDtmf(digits);
                 return ApiResponse.json(202, json.createObjectNode().put("id", call.id()).put("digits", digits));
             }
-            default -> throw new ApiError(404, "unknown action '" + action + "' (hangup, transfer, dtmf)");
+            case "recording" -> {
+                String what = textField(body(request), "action");
+                try {
+                    String state = call.recording(what).get(2, TimeUnit.SECONDS);
+                    return ApiResponse.json(200, json.createObjectNode().put("id", call.id()).put("recording", state));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw new ApiError(cause instanceof IllegalArgumentException ? 400 : 409, "\"action\": "
+                            + cause.getMessage());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new ApiError(504, "call " + call.id() + " did not answer within 2 s");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ApiError(504, "interrupted while waiting for call " + call.id());
+                }
+            }
+            default -> throw new ApiError(404, "unknown action '" + action + "' (hangup, transfer, dtmf, recording)");
         }
     }
 
@@ -165,6 +181,15 @@ public final class CallsApi implements ApiEndpoint {
             n.set("media", json.valueToTree(m));
         }
         n.set("transfer", s.transfer() == null ? null : json.valueToTree(s.transfer()));
+        n.put("recording", s.recording());
+        if (s.voicemail() == null) {
+            n.putNull("voicemail");
+        } else {
+            var v = s.voicemail();
+            n.set("voicemail", json.createObjectNode().put("result", v.result()).put("reason", v.reason())
+                    .put("decision_ms", v.decisionMs()).put("beep", v.beep().isEmpty() ? null : v.beep())
+                    .put("beep_end_ms", v.beepEndMs() < 0 ? null : v.beepEndMs()));
+        }
         return n;
     }
 

@@ -58,6 +58,8 @@ public abstract class Call implements SipCallEvents {
     final CallTransfer transfer;
     private final CallEnding ending;
     final SessionRefresh sessionRefresh;
+    final VoicemailDetection voicemail;
+    final RecordingControl recording;
     /** The trunk's SDES-SRTP policy; re-offers are negotiated under it too. */
     final MediaEncryption encryption;
     private final AgentFactory agents;
@@ -102,6 +104,9 @@ public abstract class Call implements SipCallEvents {
         this.transfer = new CallTransfer(this);
         this.ending = new CallEnding(this);
         this.sessionRefresh = new SessionRefresh(timer, sip, transport, media::packetsIn, hooks);
+        boolean outbound = info.room() != null && info.room().outbound();
+        this.voicemail = new VoicemailDetection(this, services.features().voicemail());
+        this.recording = new RecordingControl(this, services.features(), outbound);
     }
 
     public String id() { return id; }
@@ -194,13 +199,30 @@ public abstract class Call implements SipCallEvents {
         });
     }
 
+    /**
+     * Starts, stops, pauses or resumes the call's recording; completes with its state afterwards, or fails with a
+     * message for the requester (IllegalArgumentException: a bad action; IllegalStateException: not possible now).
+     * Any thread.
+     */
+    public CompletableFuture<String> recording(String action) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        onLoop("recording " + action, () -> {
+            try {
+                f.complete(recording.control(action));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
     /** A consistent snapshot, taken on the loop. Any thread. */
     public CompletableFuture<CallSnapshot> snapshot() {
         CompletableFuture<CallSnapshot> f = new CompletableFuture<>();
         onLoop("snapshot", () -> f.complete(new CallSnapshot(id, sipCallId, info.from(), info.to(), info.trunkId(),
                 machine.state().wireName(), negotiation == null ? "" : negotiation.encodingName(),
                 negotiation == null ? 0 : negotiation.ptimeMs(), dtmf.toString(), startedAtMillis,
-                transfer.snapshot(), media.stats(), media.pipeline())));
+                transfer.snapshot(), media.stats(), media.pipeline(), voicemail.result(), recording.state())));
         return f;
     }
 
@@ -329,6 +351,32 @@ public abstract class Call implements SipCallEvents {
     final void setSdp(Response response) throws java.text.ParseException {
         String sdp = OfferAnswer.answer(negotiation, remoteSdp, sip.advertisedHost(), media.localPort(), sdpSessionId, sdpVersion);
         response.setContent(sdp, sip.headers().createContentTypeHeader("application", "sdp"));
+    }
+
+    /**
+     * The call is answered and its agent started: voicemail detection and recording begin where they are switched
+     * on. A feature that fails to start is logged; the call goes on without it. On the loop.
+     */
+    final void startFeatures() {
+        OutboundTrunk trunk = outboundTrunk();
+        boolean outbound = info.room() != null && info.room().outbound();
+        try {
+            voicemail.start(voicemail.wanted(outbound, trunk), media.audio(), agent);
+        } catch (RuntimeException e) {
+            log("voicemail detection not started: " + CallGuard.describe(e));
+        }
+        try {
+            recording.answered(media.audio(), recording.wanted(trunk == null ? null : trunk.name()),
+                    () -> negotiation == null ? "" : negotiation.encodingName(), voicemail::result);
+        } catch (RuntimeException e) {
+            log("recording not started: " + CallGuard.describe(e));
+        }
+    }
+
+    /** The call ends: detection stops reporting, the recording is finished. On the loop. */
+    final void stopFeatures() {
+        voicemail.stop();
+        recording.end();
     }
 
     /** Creates the agent (once media is open) and asks it to get ready. */

@@ -60,6 +60,7 @@ final class CallEnding {
         });
         quietly("settling the transfer", () -> call.transfer.done(false, 0, "call ended: " + reason));
         quietly("direction clean-up", () -> call.ended(reason));
+        quietly("finishing the recording", call::stopFeatures);
         quietly("closing media", call.media::close);
         CallAgent a = call.agent;
         call.agent = null;

@@ -44,6 +44,11 @@ final class CallLeg implements PhoneLeg {
     }
 
     @Override
+    public CompletionStage<String> recording(String action) {
+        return call.recording(action);
+    }
+
+    @Override
     public void hangup(String reason) {
         call.hangup(reason);
     }

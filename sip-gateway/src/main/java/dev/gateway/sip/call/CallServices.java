@@ -13,10 +13,18 @@ import java.util.function.LongSupplier;
  *                    throws RejectedExecutionException when full
  * @param clockMillis wall-clock milliseconds (injected so tests control time)
  * @param transfers   where calls may be transferred (trunk destination allow-lists)
+ * @param features    voicemail detection and recording
  */
 public record CallServices(SipContext sip, MediaEngine media, AgentFactory agents, CallRegistry registry,
                            CallSettings settings, Executor sipExecutor, LongSupplier clockMillis,
-                           TransferPolicy transfers) {
+                           TransferPolicy transfers, CallFeatures features) {
+
+    /** Services with neither voicemail detection nor recording. */
+    public CallServices(SipContext sip, MediaEngine media, AgentFactory agents, CallRegistry registry,
+                        CallSettings settings, Executor sipExecutor, LongSupplier clockMillis,
+                        TransferPolicy transfers) {
+        this(sip, media, agents, registry, settings, sipExecutor, clockMillis, transfers, CallFeatures.NONE);
+    }
 
     /** Services whose transfers are {@link TransferPolicy#UNRESTRICTED}. */
     public CallServices(SipContext sip, MediaEngine media, AgentFactory agents, CallRegistry registry,
@@ -26,5 +34,6 @@ public record CallServices(SipContext sip, MediaEngine media, AgentFactory agent
 
     public CallServices {
         transfers = transfers == null ? TransferPolicy.UNRESTRICTED : transfers;
+        features = features == null ? CallFeatures.NONE : features;
     }
 }

@@ -108,6 +108,7 @@ final class InboundDialog extends Call {
         log("answered rtp=" + sip.advertisedHost() + ":" + media.localPort());
         log("pipeline: " + media.start(negotiation, agent));
         agent.onStart(leg);
+        startFeatures();
         sessionRefresh.arm(dialog);
         timers.set("no-ACK timer", () -> {
             if (machine.is(CallState.ANSWERED)) {

@@ -122,6 +122,7 @@ final class OutboundDialog extends Call {
                 + (negotiation.srtp() ? " srtp=" + negotiation.remoteCrypto().profile() : ""));
         log("pipeline: " + media.start(negotiation, agent));
         agent.onStart(new CallLeg(this));
+        startFeatures();
         dial.outcome().complete(new OutboundDial.DialOutcome(true, response.getStatusCode(), response.getReasonPhrase()));
         if (!dial.dtmfAfterAnswer().isEmpty()) {
             sendDtmf(dial.dtmfAfterAnswer());

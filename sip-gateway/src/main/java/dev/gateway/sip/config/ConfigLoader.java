@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gateway.agent.room.LiveKitSettings.RingingTimeoutAction;
 import dev.gateway.agent.room.LiveKitSettings.UplinkCodec;
+import dev.gateway.media.amd.AmdSettings;
+import dev.gateway.media.record.RecordingFormat;
 import dev.gateway.sip.tls.PemCredentials;
 import dev.gateway.sip.tls.TlsCredentialsException;
 import dev.gateway.sip.trunk.Cidr;
@@ -115,9 +117,12 @@ public final class ConfigLoader {
         List<DispatchRule> rules = DispatchSection.read(root.objects("dispatchRules", "dispatch_rules"), inboundIds);
         LiveKitConfig livekit = livekit(root.object("livekit"), env);
         String dataDir = root.string(GatewayConfig.DEFAULT_DATA_DIR, "dataDir");
+        VoicemailConfig voicemail = voicemail(root.object("voicemailDetection", "voicemail_detection"));
+        RecordingConfig recording = recording(root.object("recording"));
         root.finish();
         try {
-            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir);
+            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir, voicemail,
+                    recording);
         } catch (InvalidConfigException e) {
             throw at(root, e);
         }
@@ -236,6 +241,66 @@ public final class ConfigLoader {
         try {
             return new LimitsConfig(maxCalls, drain, ring, perSource, maxCallSeconds, block, invites, unconfirmed,
                     unconfirmedPerSource);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static VoicemailConfig voicemail(ConfigNode n) throws ConfigException {
+        AmdSettings d = AmdSettings.defaults();
+        FeatureSwitches off = VoicemailConfig.DEFAULT.switches();
+        boolean inbound = n.bool(off.inbound(), "inbound");
+        boolean outbound = n.bool(off.outbound(), "outbound");
+        Map<String, String> trunks = n.stringMap("trunks");
+        AmdSettings thresholds;
+        try {
+            thresholds = new AmdSettings(n.integer(d.initialSilenceMs(), "initialSilenceMs"),
+                    n.integer(d.greetingMs(), "greetingMs"),
+                    n.integer(d.afterGreetingSilenceMs(), "afterGreetingSilenceMs"),
+                    n.integer(d.minimumWordLengthMs(), "minimumWordLengthMs"),
+                    n.integer(d.betweenWordsSilenceMs(), "betweenWordsSilenceMs"),
+                    n.integer(d.maximumNumberOfWords(), "maximumNumberOfWords"),
+                    n.integer(d.maximumWordLengthMs(), "maximumWordLengthMs"),
+                    n.integer(d.totalAnalysisTimeMs(), "totalAnalysisTimeMs"),
+                    n.integer(d.silenceThreshold(), "silenceThreshold"),
+                    n.integer(d.beepTimeoutMs(), "beepTimeoutMs"));
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        } catch (IllegalArgumentException e) { // AmdSettings names the field first: "greetingMs must be ..."
+            String message = String.valueOf(e.getMessage());
+            int space = message.indexOf(' ');
+            String field = space > 0 ? message.substring(0, space) : "";
+            throw new ConfigException(n.child(field), space > 0 ? message.substring(space + 1) : message, e);
+        }
+        n.finish();
+        try {
+            return new VoicemailConfig(new FeatureSwitches(inbound, outbound,
+                    FeatureSwitches.switches(trunks, "trunks"), Map.of()), thresholds);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    private static RecordingConfig recording(ConfigNode n) throws ConfigException {
+        RecordingConfig d = RecordingConfig.DEFAULT;
+        String dir = n.string(d.dir(), "dir");
+        String format = n.string("ogg", "format");
+        boolean inbound = n.bool(false, "inbound");
+        boolean outbound = n.bool(false, "outbound");
+        Map<String, String> trunks = n.stringMap("trunks");
+        Map<String, String> rules = n.stringMap("dispatchRules", "dispatch_rules");
+        int threads = n.integer(d.writerThreads(), "writerThreads");
+        int queue = n.integer(d.queueSeconds(), "queueSeconds");
+        n.finish();
+        RecordingFormat f = switch (format.strip().toLowerCase(Locale.ROOT)) {
+            case "ogg", "opus", "ogg/opus" -> RecordingFormat.OGG_OPUS;
+            case "wav" -> RecordingFormat.WAV;
+            default -> throw new ConfigException(n.child("format"), "must be 'ogg' (Opus) or 'wav', got '" + format + "'");
+        };
+        try {
+            return new RecordingConfig(dir, f, new FeatureSwitches(inbound, outbound,
+                    FeatureSwitches.switches(trunks, "trunks"), FeatureSwitches.switches(rules, "dispatchRules")),
+                    threads, queue);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

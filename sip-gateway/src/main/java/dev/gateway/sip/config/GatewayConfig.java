@@ -18,7 +18,8 @@ import java.util.Objects;
  */
 public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                             LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
-                            LiveKitConfig livekit, String dataDir) {
+                            LiveKitConfig livekit, String dataDir, VoicemailConfig voicemail,
+                            RecordingConfig recording) {
 
     public static final String DEFAULT_DATA_DIR = "data";
 
@@ -33,6 +34,20 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
         if (dataDir == null || dataDir.isBlank()) {
             throw new InvalidConfigException("dataDir", "must name a directory");
         }
+        voicemail = Objects.requireNonNullElse(voicemail, VoicemailConfig.DEFAULT);
+        recording = Objects.requireNonNullElse(recording, RecordingConfig.DEFAULT);
+    }
+
+    /** Voicemail detection and recording at their defaults. */
+    public GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
+                         LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
+                         LiveKitConfig livekit, String dataDir) {
+        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, null, null);
+    }
+
+    /** Where recordings go: {@code recording.dir}, under {@code dataDir} when relative. */
+    public java.nio.file.Path recordingDir() {
+        return java.nio.file.Path.of(dataDir).resolve(recording.dir());
     }
 
     /**
