@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
 # LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
-# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), livekit-server (built from its Go
+# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng, sox, ffmpeg, livekit-server (built from its Go
 # module, reused when already built), and a Python venv with the LiveKit SDKs (.venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,10 +13,21 @@ step "checking tools"
 for tool in java mvn python3 go; do
   command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is missing (need JDK 17+, Maven, Python 3.11, Go 1.26)" >&2; exit 1; }
 done
-if ! command -v sipp >/dev/null; then
-  step "installing sipp (Debian package sip-tester)"
+# Debian packages the end-to-end tests drive: command -> package
+declare -A DEBIAN_TOOLS=(
+  [sipp]=sip-tester        # the phones and trunks
+  [espeak-ng]=espeak-ng    # speech for voicemail detection and recording tests
+  [sox]=sox                # resampling that speech
+  [ffprobe]=ffmpeg         # reading recordings back
+)
+missing=()
+for tool in "${!DEBIAN_TOOLS[@]}"; do
+  command -v "$tool" >/dev/null || missing+=("${DEBIAN_TOOLS[$tool]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 LIVEKIT_VERSION=v1.13.5
