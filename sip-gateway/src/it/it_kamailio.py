@@ -1,8 +1,8 @@
 """A real Kamailio (Debian package `kamailio`) running deploy/kamailio/kamailio.cfg in front of gateway nodes.
 
 The shipped config is copied into the test's folder and started unchanged; only its `#!define`s are set from the
-command line (-A): listen address, dispatcher.list (written into the folder), allowed sources (127.0.0.0/8),
-the control socket. Its log (stderr) is read by a thread that stamps each line with its arrival time, so tests
+command line (-A): listen address (127.0.0.5: the nodes' trunk lists only the proxy), dispatcher.list (written
+into the folder), allowed sources (the callers: sipp on 127.0.0.1), the control socket. Its log (stderr) is read by a thread that stamps each line with its arrival time, so tests
 wait on log events ("dispatcher: node ... up") and measure from them.
 """
 import os
@@ -20,12 +20,17 @@ from it_harness import HOST, REPO_ROOT, free_port
 KAMAILIO = os.environ.get("KAMAILIO", shutil.which("kamailio") or "/usr/sbin/kamailio")
 KAMCMD = os.environ.get("KAMCMD", shutil.which("kamcmd") or "/usr/sbin/kamcmd")
 CONFIG = REPO_ROOT / "deploy" / "kamailio" / "kamailio.cfg"
+PROXY_HOST = "127.0.0.5"
 
 
 class Kamailio:
-    def __init__(self, workdir, nodes, ping_interval=1, node_timeout_ms=1500, algorithm=4):
-        """`nodes`: the gateways (objects with sip_port) of dispatcher set 1, all on 127.0.0.1."""
+    def __init__(self, workdir, nodes, host=PROXY_HOST, allowed_sources="127.0.0.1/32", ping_interval=1,
+                 node_timeout_ms=1500, algorithm=4):
+        """`nodes`: the gateways (objects with sip_port) of dispatcher set 1, all on 127.0.0.1; the proxy listens on
+        `host` (its own loopback address, so the nodes see the proxy, not the caller, as the source of calls) and
+        takes requests from `allowed_sources` and the nodes."""
         self.workdir = Path(workdir)
+        self.sip_host = host
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.sip_port = free_port(udp=True, tcp=True)
         self.config = self.workdir / "kamailio.cfg"
@@ -34,9 +39,8 @@ class Kamailio:
         # flags 9 (inactive + probing), as the shipped list: a node joins at its first 200 to OPTIONS
         self.dispatcher_list.write_text("".join("1 %s 9 0\n" % self.node_uri(n) for n in nodes))
         self.ctl = "unix:%s" % (self.workdir / "ctl.sock")
-        listen = "udp:%s:%d" % (HOST, self.sip_port)
-        defines = {"LISTEN": listen, "LISTEN_TCP": "tcp:%s:%d" % (HOST, self.sip_port),
-                   "DISPATCHER_LIST": '"%s"' % self.dispatcher_list, "ALLOWED_SOURCES": '"127.0.0.0/8"',
+        defines = {"LISTEN": "udp:%s:%d" % (host, self.sip_port), "LISTEN_TCP": "tcp:%s:%d" % (host, self.sip_port),
+                   "DISPATCHER_LIST": '"%s"' % self.dispatcher_list, "ALLOWED_SOURCES": '"%s"' % allowed_sources,
                    "CTL_SOCKET": '"%s"' % self.ctl, "PING_INTERVAL": str(ping_interval),
                    "NODE_TIMEOUT_MS": str(node_timeout_ms), "DISPATCH_ALG": str(algorithm)}
         self.cmd = [KAMAILIO, "-f", str(self.config), "-DD", "-E", "-m", "64", "-M", "8",

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from conftest import _failed
-from it_harness import assert_sipp_ok, wait_until
-from it_kamailio import Kamailio
+from it_harness import assert_sipp_ok, deep_merge, wait_until
+from it_kamailio import PROXY_HOST, Kamailio
 from it_media import analyse_audio
 
 PROXY_CALL = "uac_proxy_call.xml"
@@ -41,9 +41,15 @@ def incoming(gw):
     return gw.log_text().count(" incoming from=")
 
 
-def two_nodes_behind_kamailio(gateway_factory, kamailio, overrides=(None, None)):
-    a = gateway_factory(overrides[0])
-    b = gateway_factory(overrides[1])
+# What a node behind the proxy needs: a trunk whose allowed_addresses is the proxy (the source of every request
+# it gets), not the callers; the proxy filters those.
+BEHIND_PROXY = {"trunks": {"inbound": [{"trunk": {"name": "via-kamailio", "numbers": ["service"],
+                                                  "allowed_addresses": [PROXY_HOST + "/32"]}}]}}
+
+
+def two_nodes_behind_kamailio(gateway_factory, kamailio, a_overrides=None, b_overrides=None):
+    a = gateway_factory(deep_merge(BEHIND_PROXY, a_overrides))
+    b = gateway_factory(deep_merge(BEHIND_PROXY, b_overrides))
     k = kamailio([a, b])
     # both nodes start out of rotation (flags 9) and join at their first 200 to OPTIONS
     k.node_up(a)
@@ -65,9 +71,13 @@ def test_calls_through_kamailio_are_spread_over_both_nodes(gateway_factory, kama
 
 
 def test_a_draining_node_gets_no_new_calls(gateway_factory, kamailio, sipp):
-    # B drains with a call up, so it stays alive (and draining) until that call ends
-    a, b, k = two_nodes_behind_kamailio(gateway_factory, kamailio, (None, {"limits": {"drainSeconds": 120}}))
-    held = sipp.start("uac_wait_bye.xml", b, timeout_s=120)
+    # the node holding a call drains, so it stays alive (and draining) until that call ends
+    drain = {"limits": {"drainSeconds": 120}}
+    a, b, k = two_nodes_behind_kamailio(gateway_factory, kamailio, drain, drain)
+    held = sipp.start(PROXY_WAIT_BYE, k, timeout_s=120)
+    held.rtp_port()
+    if a.calls():
+        a, b = b, a  # b: the node with the call, the one to drain
     held_call = b.wait_call("active")
     before_a, before_b = incoming(a), incoming(b)
 
