@@ -19,7 +19,8 @@ from it_harness import HOST, REPO_ROOT, free_port
 
 KAMAILIO = os.environ.get("KAMAILIO", shutil.which("kamailio") or "/usr/sbin/kamailio")
 KAMCMD = os.environ.get("KAMCMD", shutil.which("kamcmd") or "/usr/sbin/kamcmd")
-CONFIG = REPO_ROOT / "deploy" / "kamailio" / "kamailio.cfg"
+# KAMAILIO_CFG: another config to run the tests against (e.g. a variant with a part taken out)
+CONFIG = Path(os.environ.get("KAMAILIO_CFG", REPO_ROOT / "deploy" / "kamailio" / "kamailio.cfg"))
 PROXY_HOST = "127.0.0.5"
 
 

@@ -5,6 +5,8 @@ Calls come from sipp through the proxy (record-routed: ACK and BYE go through it
 their own log ("incoming from=" per accepted call) and the proxy's "dispatch:" lines. Every wait is on an event:
 a log line of the proxy or a node, a sipp result, RTP packets.
 """
+import random
+import socket
 import threading
 import time
 
@@ -47,6 +49,31 @@ BEHIND_PROXY = {"trunks": {"inbound": [{"trunk": {"name": "via-kamailio", "numbe
                                                   "allowed_addresses": [PROXY_HOST + "/32"]}}]}}
 
 
+def _raw_request(k, method, src_ip):
+    """One request of no dialog to the proxy from a socket on src_ip; returns the socket (the caller reads it)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src_ip, 0))
+    lport = s.getsockname()[1]
+    msg = ("%s sip:service@%s:%d SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%08x;rport\r\nMax-Forwards: 70\r\n"
+           "From: <sip:tester@%s>;tag=%08x\r\nTo: <sip:service@%s>\r\nCall-ID: it-%08x\r\nCSeq: 1 %s\r\n"
+           "Contact: <sip:tester@%s:%d>\r\nContent-Length: 0\r\n\r\n"
+           % (method, k.sip_host, k.sip_port, src_ip, lport, random.getrandbits(32), src_ip,
+              random.getrandbits(32), k.sip_host, random.getrandbits(32), method, src_ip, lport))
+    s.sendto(msg.encode(), (k.sip_host, k.sip_port))
+    return s
+
+
+def _first_line(sock, timeout):
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(65535).decode("utf-8", "replace").split("\r\n", 1)[0]
+    except (socket.timeout, BlockingIOError):
+        return None
+    finally:
+        sock.close()
+
+
 def two_nodes_behind_kamailio(gateway_factory, kamailio, a_overrides=None, b_overrides=None):
     a = gateway_factory(deep_merge(BEHIND_PROXY, a_overrides))
     b = gateway_factory(deep_merge(BEHIND_PROXY, b_overrides))
@@ -68,6 +95,11 @@ def test_calls_through_kamailio_are_spread_over_both_nodes(gateway_factory, kama
     wait_until(lambda: a.calls() == [] and b.calls() == [], 10, message="both nodes without calls")
     rpc = k.dispatcher_list_rpc()
     assert rpc.count("FLAGS: AP") == 2, rpc
+
+    # a source outside ALLOWED_SOURCES gets nothing, the caller's address an answer from the proxy itself
+    stranger = [_raw_request(k, m, "127.0.0.9") for m in ("OPTIONS", "INVITE", "BYE")]
+    assert _first_line(_raw_request(k, "OPTIONS", "127.0.0.1"), 5) == "SIP/2.0 200 OK"
+    assert [_first_line(sock, 0.01) for sock in stranger] == [None, None, None]  # sent before the answered one
 
 
 def test_a_draining_node_gets_no_new_calls(gateway_factory, kamailio, sipp):
@@ -146,6 +178,9 @@ def test_kill_9_of_a_node_new_calls_go_to_the_other_and_the_survivors_call_keeps
               "node marked down after %.0f ms; calls (sent, answered) ms: %s"
               % (first_answer * 1000, answers[0][0] * 1000, (t_down - t_kill) * 1000,
                  ", ".join("(%.0f, %.0f)" % (s * 1000, e * 1000) for s, e in answers)))
+        retried = k.dispatched_to(survivor, since=t_kill) > len(answers)
+        print("the first call after the kill %s" % ("went to the dead node and was retried on the survivor after "
+                                                     "NODE_TIMEOUT_MS" if retried else "went to the survivor at once"))
         assert first_answer < 5.0, "no new call answered within 5 s of the kill"
         assert all(e - s < 5.0 for s, e in answers), answers
         assert incoming(survivor) - before_survivor == len(answers) == 6
