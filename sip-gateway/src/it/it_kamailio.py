@@ -26,7 +26,7 @@ PROXY_HOST = "127.0.0.5"
 
 class Kamailio:
     def __init__(self, workdir, nodes, host=PROXY_HOST, allowed_sources="127.0.0.1/32", ping_interval=1,
-                 node_timeout_ms=1500, algorithm=4):
+                 node_timeout_ms=1500, algorithm=4, node_flags=9):
         """`nodes`: the gateways (objects with sip_port) of dispatcher set 1, all on 127.0.0.1; the proxy listens on
         `host` (its own loopback address, so the nodes see the proxy, not the caller, as the source of calls) and
         takes requests from `allowed_sources` and the nodes."""
@@ -37,8 +37,9 @@ class Kamailio:
         self.config = self.workdir / "kamailio.cfg"
         shutil.copyfile(CONFIG, self.config)
         self.dispatcher_list = self.workdir / "dispatcher.list"
-        # flags 9 (inactive + probing), as the shipped list: a node joins at its first 200 to OPTIONS
-        self.dispatcher_list.write_text("".join("1 %s 9 0\n" % self.node_uri(n) for n in nodes))
+        # flags 9 (inactive + probing), as the shipped list: a node joins at its first 200 to OPTIONS; 0: in rotation
+        # from the start
+        self.dispatcher_list.write_text("".join("1 %s %d 0\n" % (self.node_uri(n), node_flags) for n in nodes))
         self.ctl = "unix:%s" % (self.workdir / "ctl.sock")
         defines = {"LISTEN": "udp:%s:%d" % (host, self.sip_port), "LISTEN_TCP": "tcp:%s:%d" % (host, self.sip_port),
                    "DISPATCHER_LIST": '"%s"' % self.dispatcher_list, "ALLOWED_SOURCES": '"%s"' % allowed_sources,

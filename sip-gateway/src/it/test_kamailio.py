@@ -135,6 +135,39 @@ def test_a_draining_node_gets_no_new_calls(gateway_factory, kamailio, sipp):
     assert b.wait_exit(30) == 0
 
 
+def test_a_call_reaching_a_draining_node_before_the_next_ping_is_retried_on_the_other(gateway_factory, kamailio, sipp):
+    # pings far apart (30 s) and both nodes in rotation from the start: the proxy learns of the drain only from
+    # the 503 a call gets, which must send that call to the other node and take the draining one out
+    drain = {"limits": {"drainSeconds": 120}}
+    a = gateway_factory(deep_merge(BEHIND_PROXY, drain))
+    b = gateway_factory(deep_merge(BEHIND_PROXY, drain))
+    k = kamailio([a, b], ping_interval=30, node_flags=0)
+    held = sipp.start(PROXY_WAIT_BYE, k, timeout_s=120)
+    held.rtp_port()
+    if a.calls():
+        a, b = b, a  # b: the node with the call, the one to drain
+    held_call = b.wait_call("active")
+    before_a, before_b = incoming(a), incoming(b)
+    t_drain = time.monotonic()
+    b.sigterm()
+    wait_until(lambda: "draining:" in b.log_text(), 10, message="node B draining")
+
+    run = sipp.run(PROXY_CALL, k, calls=4, rate=4, pause_ms=300, wait_timeout=60)
+    assert_sipp_ok(run)
+    new_a, new_b = incoming(a) - before_a, incoming(b) - before_b
+    refused = sum(1 for _, ln in k.lines(t_drain) if "dispatch: %s answered 503" % k.node_uri(b) in ln)
+    print("\n4 calls while B drains, before any ping: node A %d, node B %d; B answered 503 to %d and was taken "
+          "out" % (new_a, new_b, refused))
+    assert (new_a, new_b) == (4, 0)
+    assert refused == 1  # the first 503 took B out of rotation: no second call was sent there
+    k.node_down(b, since=t_drain, timeout=1)
+
+    status, _, _ = b.post("/calls/%s/hangup" % held_call["id"])
+    assert status == 200
+    held.wait(30)
+    assert_sipp_ok(held)
+
+
 def _send_tone_until(peer, stop):
     while not stop.is_set():
         peer.send_tone(1000, 0.2)
