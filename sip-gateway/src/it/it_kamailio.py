@@ -2,8 +2,9 @@
 
 The shipped config is copied into the test's folder and started unchanged; only its `#!define`s are set from the
 command line (-A): listen address (127.0.0.5: the nodes' trunk lists only the proxy), dispatcher.list (written
-into the folder), allowed sources (the callers: sipp on 127.0.0.1), the control socket. Its log (stderr) is read by a thread that stamps each line with its arrival time, so tests
-wait on log events ("dispatcher: node ... up") and measure from them.
+into the folder), allowed sources (the callers: sipp on 127.0.0.1), the control socket. Its log (stderr) is read
+by a thread that stamps each line with its arrival time, so tests wait on log events ("dispatcher: node ... up")
+and measure from them.
 """
 import os
 import shutil
@@ -60,7 +61,8 @@ class Kamailio:
 
     def start(self):
         if not Path(KAMAILIO).exists():
-            pytest.fail("kamailio not found (Debian package kamailio; test.sh installs it) or set KAMAILIO", pytrace=False)
+            pytest.fail("kamailio not found (Debian package kamailio; test.sh installs it) or set KAMAILIO",
+                        pytrace=False)
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=str(self.workdir))
         threading.Thread(target=self._read, daemon=True).start()
