@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
 # LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
-# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng, sox, ffmpeg, livekit-server (built from its Go
+# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng, sox, ffmpeg, kamailio,
+# livekit-server (built from its Go
 # module, reused when already built), and a Python venv with the LiveKit SDKs (.venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +29,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v kamailio >/dev/null && [ ! -x /usr/sbin/kamailio ]; then
+  # test_kamailio.py starts its own Kamailio on a random port in front of two gateways (deploy/kamailio/)
+  step "installing kamailio (Debian package kamailio)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kamailio >/dev/null
+  # the package's own service (where systemd started it) would hold port 5060, which ./gateway uses
+  as_root systemctl disable --now kamailio >/dev/null 2>&1 || true
 fi
 
 LIVEKIT_VERSION=v1.13.5

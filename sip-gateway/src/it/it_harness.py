@@ -583,7 +583,8 @@ class SippRunner:
              "ptime": "20", "port_file": str(port_file)}
         k.update({kk: str(v) for kk, v in (keys or {}).items()})
         media_port = free_port_block(4, lo=44000, hi=45000)
-        cmd = [SIPP, "%s:%d" % (HOST, gateway.sip_port), "-sf", str(scen), "-s", service,
+        # `gateway` may be any SIP target with sip_port (and sip_host when not on HOST), e.g. a proxy in front
+        cmd = [SIPP, "%s:%d" % (getattr(gateway, "sip_host", HOST), gateway.sip_port), "-sf", str(scen), "-s", service,
                "-i", HOST, "-p", str(free_port()), "-t", "u1", "-mi", HOST, "-mp", str(media_port),
                "-m", str(calls), "-d", str(pause_ms),
                "-timeout", "%ds" % timeout_s, "-timeout_error", "-nostdin",
