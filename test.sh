@@ -2,8 +2,8 @@
 # Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
 # LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
 # Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng, sox, ffmpeg, kamailio,
-# livekit-server (built from its Go
-# module, reused when already built), and a Python venv with the LiveKit SDKs (.venv, reused).
+# livekit-server (built from its Go module, reused when already built), and a Python venv with the LiveKit SDKs
+# (.venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")"
 
