@@ -22,8 +22,6 @@ public interface CallAudio {
     /** Adds an observer of the caller's audio (echo, level meter, voicemail detector, recorder). */
     void addTap(AudioWriter observer);
 
-    void addDownlinkTap(AudioWriter observer);
-
     /** Adds a source of audio for the caller (the room's mix, a local agent). False when the mixer is full. */
     boolean attachDownlink(FrameSource source);
 

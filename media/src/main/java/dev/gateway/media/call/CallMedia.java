@@ -95,8 +95,6 @@ public final class CallMedia implements MediaTick, CallAudio {
         tap.add(observer);
     }
 
-    @Override public void addDownlinkTap(AudioWriter observer) { }
-
     /** Adds a source of audio for the caller (the room's mix, a local agent). False when the mixer is full. */
     @Override
     public boolean attachDownlink(FrameSource source) {
