@@ -13,6 +13,7 @@ from livekit.agents import AgentServer, AutoSubscribe, JobContext
 
 AGENT_NAME = os.environ.get("AGENT_NAME", "echo-agent")
 RATE = 48000
+MAX_CALLS = int(os.environ.get("AGENT_MAX_CALLS", "20"))  # echo jobs this worker takes at once
 DELAY_FRAMES = 25  # 25 frames of 20 ms: the caller hears themselves 0.5 s later, not as a sidetone
 
 LOG = logging.getLogger("echo_agent")
@@ -51,8 +52,14 @@ async def entrypoint(ctx: JobContext):
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    server = AgentServer(ws_url=os.environ["LIVEKIT_URL"], api_key=os.environ["LIVEKIT_API_KEY"],
-                         api_secret=os.environ["LIVEKIT_API_SECRET"])
+    server = AgentServer(
+        ws_url=os.environ["LIVEKIT_URL"], api_key=os.environ["LIVEKIT_API_KEY"],
+        api_secret=os.environ["LIVEKIT_API_SECRET"],
+        # the worker's health endpoint (host networking: pick a free port; 0 = any)
+        port=int(os.environ.get("AGENT_HTTP_PORT", "8081")),
+        # load by calls, not by the host's CPU: next to livekit-server and the gateway a busy CPU is normal, and a
+        # worker reporting full load gets no calls (the gateway answers them after livekit.ringingTimeoutSeconds)
+        load_fnc=lambda srv: len(srv.active_jobs) / MAX_CALLS)
     server.rtc_session(entrypoint, agent_name=AGENT_NAME)
     asyncio.run(server.run(devmode=False))
 
