@@ -10,13 +10,15 @@ import copy
 import os
 import py_compile
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from it_harness import HOST, REPO_ROOT, Gateway, free_port, free_rtp_range, free_sip_port, release_rtp_range
+from it_harness import (HOST, REPO_ROOT, Gateway, free_port, free_rtp_range, free_sip_port, http, release_rtp_range,
+                        wait_until)
 
 if os.environ.get("GATEWAY_REQUIRE_LIVEKIT_TESTS") == "1":  # test.sh: a missing validator fails, never skips
     import check_jsonschema  # noqa: F401
@@ -151,3 +153,59 @@ def test_the_shipped_gateway_configs_start_the_real_gateway(name, tmp_path, gate
         gw.stop()
         release_rtp_range(lo, hi)
     assert gw.returncode == 0, gw.log_text()
+
+
+def test_compose_livekit_config_is_accepted_by_livekit_server(tmp_path):
+    """compose/livekit.yaml with its ports and Redis moved to free ones: livekit-server v1.13.5 (strict about its
+    config's fields, as the broken copy shows) starts with it and serves HTTP, with a real redis-server when
+    Debian's is installed; without one, it gets as far as connecting to Redis, after the config was read."""
+    from it_livekit import livekit_server_bin
+    server_bin = livekit_server_bin()
+    if not server_bin:
+        pytest.fail("livekit-server binary not found (test.sh builds it)", pytrace=False)
+    cfg = yaml.safe_load((DEPLOY / "compose" / "livekit.yaml").read_text())
+    port = free_port(udp=False, tcp=True)
+    redis_port = free_port(udp=False, tcp=True)
+    cfg["port"] = port
+    cfg["rtc"].update(tcp_port=free_port(udp=False, tcp=True), udp_port=free_port())
+    cfg["redis"]["address"] = "127.0.0.1:%d" % redis_port
+    env = dict(os.environ, LIVEKIT_KEYS="APIcomposetest: compose-test-secret-of-at-least-32-chars")
+
+    broken = dict(cfg, rtc=dict(cfg["rtc"], udp_prot=1))
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(broken))
+    done = subprocess.run([server_bin, "--config", str(tmp_path / "broken.yaml")], env=env, timeout=60,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # (it exits 0 even then: the message is the signal)
+    assert "could not parse config" in done.stdout.lower() and "udp_prot" in done.stdout, done.stdout[-2000:]
+
+    (tmp_path / "livekit.yaml").write_text(yaml.safe_dump(cfg))
+    procs = []
+    redis_bin = shutil.which("redis-server")
+    try:
+        if redis_bin:
+            procs.append(subprocess.Popen([redis_bin, "--bind", HOST, "--port", str(redis_port), "--save", "",
+                                           "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          cwd=str(tmp_path)))
+        log = tmp_path / "livekit.log"
+        with open(log, "wb") as out:
+            lk = subprocess.Popen([server_bin, "--config", str(tmp_path / "livekit.yaml")], env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, cwd=str(tmp_path))
+            procs.append(lk)
+
+            def up():
+                text = log.read_text(errors="replace")
+                assert "could not parse config" not in text.lower(), text
+                if not redis_bin:
+                    return "connecting to redis" in text
+                assert lk.poll() is None, text[-3000:]
+                return http("GET", "http://%s:%d/" % (HOST, port), timeout=1.0)[0] == 200
+
+            wait_until(up, 30, 0.2, "livekit-server to start with compose/livekit.yaml")
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(10)
