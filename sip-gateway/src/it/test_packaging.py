@@ -99,7 +99,7 @@ def test_tarball_is_a_loadable_image_with_our_entrypoint(image):
     assert (image.config["os"], image.config["architecture"]) == ("linux", "amd64")
 
     c = image.config["config"]
-    assert c["Entrypoint"] == ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+    assert c["Entrypoint"] == ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError",
                                "-cp", "@/app/jib-classpath-file", "dev.gateway.sip.Main"]
     assert c["Cmd"] == ["--config", CONFIG_IN_IMAGE]
     assert c["User"] == "65532:65532", "the gateway must not run as root"
