@@ -48,7 +48,7 @@ fi
 echo "livekit-server: $("$LIVEKIT_SERVER_BIN" --version 2>&1 | head -1)"
 
 VENV=.venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import livekit.rtc, livekit.api, livekit.agents, numpy, pytest, pylibsrtp' 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import livekit.rtc, livekit.api, livekit.agents, numpy, pytest, pylibsrtp, yaml, kubernetes_validate, check_jsonschema' 2>/dev/null; then
   step "creating $VENV with the LiveKit Python SDKs and pylibsrtp (sip-gateway/src/it/requirements.txt)"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r sip-gateway/src/it/requirements.txt
