@@ -67,9 +67,12 @@ final class RoomSession {
         this.events = events;
     }
 
-    /** Creates the connection for {@code token} (not yet connected): the links send on it. */
+    /**
+     * Creates the connection for {@code token} (not yet connected): the links send on it. A drop after the join is
+     * resumed ({@link RoomResume}); only a final loss reaches {@link Events#onRoomGone}.
+     */
     SignalSession open(Connector connector, String token) {
-        signal = connector.open(token, new Signals());
+        signal = new RoomResume(callId, loop, connector, token, new Signals()); // outlives a dropped WebSocket
         return signal;
     }
 
