@@ -218,7 +218,13 @@ def _call_through_proxy(server, gateway_factory, sipp, rtp_peer, room_probe_list
                                  keys={"caller": caller, "callsid": "CA1", "accountsid": "AC1"},
                                  timeout_s=pause_ms // 1000 + 30)
     # the phone talks for the whole call (the tone ends before sipp's BYE, so the socket outlives it)
-    talker = threading.Thread(target=peer.send_tone, args=(PHONE_HZ, pause_ms / 1000.0 - 1.0), daemon=True)
+    def talk():
+        try:
+            peer.send_tone(PHONE_HZ, pause_ms / 1000.0 - 1.0)
+        except OSError:
+            pass  # the call ended early (the gateway hung up) and the socket is closed
+
+    talker = threading.Thread(target=talk, daemon=True)
     talker.start()
     return proxy, gw, peer, run, probe
 

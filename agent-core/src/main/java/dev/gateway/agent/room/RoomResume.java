@@ -124,6 +124,7 @@ final class RoomResume implements SignalSession {
             downstream.onClosed(reason); // before the join: nothing to resume
             return;
         }
+        generation++; // nothing more from the dropped connection counts
         if (!resuming) {
             resuming = true;
             attempts = 0;
