@@ -22,7 +22,8 @@ import livekit.LivekitRtc;
  * reaches the subscriber link like any offer. The drop becomes final, and the downstream listener sees
  * {@code onClosed} or {@code onLeave} exactly as without this class, when: it came before the join (nothing to
  * resume), the server refuses the resume ({@code leave}: the participant is gone), a {@code leave} says DISCONNECT,
- * or the budget runs out (LiveKit is really gone).
+ * the room's media server has been silent on both peer connections for {@link #MEDIA_SILENCE_MILLIS} (LiveKit is
+ * really gone: no need to wait for the budget), or the budget runs out.
  *
  * <p>Not done: the publisher's ICE restart. A signalling drop leaves the UDP path as it was; a lost media path
  * still ends the call through the transports' consent checks, as before.
@@ -35,6 +36,13 @@ final class RoomResume implements SignalSession {
     private static final System.Logger LOG = System.getLogger("room");
     /** From the drop to giving up, ms: a blip heals well within it; a dead server is not waited for longer. */
     static final long BUDGET_MILLIS = 10_000;
+    /**
+     * While resuming, a room whose media server has sent nothing on either connection for this long (ms) is gone
+     * (its process died or its host is unreachable): the call ends now, not at the end of the budget. A live
+     * server sends ICE keepalives and RTCP reports every 1-2 s even in a silent room.
+     */
+    static final long MEDIA_SILENCE_MILLIS = 3_000;
+    private static final long MEDIA_CHECK_MILLIS = 250;
     /** Delay before attempt n (0-based), ms; the last one repeats. */
     private static final long[] BACKOFF_MILLIS = {0, 250, 500, 1000, 2000};
 
@@ -60,6 +68,8 @@ final class RoomResume implements SignalSession {
     private String lastFailure;
     private CallLoop.Timer retry;
     private CallLoop.Timer deadline;
+    private CallLoop.Timer mediaCheck;
+    private java.util.function.LongSupplier mediaHeardNanos = () -> Long.MIN_VALUE;
 
     RoomResume(String callId, CallLoop loop, RoomSession.Connector connector, String token,
                SignalClient.Listener downstream) {
@@ -110,6 +120,11 @@ final class RoomResume implements SignalSession {
         current.leave();
     }
 
+    /** When the room's media server was last heard from, media clock ns ({@link Long#MIN_VALUE}: never). */
+    void mediaHeard(java.util.function.LongSupplier lastHeardNanos) {
+        this.mediaHeardNanos = lastHeardNanos;
+    }
+
     /** True while a dropped connection is being resumed (tests). On the call's loop. */
     boolean resuming() {
         return resuming;
@@ -132,6 +147,7 @@ final class RoomResume implements SignalSession {
             dropReason = reason;
             log("LiveKit signalling dropped (" + reason + "): resuming the session");
             deadline = loop.schedule(this::giveUp, BUDGET_MILLIS);
+            mediaCheck = loop.every(this::checkMedia, MEDIA_CHECK_MILLIS);
         } else {
             lastFailure = reason;
         }
@@ -200,6 +216,21 @@ final class RoomResume implements SignalSession {
                 + (lastFailure == null ? "" : " (last: " + lastFailure + ")"));
     }
 
+    /** On the loop, while resuming: a media server silent for {@link #MEDIA_SILENCE_MILLIS} is gone. */
+    private void checkMedia() {
+        if (ended || !resuming) {
+            return;
+        }
+        long heard = mediaHeardNanos.getAsLong();
+        if (heard == Long.MIN_VALUE) {
+            return; // never heard (dropped during the set-up): only the budget applies
+        }
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(loop.nanoTime() - heard);
+        if (silentMs >= MEDIA_SILENCE_MILLIS) {
+            lost(dropReason + "; not resumed: nothing from LiveKit's media server either for " + silentMs + " ms");
+        }
+    }
+
     private void lost(String reason) {
         resuming = false;
         cancelTimers();
@@ -232,6 +263,9 @@ final class RoomResume implements SignalSession {
         }
         if (deadline != null) {
             deadline.cancel();
+        }
+        if (mediaCheck != null) {
+            mediaCheck.cancel();
         }
     }
 

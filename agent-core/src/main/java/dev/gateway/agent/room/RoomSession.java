@@ -58,6 +58,7 @@ final class RoomSession {
     private final CallLoop loop;
     private final Events events;
     private SignalSession signal;
+    private RoomResume resume;
     private boolean left;
 
     RoomSession(String callId, String identity, CallLoop loop, Events events) {
@@ -72,8 +73,14 @@ final class RoomSession {
      * resumed ({@link RoomResume}); only a final loss reaches {@link Events#onRoomGone}.
      */
     SignalSession open(Connector connector, String token) {
-        signal = new RoomResume(callId, loop, connector, token, new Signals()); // outlives a dropped WebSocket
+        resume = new RoomResume(callId, loop, connector, token, new Signals()); // outlives a dropped WebSocket
+        signal = resume;
         return signal;
+    }
+
+    /** When the room's media server was last heard from (media clock ns): a silent one is not waited for. */
+    void mediaHeard(java.util.function.LongSupplier lastHeardNanos) {
+        resume.mediaHeard(lastHeardNanos);
     }
 
     /** Connects; the outcome is {@code onJoin} or {@code onRoomGone}. */

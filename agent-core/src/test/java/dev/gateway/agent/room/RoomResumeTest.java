@@ -163,6 +163,31 @@ class RoomResumeTest {
     }
 
     @Test
+    void aSilentMediaServerEndsTheResumeEarlyAHearingOneDoesNot() {
+        long[] heard = {Long.MIN_VALUE};
+        resume.mediaHeard(() -> heard[0]);
+        joinedAndPublishing();
+        heard[0] = loop.nanoTime();
+        conn(0).listener.onClosed("connection reset");
+        loop.runPending();
+        // the media keeps arriving (a signalling blip): attempts go on past the silence limit
+        for (int i = 0; i < 16; i++) {
+            loop.advanceMillis(250);
+            heard[0] = loop.nanoTime();
+        }
+        assertTrue(resume.resuming());
+        assertEquals(List.of("join", "published TR_phone"), downstream);
+        // then nothing more from the media server: given up 3 s after its last packet, 4 s into the resume
+        loop.advanceMillis(2_750);
+        assertTrue(resume.resuming());
+        loop.advanceMillis(250);
+        assertFalse(resume.resuming());
+        assertEquals("closed: connection reset; not resumed: nothing from LiveKit's media server either for 3000 ms",
+                downstream.get(2));
+        assertTrue(conn(1).closed, "the pending attempt is closed");
+    }
+
+    @Test
     void aDropBeforeTheJoinIsFinalAtOnce() {
         resume.connect();
         conn(0).listener.onClosed("HTTP 401");
