@@ -244,9 +244,16 @@ def test_signalling_cut_mid_call_resumes_and_keeps_the_call(lk, gateway_factory,
         t_cut = time.time()
         reset = proxy.cut(1.5)
         t_restored = time.time()
-        line = wait_until(lambda: [l for l in gw.log_text().splitlines() if "LiveKit signalling resumed" in l],
-                          RESUME_BUDGET_S + 5, 0.05,
-                          "the gateway's 'signalling resumed' line\n" + gw.log_text()[-3000:])[0]
+
+        def resumed_or_bye():
+            if run.received("BYE"):
+                return ["BYE"]
+            return [l for l in gw.log_text().splitlines() if "LiveKit signalling resumed" in l]
+        line = wait_until(resumed_or_bye, RESUME_BUDGET_S + 5, 0.05, "the gateway's 'signalling resumed' line")[0]
+        if line == "BYE":
+            bye = run.received("BYE")[0]
+            raise AssertionError("the gateway hung up on a signalling blip: BYE %.3f s after the cut\n%s" % (
+                _ts(bye.time) - t_cut, gw.log_text()[-2000:]))
         t_resumed = time.time()
         mono_resumed = time.monotonic()
         wait_until(lambda: _heard_seconds(probe.frames(), t_resumed) >= 2.0, 15, 0.1,
