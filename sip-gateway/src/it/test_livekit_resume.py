@@ -7,8 +7,8 @@
   caller's tone still reaches the test's own LiveKit SDK participant and that participant's tone still reaches the
   phone (the server restarts ICE on the subscriber connection after a resume). The old jar sends BYE on the cut.
 - `test_livekit_killed_for_good_sends_bye_within_the_resume_budget`: the livekit-server process is killed with
-  SIGKILL mid-call: the gateway tries to resume, and sends BYE once LiveKit's media server has been silent for 3 s
-  too (well within the resume budget of 10 s).
+  SIGKILL mid-call: the gateway tries to resume, and sends BYE once LiveKit's media server has been silent for 5 s
+  too (within the resume budget of 10 s).
 
 Run with the venv python (requirements.txt): `.venv/bin/python -m pytest -q sip-gateway/src/it/test_livekit_resume.py`.
 """
@@ -25,7 +25,7 @@ TRUNK_NUMBER = "+15550100"  # a number of the default inbound trunk (it_harness.
 PHONE_HZ = 1000  # what the phone says
 PROBE_HZ = 700   # what the room participant says
 RESUME_BUDGET_S = 10.0  # RoomResume.BUDGET_MILLIS
-MEDIA_SILENCE_S = 3.0  # RoomResume.MEDIA_SILENCE_MILLIS
+MEDIA_SILENCE_S = 5.0  # RoomResume.MEDIA_SILENCE_MILLIS
 
 
 def _rand():
@@ -302,10 +302,10 @@ def test_livekit_killed_for_good_sends_bye_within_the_resume_budget(gateway_fact
         byes = run.received("BYE")
         assert byes, "the gateway must hang up once LiveKit is gone\n" + run.report()
         dt = _ts(byes[0].time) - t_kill
-        # the media server falls silent with it: the gateway gives up ~3 s after its last packet, not at the budget
-        assert dt <= MEDIA_SILENCE_S + 4, "BYE %.2f s after the kill (media silence limit %.0f s, resume budget " \
+        # the media server falls silent with it: the gateway gives up ~5 s after its last packet, not at the budget
+        assert dt <= MEDIA_SILENCE_S + 3, "BYE %.2f s after the kill (media silence limit %.0f s, resume budget " \
             "%.0f s)" % (dt, MEDIA_SILENCE_S, RESUME_BUDGET_S)
-        lines = [l for l in gw.log_text().splitlines() if "not resumed" in l]
+        lines = [l for l in gw.log_text().splitlines() if "nothing from LiveKit's media server" in l]
         assert lines, "the hangup must give the resume as reason\n" + gw.log_text()[-3000:]
         print("livekit-server killed: BYE %.2f s later; %s" % (dt, lines[0].strip()[-160:]))
         gw.wait_no_calls(10)

@@ -39,9 +39,10 @@ final class RoomResume implements SignalSession {
     /**
      * While resuming, a room whose media server has sent nothing on either connection for this long (ms) is gone
      * (its process died or its host is unreachable): the call ends now, not at the end of the budget. A live
-     * server sends ICE keepalives and RTCP reports every 1-2 s even in a silent room.
+     * server sends ICE keepalives every 2 s (livekit-server's {@code iceKeepaliveInterval}) and RTCP reports even in
+     * a silent room, so 5 s tolerates a lost keepalive; its own ICE only gives a silent path up after 10-15 s.
      */
-    static final long MEDIA_SILENCE_MILLIS = 3_000;
+    static final long MEDIA_SILENCE_MILLIS = 5_000;
     private static final long MEDIA_CHECK_MILLIS = 250;
     /** Delay before attempt n (0-based), ms; the last one repeats. */
     private static final long[] BACKOFF_MILLIS = {0, 250, 500, 1000, 2000};
