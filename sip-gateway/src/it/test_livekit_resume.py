@@ -205,7 +205,7 @@ def _heard_seconds(frames, since):
     return sum(0.01 for t, share, rms in frames if t >= since and rms > 300 and share > 0.5)
 
 
-def _call_through_proxy(server, gateway_factory, sipp, rtp_peer, room_probe_list, tag, pause_ms):
+def _call_through_proxy(server, gateway_factory, sipp, rtp_peer, room_probe_list, tag, pause_ms, caller):
     room = "resume-%s-%s" % (tag, _rand())
     probe = ListeningProbe(server, room)
     room_probe_list.append(probe)
@@ -214,7 +214,6 @@ def _call_through_proxy(server, gateway_factory, sipp, rtp_peer, room_probe_list
     overrides = livekit_direct_overrides(server, room)
     overrides["livekit"]["url"] = proxy.ws_url
     gw = gateway_factory(overrides)
-    caller = _caller()
     peer = rtp_peer("PCMU", 20)
     run, port = start_media_call(sipp, gw, peer, "uac_lk_call.xml", service=TRUNK_NUMBER, pause_ms=pause_ms,
                                  keys={"caller": caller, "callsid": "CA1", "accountsid": "AC1"},
@@ -233,11 +232,12 @@ def _call_through_proxy(server, gateway_factory, sipp, rtp_peer, room_probe_list
 
 def test_signalling_cut_mid_call_resumes_and_keeps_the_call(lk, gateway_factory, sipp, rtp_peer):
     server, _ = lk
+    caller = _caller()
     probes = []
     proxy = None
     try:
         proxy, gw, peer, run, probe = _call_through_proxy(server, gateway_factory, sipp, rtp_peer, probes, "cut",
-                                                          pause_ms=16000)
+                                                          pause_ms=16000, caller=caller)
         wait_until(lambda: _heard_seconds(probe.frames(), 0) >= 1.0, 20, 0.1,
                    "the caller's tone at the room participant before the cut")
         wait_until(lambda: proxy.open_connections() >= 1, 5, 0.05, "the gateway's signalling through the proxy")
@@ -270,14 +270,30 @@ def test_signalling_cut_mid_call_resumes_and_keeps_the_call(lk, gateway_factory,
         assert len(after) >= 150 and powers[PROBE_HZ] > 20 * others, \
             "after the resume the phone must hear the room's %d Hz: %d packets, powers %r" % (
                 PROBE_HZ, len(after), powers)
+        # the server resumed the same participant (no second join) and it never left the room meanwhile
+        identity = "sip_" + caller
+        log = server.log_text().splitlines()
+        resumed_at = [i for i, l in enumerate(log) if "resuming RTC session" in l and identity in l]
+        assert resumed_at, "livekit-server must log the resume of %s" % identity
+        ice_after = [l for l in log[resumed_at[0]:] if identity in l and (
+            "ice connection state change" in l or "selected ICE candidate pair changed" in l)]
+        # the server restarted ICE on the subscriber connection and our answer let it select a pair again
+        assert any("selected ICE candidate pair changed" in l for l in ice_after), \
+            "after the resume the server's ICE restart must complete (a new selected pair): %r" % ice_after[:6]
+        left_early = [e for e in probe.events("participant_disconnected")
+                      if e["identity"] == identity and e["t"] < _ts(run.sent("BYE")[0].time)]
+        assert not left_early, "the phone participant left the room before the caller hung up: %r" % left_early
         frames = probe.frames()
         gap = max((b[0] - a[0] for a, b in zip(frames, frames[1:]) if a[0] >= t_cut - 1), default=0)
         print("cut: %d connection(s) reset, refused for %.1f s; resumed %.2f s after the restore: %s; "
               "caller's tone at the participant after the resume: %.1f s; longest gap in its frames around the "
-              "cut %.0f ms; %d packets at the phone after the resume, %d Hz / strongest other = %.0f" % (
+              "cut %.0f ms; %d packets at the phone after the resume, %d Hz / strongest other = %.0f; server ICE lines "
+              "after the resume: %d" % (
                   reset, t_restored - t_cut, t_resumed - t_restored, line.strip()[-120:],
                   _heard_seconds(frames, t_resumed), gap * 1000, len(after), PROBE_HZ,
-                  powers[PROBE_HZ] / max(others, 1e-9)))
+                  powers[PROBE_HZ] / max(others, 1e-9), len(ice_after)))
+        for l in ice_after[:6]:
+            print("  " + l[:200])
         gw.wait_no_calls(10)
     finally:
         for p in probes:
@@ -292,7 +308,7 @@ def test_livekit_killed_for_good_sends_bye_within_the_resume_budget(gateway_fact
     proxy = None
     try:
         proxy, gw, peer, run, probe = _call_through_proxy(server, gateway_factory, sipp, rtp_peer, probes, "kill",
-                                                          pause_ms=30000)
+                                                          pause_ms=30000, caller=_caller())
         wait_until(lambda: _heard_seconds(probe.frames(), 0) >= 1.0, 20, 0.1,
                    "the caller's tone at the room participant before the kill")
         t_kill = time.time()
