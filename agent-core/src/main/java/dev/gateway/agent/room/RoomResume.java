@@ -2,9 +2,11 @@ package dev.gateway.agent.room;
 
 import dev.gateway.agent.signal.SignalClient;
 import dev.gateway.agent.signal.SignalSession;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 
@@ -70,7 +72,7 @@ final class RoomResume implements SignalSession {
     private CallLoop.Timer retry;
     private CallLoop.Timer deadline;
     private CallLoop.Timer mediaCheck;
-    private java.util.function.LongSupplier mediaHeardNanos = () -> Long.MIN_VALUE;
+    private LongSupplier mediaHeardNanos = () -> Long.MIN_VALUE;
 
     RoomResume(String callId, CallLoop loop, RoomSession.Connector connector, String token,
                SignalClient.Listener downstream) {
@@ -122,7 +124,7 @@ final class RoomResume implements SignalSession {
     }
 
     /** When the room's media server was last heard from, media clock ns ({@link Long#MIN_VALUE}: never). */
-    void mediaHeard(java.util.function.LongSupplier lastHeardNanos) {
+    void mediaHeard(LongSupplier lastHeardNanos) {
         this.mediaHeardNanos = lastHeardNanos;
     }
 
@@ -336,7 +338,7 @@ final class RoomResume implements SignalSession {
         }
 
         @Override
-        public void onParticipantUpdate(java.util.List<LivekitModels.ParticipantInfo> participants) {
+        public void onParticipantUpdate(List<LivekitModels.ParticipantInfo> participants) {
             if (live()) {
                 downstream.onParticipantUpdate(participants);
             }

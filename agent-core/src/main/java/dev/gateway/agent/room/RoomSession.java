@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 
@@ -79,7 +80,7 @@ final class RoomSession {
     }
 
     /** When the room's media server was last heard from (media clock ns): a silent one is not waited for. */
-    void mediaHeard(java.util.function.LongSupplier lastHeardNanos) {
+    void mediaHeard(LongSupplier lastHeardNanos) {
         resume.mediaHeard(lastHeardNanos);
     }
 
