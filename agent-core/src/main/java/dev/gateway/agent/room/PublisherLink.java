@@ -152,6 +152,11 @@ final class PublisherLink {
         return transport != null && transport.sendData(RELIABLE, packet);
     }
 
+    /** When the server was last heard from on this connection (media clock ns); {@link Long#MIN_VALUE} if never. */
+    long lastHeardNanos() {
+        return transport == null ? Long.MIN_VALUE : transport.lastHeardNanos();
+    }
+
     /** True while something sent on a data channel waits for the room's acknowledgement. */
     boolean dataPending() {
         return transport != null && transport.dataPending();

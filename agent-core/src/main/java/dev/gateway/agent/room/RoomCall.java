@@ -95,6 +95,7 @@ final class RoomCall implements CallAgent {
         rpc = new RoomRpc(call.id(), leg, loop, publisher::sendReliable);
         dtmf = new RoomDtmf(identity, publisher::sendReliable, this::log);
         voicemail = new RoomVoicemail(identity, session::attributes, publisher::sendReliable, this::log);
+        session.mediaHeard(() -> Math.max(publisher.lastHeardNanos(), subscriber.lastHeardNanos())); // RoomResume
         joinTimeout = loop.schedule(() -> roomGone("room " + target.roomName() + " not ready within "
                 + s.joinTimeoutMillis() / 1000 + " s"), s.joinTimeoutMillis());
         if (waitForAgent) {

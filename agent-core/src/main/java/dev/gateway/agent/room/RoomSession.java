@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 
@@ -58,6 +59,7 @@ final class RoomSession {
     private final CallLoop loop;
     private final Events events;
     private SignalSession signal;
+    private RoomResume resume;
     private boolean left;
 
     RoomSession(String callId, String identity, CallLoop loop, Events events) {
@@ -67,10 +69,19 @@ final class RoomSession {
         this.events = events;
     }
 
-    /** Creates the connection for {@code token} (not yet connected): the links send on it. */
+    /**
+     * Creates the connection for {@code token} (not yet connected): the links send on it. A drop after the join is
+     * resumed ({@link RoomResume}); only a final loss reaches {@link Events#onRoomGone}.
+     */
     SignalSession open(Connector connector, String token) {
-        signal = connector.open(token, new Signals());
+        resume = new RoomResume(callId, loop, connector, token, new Signals()); // outlives a dropped WebSocket
+        signal = resume;
         return signal;
+    }
+
+    /** When the room's media server was last heard from (media clock ns): a silent one is not waited for. */
+    void mediaHeard(LongSupplier lastHeardNanos) {
+        resume.mediaHeard(lastHeardNanos);
     }
 
     /** Connects; the outcome is {@code onJoin} or {@code onRoomGone}. */

@@ -37,6 +37,12 @@ interface RoomTransport {
     /** The media transport behind this connection, for the audio path only; null for a fake in tests. */
     PeerTransport media();
 
+    /** When the server was last heard from on this connection, media clock ns; {@link Long#MIN_VALUE} if never. */
+    default long lastHeardNanos() {
+        PeerTransport media = media();
+        return media == null ? Long.MIN_VALUE : media.lastHeardNanos();
+    }
+
     /** The connection we offer (CONTROLLING ICE, DTLS server) or the one we answer (CONTROLLED, DTLS client). */
     enum Side { PUBLISHER, SUBSCRIBER }
 

@@ -94,6 +94,11 @@ final class SubscriberLink {
         }
     }
 
+    /** When the server was last heard from on this connection (media clock ns); {@link Long#MIN_VALUE} if never. */
+    long lastHeardNanos() {
+        return transport == null ? Long.MIN_VALUE : transport.lastHeardNanos();
+    }
+
     /** Candidates waiting for the transport (tests). */
     int pendingCandidates() {
         return pendingCandidates.size();

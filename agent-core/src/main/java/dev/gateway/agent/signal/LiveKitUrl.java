@@ -60,14 +60,29 @@ public final class LiveKitUrl {
      * The token travels in the query as the server and all SDKs expect.
      */
     public HttpUrl rtcUrl(String token, boolean autoSubscribe) {
-        return http.newBuilder()
+        return rtcUrl(token, autoSubscribe, null);
+    }
+
+    /**
+     * The {@code /rtc} URL; with a {@code resumeSid} (our participant's sid from the join) it asks to resume that
+     * participant's session ({@code reconnect=1&sid=..&reconnect_reason=1}, RR_SIGNAL_DISCONNECTED): the server
+     * keeps the participant and its connections and answers {@code reconnect} instead of {@code join}.
+     */
+    public HttpUrl rtcUrl(String token, boolean autoSubscribe, String resumeSid) {
+        HttpUrl.Builder b = http.newBuilder()
                 .addPathSegment("rtc")
                 .addQueryParameter("access_token", Objects.requireNonNull(token, "token"))
                 .addQueryParameter("protocol", Integer.toString(PROTOCOL))
                 .addQueryParameter("auto_subscribe", autoSubscribe ? "1" : "0")
                 .addQueryParameter("sdk", SDK)
-                .addQueryParameter("version", CLIENT_VERSION)
-                .build();
+                .addQueryParameter("version", CLIENT_VERSION);
+        if (resumeSid != null) {
+            b.addQueryParameter("reconnect", "1")
+                    .addQueryParameter("sid", resumeSid)
+                    .addQueryParameter("reconnect_reason",
+                            Integer.toString(livekit.LivekitModels.ReconnectReason.RR_SIGNAL_DISCONNECTED_VALUE));
+        }
+        return b.build();
     }
 
     /**
@@ -75,7 +90,12 @@ public final class LiveKitUrl {
      * for the WebSocket handshake (its request line and {@code Host} header).
      */
     public URI webSocketUri(String token, boolean autoSubscribe) {
-        HttpUrl rtc = rtcUrl(token, autoSubscribe);
+        return webSocketUri(token, autoSubscribe, null);
+    }
+
+    /** {@link #webSocketUri(String, boolean)}, resuming {@code resumeSid}'s session when not null. */
+    public URI webSocketUri(String token, boolean autoSubscribe, String resumeSid) {
+        HttpUrl rtc = rtcUrl(token, autoSubscribe, resumeSid);
         String host = rtc.host().indexOf(':') >= 0 ? "[" + rtc.host() + "]" : rtc.host();
         return URI.create((rtc.isHttps() ? "wss" : "ws") + "://" + host + ":" + rtc.port() + rtc.encodedPath()
                 + "?" + rtc.encodedQuery());

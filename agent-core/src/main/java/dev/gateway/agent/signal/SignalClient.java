@@ -47,7 +47,8 @@ import livekit.LivekitRtc.SignalResponse;
  * called exactly once per client, also after {@link #close()} and {@link #leave()}, and it is the last callback.
  *
  * <p>Lifecycle: construct, {@link #connect()} once, then {@link #leave()} (call over) or {@link #close()}.
- * Nothing starts until {@code connect()}; pings run on the socket's loop from the join on.
+ * Nothing starts until {@code connect()}; pings run on the socket's loop from the join on. A dropped session is
+ * resumed on a new client from {@link #resume} (the server answers {@code reconnect} instead of {@code join}).
  */
 public final class SignalClient implements SignalSession {
 
@@ -78,8 +79,19 @@ public final class SignalClient implements SignalSession {
         /** Participants joined, changed (metadata, attributes, tracks) or left (state DISCONNECTED). */
         void onParticipantUpdate(List<LivekitModels.ParticipantInfo> participants);
 
-        /** The server asks us to leave (room deleted, participant removed, ...); onClosed follows. */
+        /**
+         * The server asks us to leave (room deleted, participant removed, ...); onClosed follows. With action RESUME
+         * or RECONNECT it only drops this connection: the session may be resumed ({@link SignalSession#resume}).
+         */
         void onLeave(LivekitRtc.LeaveRequest leave);
+
+        /**
+         * A resuming connection ({@link SignalSession#resume}) was accepted: the participant, its tracks and its
+         * peer connections live on; the server follows with participant and room updates and a subscriber offer
+         * that restarts ICE.
+         */
+        default void onReconnect(LivekitRtc.ReconnectResponse reconnect) {
+        }
 
         /** The connection is gone: socket closed or failed, HTTP error at upgrade, or ping timeout. */
         void onClosed(String reason);
@@ -109,6 +121,8 @@ public final class SignalClient implements SignalSession {
     private final LiveKitUrl url;
     private final Listener listener;
     private final LongSupplier monotonicMs;
+    /** Our participant's sid when this connection resumes a session, else null (a first join). */
+    private final String resumeSid;
     private final AtomicBoolean connectCalled = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicInteger offerIds = new AtomicInteger();
@@ -121,6 +135,9 @@ public final class SignalClient implements SignalSession {
     private volatile ScheduledFuture<?> pingTask;
     /** Id of the last subscriber offer from the server; our answer echoes it. */
     private volatile int serverOfferId;
+    /** The join's ping settings in s (0: none), kept for the connections that resume this session. */
+    private volatile int pingIntervalS;
+    private volatile int pingTimeoutS;
     /** Text frames are logged once per connection: a server bug, not worth a line each. */
     private boolean textLogged;
 
@@ -129,11 +146,30 @@ public final class SignalClient implements SignalSession {
     }
 
     SignalClient(SignalNetwork network, String wsUrl, String token, Listener listener, LongSupplier monotonicMs) {
+        this(network, LiveKitUrl.parse(wsUrl), token, listener, monotonicMs, null, 0, 0);
+    }
+
+    private SignalClient(SignalNetwork network, LiveKitUrl url, String token, Listener listener,
+                         LongSupplier monotonicMs, String resumeSid, int pingIntervalS, int pingTimeoutS) {
         this.network = Objects.requireNonNull(network, "network");
-        this.url = LiveKitUrl.parse(wsUrl);
+        this.url = url;
         this.token = Objects.requireNonNull(token, "token");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.monotonicMs = monotonicMs;
+        this.resumeSid = resumeSid;
+        this.pingIntervalS = pingIntervalS;
+        this.pingTimeoutS = pingTimeoutS;
+    }
+
+    /**
+     * A connection to the same server that resumes {@code participantSid}'s session ({@code reconnect=1}), with this
+     * connection's newest token and its join's ping settings; the server answers {@code onReconnect}, or refuses
+     * with {@code onLeave} (the participant is gone) or an HTTP error. Not connected yet; this one is not touched.
+     */
+    @Override
+    public SignalClient resume(String participantSid, Listener listener) {
+        return new SignalClient(network, url, token, listener, monotonicMs,
+                Objects.requireNonNull(participantSid, "participantSid"), pingIntervalS, pingTimeoutS);
     }
 
     /**
@@ -146,7 +182,7 @@ public final class SignalClient implements SignalSession {
         if (!connectCalled.compareAndSet(false, true) || finished.get()) {
             throw new IllegalStateException("connect() may be called once, and not after close()");
         }
-        URI target = url.webSocketUri(token, true);
+        URI target = url.webSocketUri(token, true, resumeSid);
         network.lookup(url.host()).whenComplete((address, lookupFailed) -> {
             if (lookupFailed != null) {
                 finish(SignalErrors.failureReason(lookupFailed));
@@ -229,6 +265,11 @@ public final class SignalClient implements SignalSession {
         return send(SignalRequests.updateAttributes(attributes, requestIds.incrementAndGet()));
     }
 
+    @Override
+    public boolean sendSyncState(LivekitRtc.SyncState state) {
+        return send(SignalRequests.syncState(state));
+    }
+
     /** Tells the server we leave for good, then closes the socket. */
     @Override
     public void leave() {
@@ -240,6 +281,7 @@ public final class SignalClient implements SignalSession {
      * Closes the socket: a close frame (1000) when the WebSocket is open, then the socket is cut when the server
      * has answered or after {@link #CLOSE_GRACE_MS}; onClosed follows. Idempotent; any thread.
      */
+    @Override
     public void close() {
         Channel ch = channel;
         if (ch == null) {
@@ -291,8 +333,14 @@ public final class SignalClient implements SignalSession {
     private void dispatch(SignalResponse response) {
         switch (response.getMessageCase()) {
             case JOIN -> {
-                startPinging(response.getJoin());
+                pingIntervalS = response.getJoin().getPingInterval();
+                pingTimeoutS = response.getJoin().getPingTimeout();
+                startPinging();
                 listener.onJoin(response.getJoin());
+            }
+            case RECONNECT -> {
+                startPinging(); // with the settings of the join this connection resumes
+                listener.onReconnect(response.getReconnect());
             }
             case OFFER -> {
                 serverOfferId = response.getOffer().getId();
@@ -319,10 +367,10 @@ public final class SignalClient implements SignalSession {
         }
     }
 
-    /** On the loop, from the join. */
-    private void startPinging(LivekitRtc.JoinResponse join) {
-        int intervalS = join.getPingInterval();
-        int timeoutS = join.getPingTimeout();
+    /** On the loop, from the join (or the reconnect answer of a resuming connection). */
+    private void startPinging() {
+        int intervalS = pingIntervalS;
+        int timeoutS = pingTimeoutS;
         Channel ch = channel;
         if (intervalS <= 0 || timeoutS <= 0 || ping != null || ch == null) {
             return; // the server does not want pings (or a second join on one socket: keep the first task)

@@ -66,6 +66,14 @@ final class SignalRequests {
                 .setAction(LivekitRtc.LeaveRequest.Action.DISCONNECT)).build();
     }
 
+    /**
+     * After a resume: what this participant publishes (the server checks each track still exists, else it asks for
+     * a full reconnect) and the last answer/offer each connection agreed on, as LiveKit's SDKs send it.
+     */
+    static SignalRequest syncState(LivekitRtc.SyncState state) {
+        return SignalRequest.newBuilder().setSyncState(Objects.requireNonNull(state, "state")).build();
+    }
+
     /** @param timestampMs wall-clock send time, ms; @param rttMs last measured round trip, ms (0 if none yet) */
     static SignalRequest ping(long timestampMs, long rttMs) {
         return SignalRequest.newBuilder().setPingReq(LivekitRtc.Ping.newBuilder()

@@ -2,6 +2,7 @@ package dev.gateway.agent.signal;
 
 import java.util.Map;
 import livekit.LivekitModels;
+import livekit.LivekitRtc;
 
 /**
  * What a call needs from its signalling connection to a room: the send side of {@link SignalClient}. Calls depend
@@ -28,4 +29,22 @@ public interface SignalSession {
 
     /** Tells the server we leave for good, then closes; {@code onClosed} follows. */
     void leave();
+
+    /** Closes the connection without leaving the room (the session may be resumed); {@code onClosed} follows. */
+    default void close() {
+    }
+
+    /** After a resume: our publications and negotiated descriptions (see {@link SignalClient.Listener#onReconnect}). */
+    default boolean sendSyncState(LivekitRtc.SyncState state) {
+        return false;
+    }
+
+    /**
+     * A new connection (not yet connected) that resumes participant {@code participantSid}'s session after this one
+     * dropped, with the newest token; its events go to {@code listener}. Null when this kind of session cannot
+     * resume (test fakes): the caller then treats the drop as final.
+     */
+    default SignalSession resume(String participantSid, SignalClient.Listener listener) {
+        return null;
+    }
 }

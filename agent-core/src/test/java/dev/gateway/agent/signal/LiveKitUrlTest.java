@@ -38,6 +38,20 @@ class LiveKitUrlTest {
         assertEquals(LiveKitUrl.CLIENT_VERSION, rtc.queryParameter("version"));
     }
 
+    @org.junit.jupiter.api.Test
+    void aResumeAsksForTheSameParticipantAfterASignalDrop() {
+        LiveKitUrl url = LiveKitUrl.parse("ws://127.0.0.1:7880");
+        HttpUrl rtc = url.rtcUrl("a.b.c", true, "PA_x1");
+        assertEquals("1", rtc.queryParameter("reconnect"));
+        assertEquals("PA_x1", rtc.queryParameter("sid"));
+        assertEquals("1", rtc.queryParameter("reconnect_reason")); // RR_SIGNAL_DISCONNECTED
+        assertEquals("a.b.c", rtc.queryParameter("access_token"));
+        assertEquals(null, url.rtcUrl("a.b.c", true).queryParameter("reconnect"), "a first join is no resume");
+        assertEquals("ws://127.0.0.1:7880/rtc?access_token=a.b.c&protocol=17&auto_subscribe=1&sdk=unknown"
+                + "&version=0.1.0&reconnect=1&sid=PA_x1&reconnect_reason=1",
+                url.webSocketUri("a.b.c", true, "PA_x1").toString());
+    }
+
     @ParameterizedTest
     @CsvSource({
         "ws://127.0.0.1:7880, ws://127.0.0.1:7880/rtc?access_token=a.b.c&protocol=17&auto_subscribe=1&sdk=unknown&version=0.1.0",

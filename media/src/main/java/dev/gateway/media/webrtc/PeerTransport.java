@@ -94,6 +94,10 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
     private boolean failed;
     private boolean closed;
     private long srtpFailures;
+    /** A datagram arrived since the last tick: set per datagram, turned into a time per tick (no clock per packet). */
+    private boolean heardSinceTick;
+    /** Media clock (ns) of the first tick after the latest datagram from the peer; {@link Long#MIN_VALUE} before. */
+    private long lastHeardNanos = Long.MIN_VALUE;
 
     private PeerTransport(MediaEngine engine, EventLoop loop, DtlsRole dtlsRole, Executor dtlsPool, Listener listener, String name) {
         this.engine = engine;
@@ -227,6 +231,15 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         return srtpFailures;
     }
 
+    /**
+     * When the peer was last heard from (any datagram: STUN, DTLS, SRTP), on the media clock in ns, to the tick
+     * (20 ms); {@link Long#MIN_VALUE} if never. A peer whose server is gone falls silent: ICE keepalives and RTCP
+     * reports otherwise arrive every second or two.
+     */
+    public long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
     @Override
     public EventLoop eventLoop() {
         return loop;
@@ -234,6 +247,10 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
 
     @Override
     public void tick(long nowNanos) {
+        if (heardSinceTick) {
+            heardSinceTick = false;
+            lastHeardNanos = nowNanos;
+        }
         if (!closed && ice != null) {
             ice.tick(nowNanos);
         }
@@ -291,6 +308,7 @@ public final class PeerTransport implements MediaTick, dev.gateway.media.rtp.Pac
         if (closed || !buf.isReadable()) {
             return;
         }
+        heardSinceTick = true;
         int first = buf.getUnsignedByte(buf.readerIndex());
         if (first <= 3) {
             ice.onStun(buf, from, engine.nanoTime());

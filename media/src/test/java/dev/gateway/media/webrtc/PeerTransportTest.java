@@ -1,6 +1,7 @@
 package dev.gateway.media.webrtc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gateway.media.endpoint.MediaEngine;
 import dev.gateway.media.endpoint.MediaEngineConfig;
@@ -70,6 +71,9 @@ class PeerTransportTest {
         loop.submit(() -> { }).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
         assertEquals(0, handshakes.get(), "the answer alone gives the server handshake nothing to do");
 
+        assertEquals(Long.MIN_VALUE, (long) loop.submit(t::lastHeardNanos).get(PATIENCE_SECONDS, TimeUnit.SECONDS),
+                "nothing heard from the peer yet");
+        long beforeSend = System.nanoTime(); // the engine's clock
         int port = Integer.parseInt(t.localCandidate().split(" ")[5]);
         try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             byte[] clientHello = {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -81,6 +85,14 @@ class PeerTransportTest {
             }
         }
         assertEquals(1, handshakes.get(), "one handshake task, started by the first DTLS datagram");
+        // the datagrams are noted by the next media tick (every 20 ms), with that tick's time
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        long heard = Long.MIN_VALUE;
+        while (heard == Long.MIN_VALUE && System.nanoTime() < deadline) {
+            heard = loop.submit(t::lastHeardNanos).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+            Thread.sleep(5);
+        }
+        assertTrue(heard - beforeSend > 0, "heard after the datagrams were sent: " + heard + " vs " + beforeSend);
         loop.submit(t::close).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
     }
 }
