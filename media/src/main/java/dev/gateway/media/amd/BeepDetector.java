@@ -20,8 +20,8 @@ package dev.gateway.media.amd;
  *       frames (a synthetic or recorded beep does; a sung or gliding vowel's harmonic does not), and</li>
  *   <li>it lasted {@value #MIN_BEEP_MS}..{@value #MAX_BEEP_MS} ms, measured to 5 ms and better: the frames at
  *       either edge are split into four 5 ms quarters whose energy, against the run's level and the noise floor,
- *       says which share of each quarter the tone filled (a neighbour frame counts only when it is itself
- *       fairly tonal, so speech next to a tonal vowel does not lengthen it).</li>
+ *       says which share of each quarter the tone filled (a neighbour frame counts only when its far end is
+ *       quiet, as around a beep, so speech next to a tonal vowel does not lengthen it).</li>
  * </ul>
  * The end is reported with the frame after it, 20-40 ms late.
  *
@@ -45,7 +45,7 @@ final class BeepDetector {
     private static final double LAST_HZ = 2500;
     private static final double STEP_HZ = 40;
     private static final double FULL_EDGE_MS = 15;
-    private static final double MIN_EDGE_CONCENTRATION = 0.4; // a neighbour this tonal may hold the tone's edge // an edge frame this full lets the tone reach into its neighbour
+    private static final double QUIET_SHARE = 0.1; // a neighbour holds the tone's edge only if its far end is quiet // an edge frame this full lets the tone reach into its neighbour
 
     private final float[] window = new float[FRAME];
     private final float concentrationScale;
@@ -74,9 +74,7 @@ final class BeepDetector {
     private double lastConcentration;
     private double peakHz;
     private boolean previousTonal;
-    private double previousConcentration;
     private boolean runFromSilence;
-    private double beforeConcentration;
 
     BeepDetector() {
         double sum = 0;
@@ -140,13 +138,12 @@ final class BeepDetector {
                 tonal = false; // consumed by the run
             } else {
                 // a tone that turns into another (a gliding vowel's harmonic) is no beep, nor is what follows it
-                ended = !tonal && finish(quarters, noise, lastConcentration);
+                ended = !tonal && finish(quarters, noise);
                 runFrames = 0;
             }
         }
         if (tonal) {
             runFromSilence = !previousTonal;
-            beforeConcentration = previousConcentration;
             runFrames = 1;
             runFirstFrame = frameIndex;
             runHz = hz;
@@ -165,7 +162,6 @@ final class BeepDetector {
         }
         System.arraycopy(quarters, 0, previous, 0, 4);
         previousTonal = frameTonal;
-        previousConcentration = lastConcentration;
         return ended;
     }
 
@@ -182,7 +178,7 @@ final class BeepDetector {
         return lastConcentration;
     }
 
-    private boolean finish(float[] after, float noise, double afterConcentration) {
+    private boolean finish(float[] after, float noise) {
         if (!runFromSilence || runFrames < 3 || innerMaxHz - innerMinHz > MAX_SPREAD_HZ
                 || innerMinConcentration < MIN_INNER_CONCENTRATION
                 || innerMaxLevel > innerMinLevel * MAX_INNER_LEVEL_SPREAD || runLevel > innerMaxLevel * MAX_EDGE_OVER_INNER) {
@@ -191,11 +187,11 @@ final class BeepDetector {
         float tone = runLevel - noise;
         double lastStart = (runFirstFrame + runFrames - 1) * (double) FRAME_MS;
         double lead = leading(last, noise, tone);
-        boolean reachesAfter = lead >= FULL_EDGE_MS && afterConcentration >= MIN_EDGE_CONCENTRATION;
+        boolean reachesAfter = lead >= FULL_EDGE_MS && share(after[3], noise, tone) < QUIET_SHARE;
         double end = lastStart + lead + (reachesAfter ? leading(after, noise, tone) : 0);
         double trail = trailing(first, noise, tone);
         double start = runFirstFrame * (double) FRAME_MS + FRAME_MS - trail
-                - (trail >= FULL_EDGE_MS && beforeConcentration >= MIN_EDGE_CONCENTRATION ? trailing(before, noise, tone) : 0);
+                - (trail >= FULL_EDGE_MS && share(before[0], noise, tone) < QUIET_SHARE ? trailing(before, noise, tone) : 0);
         double length = end - start;
         if (length < MIN_BEEP_MS || length > MAX_BEEP_MS) {
             return false;
