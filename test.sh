@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
 # LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
-# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), livekit-server (built from its Go
-# module, reused when already built), and a Python venv with the LiveKit SDKs (.venv, reused).
+# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng and sox (the voicemail
+# detector's corpus), livekit-server (built from its Go module, reused when already built), and a Python venv with
+# the LiveKit SDKs (.venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,6 +18,11 @@ if ! command -v sipp >/dev/null; then
   step "installing sipp (Debian package sip-tester)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >/dev/null
+fi
+if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+  step "installing espeak-ng and sox (the voicemail detector's corpus, test_amd_corpus.py)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox >/dev/null
 fi
 
 LIVEKIT_VERSION=v1.13.5

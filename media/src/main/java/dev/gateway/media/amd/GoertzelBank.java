@@ -48,7 +48,10 @@ final class GoertzelBank {
         return f;
     }
 
-    /** Runs every bin over {@code x[off .. off+len)}; the powers are then in {@link #power(int)}. */
+    /**
+     * Runs every bin over {@code x[off .. off+len)}; the powers are then in {@link #power(int)}. Four samples per
+     * pass over the bins, so each bin's state is loaded and stored once per four samples rather than per sample.
+     */
     void run(float[] x, int off, int len) {
         float[] c = coefficients;
         float[] a = s1;
@@ -56,7 +59,25 @@ final class GoertzelBank {
         int n = c.length;
         Arrays.fill(a, 0f);
         Arrays.fill(b, 0f);
-        for (int i = off; i < off + len; i++) {
+        int i = off;
+        for (int end = off + len - 3; i < end; i += 4) {
+            float v0 = x[i];
+            float v1 = x[i + 1];
+            float v2 = x[i + 2];
+            float v3 = x[i + 3];
+            for (int k = 0; k < n; k++) {
+                float ck = c[k];
+                float p1 = a[k];
+                float p2 = b[k];
+                float q0 = v0 + ck * p1 - p2;
+                float q1 = v1 + ck * q0 - p1;
+                float q2 = v2 + ck * q1 - q0;
+                float q3 = v3 + ck * q2 - q1;
+                b[k] = q2;
+                a[k] = q3;
+            }
+        }
+        for (; i < off + len; i++) {
             float v = x[i];
             for (int k = 0; k < n; k++) {
                 float s0 = v + c[k] * a[k] - b[k];
