@@ -3,12 +3,12 @@ package dev.gateway.media.amd;
 /**
  * Finds an answering machine's beep in 8 kHz audio: one tone between 300 and 2,500 Hz lasting 80 ms to 2 s.
  *
- * <p>Per 20 ms frame (160 samples) that stands 10 dB above the noise floor, a Hann window and a bank of 56
+ * <p>Per 20 ms frame (160 samples) that stands 3 dB above the noise floor, a Hann window and a bank of 56
  * Goertzel filters 40 Hz apart (300..2,500 Hz) give the spectrum's peak, refined between bins by a parabola
- * through the log powers. A frame is <em>tonal</em> when that peak
- * holds at least {@value #MIN_CONCENTRATION} of the frame's energy and the frame stands 6 dB above the floor (a sine at a bin centre holds 1.0; a vowel's
- * strongest harmonic, noise or two tones hold far less). Consecutive tonal frames within 40 Hz of the first
- * form a run; when the run ends it is a beep if
+ * through the log powers. A frame is <em>tonal</em> when that peak holds at least {@value #MIN_CONCENTRATION} of
+ * the frame's energy and the frame stands 6 dB above the floor (a sine holds 1.0; a vowel's strongest harmonic,
+ * noise or two tones hold far less). Consecutive tonal frames within 40 Hz of the first form a run; when the run
+ * ends it is a beep if
  * <ul>
  *   <li>it began after a frame that was not tonal and ended in one that is not (a tone that turns into another
  *       is a gliding vowel's harmonic, not a beep), and</li>
@@ -44,15 +44,15 @@ final class BeepDetector {
     private static final double FIRST_HZ = 300;
     private static final double LAST_HZ = 2500;
     private static final double STEP_HZ = 40;
-    private static final double FULL_EDGE_MS = 15;
-    private static final double QUIET_SHARE = 0.1; // a neighbour holds the tone's edge only if its far end is quiet // an edge frame this full lets the tone reach into its neighbour
+    private static final double FULL_EDGE_MS = 15; // an edge frame this full lets the tone reach into its neighbour
+    private static final double QUIET_SHARE = 0.1; // ... if the neighbour's far quarter is this quiet
 
     private final float[] window = new float[FRAME];
     private final float concentrationScale;
     private final float[] windowed = new float[FRAME];
     private final GoertzelBank bank = new GoertzelBank(GoertzelBank.spaced(FIRST_HZ, LAST_HZ, STEP_HZ), 8000);
 
-    // quarter energies (mean square per 5 ms) of: the frame before the run, its first and last frames, the previous frame
+    // quarter energies (mean square per 5 ms) of the frame before the run, its first and last frames, the previous frame
     private final float[] before = new float[4];
     private final float[] first = new float[4];
     private final float[] last = new float[4];

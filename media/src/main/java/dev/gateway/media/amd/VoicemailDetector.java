@@ -10,12 +10,14 @@ import java.util.Objects;
  * ends, so an agent can speak its message right after it.
  *
  * <p>A tap ({@link dev.gateway.media.audio.TapWriter} observer) at 8 kHz named {@code amd}, with no next stage.
- * Time is the audio itself: {@code ms = samples written / 8}, counted from the first frame; the call's tick writes
- * a frame every 20 ms, so that is also time since the answer.
+ * Time is the audio itself: a decision or timeout is stamped with the end of the frame it was made in,
+ * {@code 20 ms x whole frames written}, counted from the first sample; a beep end to the 5 ms quarter and better.
+ * The call's tick writes a frame every 20 ms from the answer on, so that is also time since the answer.
  *
- * <p>Each 20 ms frame, high-passed at 200 Hz ({@link HighPass}), is classified as speech or silence against an adaptive {@link NoiseFloor}; speech runs of at
- * least {@code minimumWordLengthMs} are words, ended by {@code betweenWordsSilenceMs} of silence. After each frame
- * the rules are tried in this order (Asterisk {@code app_amd}'s, plus the beep):
+ * <p>Each 20 ms frame, high-passed at 200 Hz ({@link HighPass}), is classified as speech or silence against an
+ * adaptive {@link NoiseFloor}; speech runs of at least {@code minimumWordLengthMs} are words, ended by
+ * {@code betweenWordsSilenceMs} of silence. After each frame the rules are tried in this order (Asterisk
+ * {@code app_amd}'s, plus the beep):
  * <ol>
  *   <li>a beep ({@link BeepDetector}) ended: {@code machine}, {@code beep};</li>
  *   <li>no word and {@code initialSilenceMs} elapsed: {@code silence}, {@code initial_silence};</li>
@@ -27,7 +29,7 @@ import java.util.Objects;
  * </ol>
  * After a {@code machine} decision only the beep detector runs, until the beep ends ({@link AmdListener#onBeep})
  * or {@code beepTimeoutMs} pass ({@link AmdListener#onBeepTimeout}). Then, and after any other decision, the
- * detector is {@link #finished()} and a frame costs one branch.
+ * detector is {@link #finished()} and a frame costs one branch (plus the base stage's two clock reads).
  *
  * <p>Loop-confined: written and read on the call's media loop; the listener runs there. No allocation and no lock
  * per frame. Frames of any length are accepted (they are cut into 160-sample frames internally).
