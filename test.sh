@@ -17,7 +17,7 @@ done
 # Debian packages the end-to-end tests drive: command -> package
 declare -A DEBIAN_TOOLS=(
   [sipp]=sip-tester        # the phones and trunks
-  [espeak-ng]=espeak-ng    # speech for voicemail detection and recording tests
+  [espeak-ng]=espeak-ng    # speech: the voicemail corpus (test_amd_corpus.py), voicemail and recording calls
   [sox]=sox                # resampling that speech
   [ffprobe]=ffmpeg         # reading recordings back
 )
