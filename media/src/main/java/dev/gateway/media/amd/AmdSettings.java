@@ -41,7 +41,7 @@ public record AmdSettings(int initialSilenceMs, int greetingMs, int afterGreetin
 
     /**
      * The documented defaults, tuned on the generated corpus ({@code media/src/test/corpus/amd/generate.py}); see
-     * {@code README-thresholds.md} beside this class.
+     * the README, "Voicemail detection", and bench/README.md for the tuning figures.
      */
     public static AmdSettings defaults() {
         return new AmdSettings(2500, 1500, 600, 100, 50, 4, 5000, 5000, 256, 30_000);
