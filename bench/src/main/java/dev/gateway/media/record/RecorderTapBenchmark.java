@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the publish, through the production taps ({@code AudioStage} counters included). The benchmark then
  *       releases the slot as the writer would (one volatile write), so the ring never fills and no frame is
  *       dropped (checked after each iteration).</li>
- *   <li>{@link #writerOggOpus}: what a writer thread pays per frame for Ogg/Opus: stereo Opus at 8 kHz (40 kbit/s,
- *       complexity 5) and the Ogg page assembly, CRC included, to a channel that discards.</li>
+ *   <li>{@link #writerOggOpus}: what a writer thread pays per frame for Ogg/Opus: stereo Opus at 8 kHz (48 kbit/s,
+ *       complexity 3; @Param complexity) and the Ogg page assembly, CRC included, to a channel that discards.</li>
  *   <li>{@link #writerWav}: the same for WAV (little-endian packing, a write to /dev/null every 25 frames).</li>
  * </ul>
  *
@@ -52,6 +53,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RecorderTapBenchmark {
     private static final int N = SpeechLikeSignal.FRAME_SAMPLES;
     private static final int FRAMES = 50;
+
+    /** Opus encoder complexity of {@link #writerOggOpus} (the recorder uses {@link OggOpusFile#COMPLEXITY}). */
+    @Param({"3"})
+    public int complexity;
 
     private final short[][] left = new short[FRAMES][];
     private final short[][] right = new short[FRAMES][];
@@ -85,7 +90,7 @@ public class RecorderTapBenchmark {
         ring = recording.ring();
         uplink = recording.uplinkTap();
         downlink = recording.downlinkTap();
-        ogg = new OggOpusFile(new Discard());
+        ogg = new OggOpusFile(new Discard(), complexity);
         ogg.begin();
         devNull = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE);
         wav = new WavFile(devNull);
