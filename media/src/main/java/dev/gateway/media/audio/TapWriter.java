@@ -7,7 +7,7 @@ import java.util.Arrays;
  * it on unchanged. Observers get the caller's array and must not keep or change it. Prints as
  * {@code tap[level,vm] -> next} (only {@code next} while it has no observer).
  *
- * <p>Loop-confined. Adding an observer allocates (once per attachment); writing does not.
+ * <p>Loop-confined. Adding or removing an observer allocates (once per attachment); writing does not.
  */
 public final class TapWriter extends AudioStage {
     private final AudioWriter next;
@@ -26,6 +26,24 @@ public final class TapWriter extends AudioStage {
         }
         observers = Arrays.copyOf(observers, observers.length + 1);
         observers[observers.length - 1] = observer;
+    }
+
+    /**
+     * Removes an observer (compared by identity) without closing it; false when it was not attached. The observer
+     * sees no frame after this returns.
+     */
+    public boolean remove(AudioWriter observer) {
+        AudioWriter[] list = observers;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] == observer) {
+                AudioWriter[] shorter = new AudioWriter[list.length - 1];
+                System.arraycopy(list, 0, shorter, 0, i);
+                System.arraycopy(list, i + 1, shorter, i, list.length - i - 1);
+                observers = shorter;
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

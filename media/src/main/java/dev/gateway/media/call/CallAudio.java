@@ -22,6 +22,19 @@ public interface CallAudio {
     /** Adds an observer of the caller's audio (echo, level meter, voicemail detector, recorder). */
     void addTap(AudioWriter observer);
 
+    /** Removes an observer added with {@link #addTap}, without closing it; false when it was not attached. */
+    boolean removeTap(AudioWriter observer);
+
+    /**
+     * Adds an observer of what the caller hears (a recorder): each tick it sees exactly the frame sent to the phone
+     * (the mix after the hold; ringback while a transfer rings), in the pace phase, before that tick's uplink taps;
+     * nothing in a tick where nothing is sent (before the answer, before the phone's first packet). 8 kHz.
+     */
+    void addDownlinkTap(AudioWriter observer);
+
+    /** Removes an observer added with {@link #addDownlinkTap}, without closing it; false when it was not attached. */
+    boolean removeDownlinkTap(AudioWriter observer);
+
     /** Adds a source of audio for the caller (the room's mix, a local agent). False when the mixer is full. */
     boolean attachDownlink(FrameSource source);
 

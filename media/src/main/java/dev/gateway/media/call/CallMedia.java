@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *
  * <pre>
  *  uplink   phone RTP -> jitter -> g711 -> tap[level, ...] -> [uplink sink: opus -> rtp -> srtp]
- *  downlink [sources: room tracks, local agent] -> mix -> hold -> g711 -> rtp -> phone
+ *  downlink [sources: room tracks, local agent] -> mix -> hold -> tap[recorder] -> g711 -> rtp -> phone
  * </pre>
  *
  * <p>Each 20 ms tick, in the engine's pace phase ({@link #pace}), the downlink sources are mixed and the frame is
@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * and played from then on, catching up with live in the agent's first pauses.
  *
  * <p>Attaching: media knows neither SIP nor LiveKit. The room side attaches an uplink {@link AudioWriter} (8 kHz)
- * and downlink {@link FrameSource}s; observers (level meter, voicemail detector, recorder) go on the uplink tap.
+ * and downlink {@link FrameSource}s; observers (level meter, voicemail detector, recorder) go on the uplink tap, and
+ * observers of what the caller hears (recorder) on the downlink tap.
  * The owner registers this object on its loop's tick ({@code MediaEngine.register}) and unregisters it at the end.
  *
  * <p>Failure: a stage that throws ends this call's media, not the tick: the failure is logged once as one line
@@ -50,6 +51,7 @@ public final class CallMedia implements MediaTick, CallAudio {
     private final DownlinkHold hold;
     private final UplinkSlot uplink = new UplinkSlot();
     private final TapWriter tap = new TapWriter(uplink);
+    private final TapWriter downTap;
     private final Consumer<String> onFailure;
     private final short[] up = new short[N];
     private final short[] mixed = new short[N];
@@ -73,6 +75,7 @@ public final class CallMedia implements MediaTick, CallAudio {
         this.phone = phone;
         this.hold = new DownlinkHold(holdFrames);
         this.onFailure = onFailure;
+        this.downTap = new TapWriter(new PhoneSlot(phone));
     }
 
     @Override
@@ -93,6 +96,21 @@ public final class CallMedia implements MediaTick, CallAudio {
     @Override
     public void addTap(AudioWriter observer) {
         tap.add(observer);
+    }
+
+    @Override
+    public boolean removeTap(AudioWriter observer) {
+        return tap.remove(observer);
+    }
+
+    @Override
+    public void addDownlinkTap(AudioWriter observer) {
+        downTap.add(observer);
+    }
+
+    @Override
+    public boolean removeDownlinkTap(AudioWriter observer) {
+        return downTap.remove(observer);
     }
 
     /** Adds a source of audio for the caller (the room's mix, a local agent). False when the mixer is full. */
@@ -140,11 +158,11 @@ public final class CallMedia implements MediaTick, CallAudio {
 
     /**
      * The whole pipeline, both directions, as one line for the call's log and {@code /calls}, e.g.
-     * {@code phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU) -> tap[level] -> opus(8k,cx3) -> rtp -> srtp |
-     * mix(room) -> hold(3000ms) -> g711(PCMU) -> rtp -> udp}.
+     * {@code phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU) -> tap[level,record] -> opus(8k,cx3) -> rtp -> srtp |
+     * mix(room) -> hold(3000ms) -> tap[record] -> g711(PCMU) -> rtp -> udp}.
      */
     public String pipeline() {
-        return phone.receivePath() + " -> " + tap + " | " + mixer + " -> " + hold + " -> " + phone.sendPath();
+        return phone.receivePath() + " -> " + tap + " | " + mixer + " -> " + hold + " -> " + downTap;
     }
 
     // ---- the tick ----
@@ -166,7 +184,8 @@ public final class CallMedia implements MediaTick, CallAudio {
                 return;
             }
             hold.next(mixed, 0, out, 0);
-            phone.send(out, 0, N);
+            downTap.write(out, 0, N); // its observers, then the phone
+
             downlinkFrames++;
             if (audio) {
                 downlinkAudio++;
@@ -212,14 +231,35 @@ public final class CallMedia implements MediaTick, CallAudio {
                 hold.droppedSilent(), hold.backlogFrames(), hold.maxBacklogFrames());
     }
 
-    /** Closes the attached uplink chain (the room side closes its sources itself). */
+    /** Closes the attached uplink chain and both taps' observers (the room side closes its sources itself). */
     public void close() {
         tap.close();
+        downTap.close();
     }
 
     @Override
     public String toString() {
         return "call " + callId + " media";
+    }
+
+    /** The end of the downlink tap: this tick's frame to the phone. Prints as the phone's send chain. */
+    private static final class PhoneSlot extends AudioStage {
+        private final RtpLeg phone;
+
+        PhoneSlot(RtpLeg phone) {
+            super("phone", 8000, null);
+            this.phone = phone;
+        }
+
+        @Override
+        protected void process(short[] pcm, int off, int len) {
+            phone.send(pcm, off, len);
+        }
+
+        @Override
+        public String toString() {
+            return phone.sendPath();
+        }
     }
 
     /** The end of the uplink tap: the attached sink, or nowhere. */

@@ -45,6 +45,10 @@ public final class LibOpus {
     static final int OPUS_SET_SIGNAL_REQUEST = 4024;
     static final int OPUS_GET_SIGNAL_REQUEST = 4025;
     static final int OPUS_SIGNAL_VOICE = 3001;
+    /** {@code OPUS_SET_FORCE_CHANNELS_REQUEST}: code this many channels whatever the bitrate. */
+    static final int OPUS_SET_FORCE_CHANNELS_REQUEST = 4022;
+    /** {@code OPUS_GET_LOOKAHEAD_REQUEST}: the encoder's delay in samples at its input rate. */
+    static final int OPUS_GET_LOOKAHEAD_REQUEST = 4027;
     /** {@code OPUS_SET_DTX_REQUEST}: discontinuous transmission (tests encode DTX silence with it). */
     static final int OPUS_SET_DTX_REQUEST = 4016;
     /** {@code OPUS_RESET_STATE}: a decoder back to its freshly created state, no argument. */

@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 
 /**
- * A mono libopus encoder ({@code OPUS_APPLICATION_VOIP}) fed 16-bit PCM at 8, 12, 16, 24 or 48 kHz. libopus
+ * A libopus encoder ({@code OPUS_APPLICATION_VOIP}) fed 16-bit PCM at 8, 12, 16, 24 or 48 kHz, mono (the call
+ * paths) or stereo (recordings: interleaved left/right, coded as two channels whatever the bitrate). libopus
  * band-limits and codes at the input rate itself, so the phone's 8 kHz audio goes in as it is, with no resampler.
  *
  * <p>RTP: whatever the input rate, Opus RTP timestamps run at 48 kHz (RFC 7587 §4.1), so a 20 ms packet advances
@@ -25,6 +26,7 @@ public final class OpusEncoder implements AutoCloseable {
     private static final int MAX_FRAME_MS = 60;
 
     private final int sampleRate;
+    private final int channels;
     /** Native-order direct buffers handed to libopus; always used at position 0 with absolute bulk copies. */
     private final ShortBuffer pcm;
     private final ByteBuffer packet;
@@ -46,7 +48,22 @@ public final class OpusEncoder implements AutoCloseable {
      * @throws OpusException            if libopus refuses the settings
      */
     public OpusEncoder(int inputSampleRate, int bitrate, int complexity, boolean inbandFec, int expectedLossPercent) {
+        this(inputSampleRate, 1, bitrate, complexity, inbandFec, expectedLossPercent);
+    }
+
+    /**
+     * An encoder of {@code channels} channels; with 2, {@link #encode} takes interleaved samples (left, right, ...)
+     * and {@code OPUS_SET_FORCE_CHANNELS} keeps both channels coded (libopus would otherwise fold low-bitrate stereo
+     * into mono, mixing a recording's two sides).
+     *
+     * @param channels 1 or 2; the other parameters as in the mono constructor
+     */
+    public OpusEncoder(int inputSampleRate, int channels, int bitrate, int complexity, boolean inbandFec,
+                       int expectedLossPercent) {
         OpusDecoder.checkRate(inputSampleRate);
+        if (channels != 1 && channels != 2) {
+            throw new IllegalArgumentException("channels must be 1 or 2, got " + channels);
+        }
         if (bitrate < 500 || bitrate > 512_000) {
             throw new IllegalArgumentException("bitrate must be 500..512000 bit/s, got " + bitrate);
         }
@@ -58,13 +75,14 @@ public final class OpusEncoder implements AutoCloseable {
         }
         LibOpus.ensureLoaded();
         this.sampleRate = inputSampleRate;
-        this.pcm = ByteBuffer.allocateDirect(2 * inputSampleRate * MAX_FRAME_MS / 1000)
+        this.channels = channels;
+        this.pcm = ByteBuffer.allocateDirect(2 * channels * inputSampleRate * MAX_FRAME_MS / 1000)
                 .order(ByteOrder.nativeOrder()).asShortBuffer();
         this.packet = ByteBuffer.allocateDirect(MAX_PACKET_BYTES);
         this.pcmAddress = LibOpus.address(pcm);
         this.packetAddress = LibOpus.address(packet);
         int[] error = new int[1];
-        long created = OpusNative.opus_encoder_create(inputSampleRate, 1, LibOpus.OPUS_APPLICATION_VOIP, error);
+        long created = OpusNative.opus_encoder_create(inputSampleRate, channels, LibOpus.OPUS_APPLICATION_VOIP, error);
         if (error[0] != OpusException.OPUS_OK || created == 0) {
             throw new OpusException(error[0], "opus_encoder_create", "rate " + inputSampleRate);
         }
@@ -75,6 +93,9 @@ public final class OpusEncoder implements AutoCloseable {
             ctl(LibOpus.OPUS_SET_INBAND_FEC_REQUEST, inbandFec ? 1 : 0, "inband FEC");
             ctl(LibOpus.OPUS_SET_PACKET_LOSS_PERC_REQUEST, expectedLossPercent, "packet loss");
             ctl(LibOpus.OPUS_SET_SIGNAL_REQUEST, LibOpus.OPUS_SIGNAL_VOICE, "signal");
+            if (channels == 2) {
+                ctl(LibOpus.OPUS_SET_FORCE_CHANNELS_REQUEST, 2, "force channels");
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -109,10 +130,24 @@ public final class OpusEncoder implements AutoCloseable {
         return sampleRate;
     }
 
+    /** 1 or 2. */
+    public int channels() {
+        return channels;
+    }
+
     /**
-     * Encodes one frame of {@code frameSamples} samples from {@code pcm[offset..]} into {@code out[outOff..]}.
+     * The encoder's delay ({@code OPUS_GET_LOOKAHEAD}), in samples at the input rate: a decoder's output lags the
+     * input by this much (Ogg Opus's pre-skip, RFC 7845 §4.2, is this at 48 kHz). 52 at 8 kHz with libopus 1.1.
+     */
+    public int lookahead() {
+        return get(LibOpus.OPUS_GET_LOOKAHEAD_REQUEST);
+    }
+
+    /**
+     * Encodes one frame of {@code frameSamples} samples per channel from {@code pcm[offset..]} (interleaved when
+     * stereo: {@code frameSamples * channels()} values) into {@code out[outOff..]}.
      *
-     * @param frameSamples 2.5, 5, 10, 20, 40 or 60 ms at the input rate (160 for 20 ms at 8 kHz)
+     * @param frameSamples 2.5, 5, 10, 20, 40 or 60 ms at the input rate (160 for 20 ms at 8 kHz), per channel
      * @param maxBytes     room in {@code out} for the packet; at most {@link #MAX_PACKET_BYTES} are used
      * @return bytes written, > 0
      * @throws IllegalArgumentException for a frame size libopus does not take or ranges outside the arrays
@@ -121,12 +156,13 @@ public final class OpusEncoder implements AutoCloseable {
     public int encode(short[] pcm, int offset, int frameSamples, byte[] out, int outOff, int maxBytes) {
         long st = open();
         checkFrame(frameSamples);
-        checkRange("pcm", pcm.length, offset, frameSamples);
+        int values = frameSamples * channels;
+        checkRange("pcm", pcm.length, offset, values);
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes must be > 0, got " + maxBytes);
         }
         checkRange("out", out.length, outOff, maxBytes);
-        this.pcm.put(0, pcm, offset, frameSamples);
+        this.pcm.put(0, pcm, offset, values);
         int n = OpusNative.opus_encode(st, pcmAddress, frameSamples, packetAddress,
                 Math.min(maxBytes, MAX_PACKET_BYTES));
         Reference.reachabilityFence(this); // the direct buffers behind the addresses live until libopus returns
@@ -173,6 +209,6 @@ public final class OpusEncoder implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "opus(encode " + sampleRate + " Hz)";
+        return "opus(encode " + sampleRate + " Hz" + (channels == 2 ? " stereo" : "") + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.gateway.media.call;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +134,94 @@ class CallMediaTest {
         assertEquals(0, leg.sent.size(), "not answered: nothing to the phone");
         assertEquals("phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU) -> tap[level] -> level | mix(script) "
                 + "-> hold(3000ms) -> g711(PCMU) -> rtp -> udp", withScript(media));
+    }
+
+    /** An observer that keeps a copy of every frame it sees, and in which phase (the leg's clock) it saw it. */
+    static class Observer implements dev.gateway.media.audio.AudioWriter {
+        final List<short[]> frames = new ArrayList<>();
+        final String name;
+        boolean closed;
+
+        Observer(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public int sampleRate() {
+            return 8000;
+        }
+
+        @Override
+        public void write(short[] pcm, int off, int len) {
+            frames.add(Arrays.copyOfRange(pcm, off, off + len));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @Test
+    void theDownlinkTapSeesExactlyWhatIsSentToThePhoneAndNothingBefore() {
+        FakeLeg leg = new FakeLeg();
+        CallMedia media = media(leg);
+        Observer heard = new Observer("record");
+        media.addDownlinkTap(heard);
+        // room frames 1..: held while ringing (5 ticks), then played from the first one after the answer
+        media.attachDownlink(new Script(t -> 1 + t));
+        run(media, leg, T0, 5);
+        assertEquals(0, heard.frames.size(), "nothing is sent before the answer, so nothing is observed");
+        media.answer();
+        run(media, leg, T0 + 5 * TICK, 10);
+        assertEquals(10, leg.sent.size());
+        assertEquals(leg.sent.size(), heard.frames.size());
+        for (int i = 0; i < leg.sent.size(); i++) {
+            assertArrayEquals(leg.sent.get(i), heard.frames.get(i), "frame " + i + " is the one sent");
+        }
+        assertEquals(128, heard.frames.get(0)[0], "after the hold: the first held frame");
+        assertEquals("phone PCMU/8000 -> jitter(20..100ms) -> g711(PCMU) -> (no uplink) | mix(script) -> hold(3000ms) "
+                + "-> tap[record] -> g711(PCMU) -> rtp -> udp", media.pipeline());
+
+        assertTrue(media.removeDownlinkTap(heard));
+        assertFalse(media.removeDownlinkTap(heard));
+        run(media, leg, T0 + 15 * TICK, 3);
+        assertEquals(10, heard.frames.size(), "a removed tap sees no more frames");
+        assertEquals(13, leg.sent.size());
+        assertFalse(heard.closed, "removing does not close");
+    }
+
+    @Test
+    void theDownlinkTapRunsInThePacePhaseBeforeTheUplinkTaps() {
+        FakeLeg leg = new FakeLeg();
+        CallMedia media = media(leg);
+        List<String> order = new ArrayList<>();
+        Observer down = new Observer("down") {
+            @Override
+            public void write(short[] pcm, int off, int len) {
+                order.add("down");
+            }
+        };
+        Observer up = new Observer("up") {
+            @Override
+            public void write(short[] pcm, int off, int len) {
+                order.add("up");
+            }
+        };
+        media.addDownlinkTap(down);
+        media.addTap(up);
+        media.answer();
+        run(media, leg, T0, 2);
+        assertEquals(List.of("down", "up", "down", "up"), order);
+        assertTrue(media.removeTap(up));
+        media.close();
+        assertTrue(down.closed, "closing the media closes the downlink tap's observers");
+        assertFalse(up.closed, "a removed uplink observer is not closed with the media");
     }
 
     private static String withScript(CallMedia media) {
