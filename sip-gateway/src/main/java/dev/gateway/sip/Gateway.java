@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Path;
 import java.time.Clock;
 import dev.gateway.sip.store.SipStore;
+import dev.gateway.sip.redis.RedisLink;
+import dev.gateway.sip.api.twirp.CallRelay;
+import java.util.concurrent.CompletableFuture;
+import livekit.LivekitSip.TransferSIPParticipantRequest;
 import dev.gateway.sip.call.OutboundCalls;
 import dev.gateway.sip.call.TransferPolicy;
 import dev.gateway.sip.api.twirp.AccessTokenVerifier;
@@ -87,6 +91,7 @@ public final class Gateway {
     private final RoomAgentFactory rooms;
     private final AtomicReference<InviteAdmission.Routing> routing = new AtomicReference<>();
     private SipStore store;
+    private RedisLink redis;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -149,8 +154,14 @@ public final class Gateway {
                     config.limits().maxCallSeconds() * 1000L, RINGING_RESEND_MILLIS),
                     signalling.executor(), System::currentTimeMillis,
                     new TransferPolicy(() -> store.snapshot().inbound(), config.trunks().defaults()));
-            store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
-                    config.dispatchRules(), Clock.systemUTC());
+            if (config.redis() != null) {
+                redis = RedisLink.connect(config.redis());
+                store = SipStore.openShared(redis, config.trunks().inbound(), config.trunks().outbound(),
+                        config.dispatchRules(), Clock.systemUTC());
+            } else {
+                store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
+                        config.dispatchRules(), Clock.systemUTC());
+            }
             routing.set(routing(store.snapshot()));
             store.onChange(snapshot -> {
                 routing.set(routing(snapshot));
@@ -237,8 +248,24 @@ public final class Gateway {
         http = new HttpApi(config.http(), new ApiAccess(verifier, token), calls::health);
         http.mount("/", calls);
         if (verifier != null) {
-            http.mount(TwirpHandler.CONTEXT, new TwirpHandler(verifier, store, new CallControlService(outbound, registry),
-                    LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient())));
+            CallControlService control = new CallControlService(outbound, registry);
+            CallRelay relay = null;
+            if (redis != null) {
+                relay = new CallRelay(redis, verifier, new CallRelay.Local() {
+                    @Override
+                    public boolean holds(TransferSIPParticipantRequest r) {
+                        return registry.byRoomParticipant(r.getRoomName(), r.getParticipantIdentity()) != null;
+                    }
+
+                    @Override
+                    public CompletableFuture<Void> transfer(TransferSIPParticipantRequest r) {
+                        return control.transfer(r).toCompletableFuture();
+                    }
+                }, System::currentTimeMillis);
+                relay.start();
+            }
+            http.mount(TwirpHandler.CONTEXT, new TwirpHandler(verifier, store, control, relay,
+                    LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient()), TwirpHandler.DEFAULT_CALL_TIMEOUT));
         }
         http.start();
     }
@@ -279,6 +306,9 @@ public final class Gateway {
             rooms.stop();
         }
         media.stop();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     /** The per-source budget of sources no trunk lists ({@code limits.requestsPerSecondPerSource}), or null. */

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param dispatchRules room selection for inbound calls
  * @param livekit       LiveKit connection, or null to use the embedded local agent
  * @param dataDir       where the gateway keeps what its API creates (trunks, dispatch rules), default "data"
+ * @param redis         the Redis that nodes share trunks, dispatch rules and call control through, or null for
+ *                      one node on its own
  */
 public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                             LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
-                            LiveKitConfig livekit, String dataDir) {
+                            LiveKitConfig livekit, String dataDir, RedisConfig redis) {
 
     public static final String DEFAULT_DATA_DIR = "data";
 
@@ -41,6 +43,13 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
      */
     public boolean openInbound() {
         return trunks.inbound().isEmpty();
+    }
+
+    /** The same configuration without Redis (one node). */
+    public GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
+                         LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
+                         LiveKitConfig livekit, String dataDir) {
+        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, null);
     }
 
     /** True when calls go to LiveKit rather than the embedded agent. */
