@@ -44,6 +44,16 @@ import java.util.function.Consumer;
 public final class RedisLink implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("redis");
+    /**
+     * Lettuce's watchdog warns at every failed reconnection attempt (up to ten a second); this class says once
+     * that Redis is lost and once that it is back. Held here: java.util.logging keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger WATCHDOG =
+            java.util.logging.Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+
+    static {
+        WATCHDOG.setLevel(java.util.logging.Level.SEVERE);
+    }
     static final int QUEUE = 1024;
 
     private final RedisConfig config;
