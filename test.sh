@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
 # LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
-# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), livekit-server (built from its Go
+# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), redis-server, livekit-server (built from its Go
 # module, reused when already built), and a Python venv with the LiveKit SDKs (.venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +17,12 @@ if ! command -v sipp >/dev/null; then
   step "installing sipp (Debian package sip-tester)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >/dev/null
+fi
+if ! command -v redis-server >/dev/null; then
+  # the Redis store's unit tests and test_many_nodes.py start their own server on a free port
+  step "installing redis-server (Debian package redis-server)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 fi
 
 LIVEKIT_VERSION=v1.13.5
