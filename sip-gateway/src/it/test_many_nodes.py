@@ -118,7 +118,7 @@ def test_trunk_and_rule_created_on_node_a_route_a_call_into_node_b(redis_server,
             sip_dispatch_rule_id=rule.sip_dispatch_rule_id))
     api_call(node_b.base_url, delete)
     wait_until(lambda: _sip_lists(node_a.base_url)[2] == [], 5, 0.02, "node A to drop the rule node B deleted")
-    print("node B served node A's trunk and rule %.3f s after creation" % seen_after)
+    print("node B swapped its routing %.3f s after node A wrote the rule" % seen_after)
 
 
 def _call_on_node_a(server, redis, gateway_factory, sipp, rtp_peer, room_probe, scenario, tag, pause_ms=8000):
@@ -183,8 +183,8 @@ def test_transfer_relayed_with_a_token_for_another_room_is_refused(redis_server,
     import urllib.request
     import urllib.error
     import json as _json
-    # sip.call and roomAdmin, but of another room: node B cannot check the room (it holds no call) and relays;
-    # node A, which holds the call, refuses it
+    # sip.call and roomAdmin, but of another room: refused before anything reaches node A (node B checks the
+    # token's room against the request's; that the holder checks the token again is CallRelayTest's)
     token = api.AccessToken(API_KEY, API_SECRET).with_grants(api.VideoGrants(room_admin=True, room="other-room")) \
         .with_sip_grants(api.SIPGrants(call=True)).to_jwt()
     body = _json.dumps({"participant_identity": identity, "room_name": room, "transfer_to": TRANSFER_TARGET}).encode()

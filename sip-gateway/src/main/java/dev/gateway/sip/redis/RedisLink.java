@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
  * for pub/sub, both reconnecting on their own (100 ms doubling to 5 s between attempts). Commands fail at once
  * while Redis is unreachable (no queueing) and after {@code timeoutSeconds} otherwise.
  *
- * <p>Threads: Lettuce's two I/O threads never run our code; every subscribed message, and the resync callbacks
+ * <p>Threads: Lettuce's two I/O and two computation threads never run our code; every subscribed message, and the resync callbacks
  * after a reconnection, run on one "redis-events" thread in arrival order, behind a queue of {@value #QUEUE}
  * entries (a flood past that is dropped and counted, logged once). Commands ({@link #commands()}) block and must
  * not be called from a Netty or JAIN-SIP thread.
@@ -50,19 +51,27 @@ public final class RedisLink implements AutoCloseable {
      */
     private static final java.util.logging.Logger WATCHDOG =
             java.util.logging.Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+    private static final java.util.logging.Logger RECONNECTION =
+            java.util.logging.Logger.getLogger("io.lettuce.core.protocol.ReconnectionHandler");
 
     static {
         WATCHDOG.setLevel(java.util.logging.Level.SEVERE);
+        RECONNECTION.setLevel(java.util.logging.Level.SEVERE);
     }
     static final int QUEUE = 1024;
+    static final int RESYNC_RETRY_MILLIS = 500;
+    static final int RESYNC_TRIES = 120;
 
     private final RedisConfig config;
     private final ClientResources resources;
     private final RedisClient client;
     private final ThreadPoolExecutor events;
     private final Map<String, Consumer<String>> handlers = new ConcurrentHashMap<>();
-    private final List<Runnable> resyncs = new CopyOnWriteArrayList<>();
+    private final List<BooleanSupplier> resyncs = new CopyOnWriteArrayList<>();
     private final AtomicBoolean lost = new AtomicBoolean();
+    private final AtomicBoolean commandsUp = new AtomicBoolean(true);
+    private final AtomicBoolean pubsubUp = new AtomicBoolean(true);
+    private volatile boolean closing;
     private final AtomicBoolean dropLogged = new AtomicBoolean();
     private final LongAdder dropped = new LongAdder();
     private volatile StatefulRedisConnection<String, String> commands;
@@ -70,7 +79,7 @@ public final class RedisLink implements AutoCloseable {
 
     private RedisLink(RedisConfig config) {
         this.config = config;
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
         Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
@@ -119,7 +128,8 @@ public final class RedisLink implements AutoCloseable {
         link.client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (connection == link.pubsub && link.lost.compareAndSet(false, true)) {
+                link.up(connection, false);
+                if (!link.closing && link.lost.compareAndSet(false, true)) {
                     LOG.log(System.Logger.Level.WARNING, "redis " + config.address() + " lost: serving the last "
                             + "trunks and dispatch rules, reconnecting");
                 }
@@ -127,15 +137,25 @@ public final class RedisLink implements AutoCloseable {
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection == link.pubsub && link.lost.compareAndSet(true, false)) {
+                link.up(connection, true);
+                // resync once both are back: the re-read needs the command connection, the news the pub/sub one
+                if (link.commandsUp.get() && link.pubsubUp.get() && link.lost.compareAndSet(true, false)) {
                     LOG.log(System.Logger.Level.INFO, "redis " + config.address() + " back: resyncing");
-                    link.resyncs.forEach(link::run);
+                    link.resyncs.forEach(r -> link.resync(r, 0));
                 }
             }
         });
         LOG.log(System.Logger.Level.INFO, "redis " + config.address() + " connected (db " + config.db() + ", key prefix "
                 + config.keyPrefix() + ")");
         return link;
+    }
+
+    private void up(RedisChannelHandler<?, ?> connection, boolean up) {
+        if (connection == commands) {
+            commandsUp.set(up);
+        } else if (connection == pubsub) {
+            pubsubUp.set(up);
+        }
     }
 
     /** {@code name} under the configured key prefix. */
@@ -154,9 +174,22 @@ public final class RedisLink implements AutoCloseable {
         pubsub.sync().subscribe(channel);
     }
 
-    /** Runs {@code resync} on the events thread each time the connection comes back after a loss. */
-    public void onResync(Runnable resync) {
+    /**
+     * Runs {@code resync} on the events thread each time the connections come back after a loss; while it answers
+     * false (Redis not readable yet) it is tried again every {@value #RESYNC_RETRY_MILLIS} ms, up to
+     * {@value #RESYNC_TRIES} times.
+     */
+    public void onResync(BooleanSupplier resync) {
         resyncs.add(resync);
+    }
+
+    private void resync(BooleanSupplier r, int attempt) {
+        run(() -> {
+            if (!r.getAsBoolean() && !closing && attempt + 1 < RESYNC_TRIES) {
+                resources.eventExecutorGroup().schedule(() -> resync(r, attempt + 1), RESYNC_RETRY_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** Queues {@code task} on the events thread (dropped and counted when the queue is full). */
@@ -170,13 +203,14 @@ public final class RedisLink implements AutoCloseable {
         });
     }
 
-    /** True while the pub/sub connection is down. */
+    /** True from the loss of either connection until both are back. */
     public boolean lost() {
         return lost.get();
     }
 
     @Override
     public void close() {
+        closing = true;
         events.shutdownNow();
         for (AutoCloseable c : new AutoCloseable[] {pubsub, commands}) {
             if (c != null) {

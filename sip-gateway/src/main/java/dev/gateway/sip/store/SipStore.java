@@ -328,18 +328,20 @@ public final class SipStore {
      * Reads the storage again and, if its entries differ from ours, swaps them in (config entries kept). An entry
      * that no longer validates, or whose id a config entry has, is left out with a warning; if the storage cannot
      * be read the current snapshot stays. Called on the Redis events thread.
+     *
+     * @return false if the storage could not be read
      */
-    synchronized void resync() {
+    synchronized boolean resync() {
         SipStorage.Contents stored;
         try {
             stored = storage.read();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot read " + storage.describe() + ", keeping the last snapshot: "
                     + e.getMessage());
-            return;
+            return false;
         }
         if (stored.equals(new SipStorage.Contents(stored(inbound), stored(outbound), stored(rules)))) {
-            return;
+            return true;
         }
         Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> in = fromConfig(inbound);
         Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> out = fromConfig(outbound);
@@ -355,6 +357,7 @@ public final class SipStore {
                     () -> SipProtoRecords.rule(p, "rules", Set.copyOf(p.getTrunkIdsList())));
         }
         apply(in, out, rs);
+        return true;
     }
 
     private static <P, R> Map<String, Entry<P, R>> fromConfig(Map<String, Entry<P, R>> table) {

@@ -49,9 +49,12 @@ final class SipStoreRedis implements SipStorage {
         this.channel = redis.key("sip:changed");
     }
 
-    /** Runs {@code resync} (on the events thread) after each published change and after a reconnection. */
-    void onRemoteChange(Runnable resync) {
-        redis.subscribe(channel, message -> resync.run());
+    /**
+     * Runs {@code resync} (on the events thread) after each published change and after a reconnection, where it
+     * is tried again while it answers false (Redis not readable).
+     */
+    void onRemoteChange(java.util.function.BooleanSupplier resync) {
+        redis.subscribe(channel, message -> resync.getAsBoolean());
         redis.onResync(resync);
     }
 
