@@ -19,32 +19,56 @@ from test_livekit_control import (TRANSFER_TARGET, TRUNK_NUMBER, _agent_room_res
                                   _silence_in_background, _sip_lists, _transfer, _wait_active)
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """A redis-server of its own on a free port of 127.0.0.1, files in tmp_path; its address ("host:port")."""
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.fail("redis-server is not installed (apt-get install -y redis-server; test.sh does it)")
-    port = free_port(udp=False, tcp=True)
-    d = tmp_path / "redis"
-    d.mkdir()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", HOST, "--dir", str(d), "--save", ""],
-                            stdout=open(d / "redis.log", "wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+class RedisServer:
+    """A redis-server of its own on a free port of 127.0.0.1, files (append-only, so a restart keeps the data) in
+    `folder`; `address` is "host:port"."""
 
-    def accepting():
-        try:
-            with socket.create_connection((HOST, port), 0.2):
-                return True
-        except OSError:
-            assert proc.poll() is None, "redis-server exited: " + (d / "redis.log").read_text()
-            return False
-    wait_until(accepting, 10, 0.02, "redis-server to accept connections")
-    yield "%s:%d" % (HOST, port)
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    def __init__(self, folder):
+        self.exe = shutil.which("redis-server")
+        if self.exe is None:
+            pytest.fail("redis-server is not installed (apt-get install -y redis-server; test.sh does it)")
+        self.port = free_port(udp=False, tcp=True)
+        self.address = "%s:%d" % (HOST, self.port)
+        self.folder = folder
+        folder.mkdir()
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [self.exe, "--port", str(self.port), "--bind", HOST, "--dir", str(self.folder), "--save", "",
+             "--appendonly", "yes"], stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+
+        def accepting():
+            try:
+                with socket.create_connection((HOST, self.port), 0.2):
+                    return True
+            except OSError:
+                assert self.proc.poll() is None, "redis-server exited: " + (self.folder / "redis.log").read_text()
+                return False
+        wait_until(accepting, 10, 0.02, "redis-server to accept connections")
+        return self
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+
+
+@pytest.fixture
+def redis_process(tmp_path):
+    r = RedisServer(tmp_path / "redis").start()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def redis_server(redis_process):
+    return redis_process.address
 
 
 def _routing_changed_at(gw):
@@ -214,3 +238,63 @@ def test_remove_participant_sent_to_node_b_hangs_up_the_call_on_node_a(redis_ser
     assert run.received("BYE"), "node A must BYE the phone\n" + run.report()
     node_a.wait_no_calls(10)
     print("RemoveParticipant through node B: call on node A ended %.2f s later" % (time.monotonic() - asked))
+
+
+def _create_rule(gw, prefix, trunk_id):
+    async def create(lk_, api):
+        return await lk_.sip.create_dispatch_rule(api.CreateSIPDispatchRuleRequest(
+            dispatch_rule=api.SIPDispatchRuleInfo(
+                rule=api.SIPDispatchRule(dispatch_rule_individual=api.SIPDispatchRuleIndividual(room_prefix=prefix)),
+                trunk_ids=[trunk_id],
+                room_config=api.RoomConfiguration(agents=[api.RoomAgentDispatch(agent_name=AGENT_NAME)]))))
+    return api_call(gw.base_url, create)
+
+
+def test_redis_lost_keeps_routing_and_changes_flow_again_when_it_is_back(redis_process, lk, gateway_factory, sipp,
+                                                                         rtp_peer):
+    server, agent = lk
+    shared = _node(server, redis_process.address, trunks={"inbound": [], "outbound": []}, dispatchRules=[])
+    node_a = gateway_factory(shared)
+    node_b = gateway_factory(shared)
+
+    async def trunk(lk_, api):
+        return await lk_.sip.create_inbound_trunk(api.CreateSIPInboundTrunkRequest(trunk=api.SIPInboundTrunkInfo(
+            numbers=[TRUNK_NUMBER], allowed_addresses=["127.0.0.1/32"])))
+    tin = api_call(node_a.base_url, trunk)
+    prefix1 = "lost1-%s-" % _rand()
+    rule1 = _create_rule(node_a, prefix1, tin.sip_trunk_id)
+    wait_until(lambda: [r.sip_dispatch_rule_id for r in _sip_lists(node_b.base_url)[2]] == [rule1.sip_dispatch_rule_id],
+               5, 0.02, "node B to serve node A's rule")
+
+    redis_process.stop()
+    wait_until(lambda: "lost: serving the last" in node_b.log_text(), 10, 0.05, "node B to notice the loss")
+    # node B routes by the last snapshot: a call into it still follows node A's rule
+    caller = _caller()
+    peer = rtp_peer("PCMU", 20)
+    run, _ = start_media_call(sipp, node_b, peer, "uac_lk_call.xml", service=TRUNK_NUMBER, pause_ms=3000,
+                              keys={"caller": caller, "callsid": "CA9", "accountsid": "AC9"})
+    _silence_in_background(peer, 2.5)
+    r = _agent_room_result(agent, prefix1 + caller + "_", lambda r: r["participant"] is not None)
+    run.wait(30)
+    assert_sipp_ok(run)
+    assert r["participant"]["attributes"].get("sip.ruleID") == rule1.sip_dispatch_rule_id, r
+    # changes are refused meanwhile, with an error rather than a hang
+    with pytest.raises(Exception) as e:
+        _create_rule(node_a, "refused-", tin.sip_trunk_id)
+    assert "internal" in str(e.value) or "redis" in str(e.value), repr(e.value)
+
+    redis_process.start()  # same data (append-only file)
+    wait_until(lambda: "back: resyncing" in node_b.log_text(), 20, 0.05, "node B to reconnect")
+
+    def created_again():
+        try:
+            return _create_rule(node_a, "lost2-%s-" % _rand(), tin.sip_trunk_id)
+        except Exception:
+            return None  # node A's own connection may come back a moment later
+    rule2 = wait_until(created_again, 20, 0.2, "node A to write again")
+    wait_until(lambda: rule2.sip_dispatch_rule_id in [x.sip_dispatch_rule_id for x in _sip_lists(node_b.base_url)[2]],
+               5, 0.02, "node B to serve the rule written after the return")
+    log_b = node_b.log_text()
+    assert log_b.count("lost: serving the last") == 1 and log_b.count("back: resyncing") == 1, \
+        "one line for the loss and one for the return:\n" + "\n".join(
+            l for l in log_b.splitlines() if "redis" in l.lower())[-3000:]
