@@ -226,6 +226,9 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private void dropped() {
+        if (closing) {
+            return; // a message arriving while we close
+        }
         dropped.increment();
         if (dropLogged.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "redis events queue full (" + QUEUE + "): dropping messages");
