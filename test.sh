@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (Maven), the end-to-end tests that drive the real gateway with sipp, and the
 # LiveKit end-to-end tests (real livekit-server, real Python LiveKit agent).
-# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng, sox, ffmpeg, kamailio,
+# Installs what the tests need on a fresh Debian machine: sipp (sip-tester), espeak-ng, sox, ffmpeg, kamailio, redis-server,
 # livekit-server (built from its Go module, reused when already built), and a Python venv with the LiveKit SDKs
 # (.venv, reused).
 set -euo pipefail
@@ -20,6 +20,7 @@ declare -A DEBIAN_TOOLS=(
   [espeak-ng]=espeak-ng    # speech: the voicemail corpus (test_amd_corpus.py), voicemail and recording calls
   [sox]=sox                # resampling that speech
   [ffprobe]=ffmpeg         # reading recordings back
+  [redis-server]=redis-server  # the Redis store's unit tests and test_many_nodes.py start their own on a free port
 )
 missing=()
 for tool in "${!DEBIAN_TOOLS[@]}"; do

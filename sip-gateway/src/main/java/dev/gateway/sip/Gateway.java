@@ -45,6 +45,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Path;
 import java.time.Clock;
 import dev.gateway.sip.store.SipStore;
+import dev.gateway.sip.redis.RedisLink;
+import dev.gateway.sip.api.twirp.CallRelay;
+import java.util.concurrent.CompletableFuture;
+import livekit.LivekitSip.TransferSIPParticipantRequest;
 import dev.gateway.sip.call.OutboundCalls;
 import dev.gateway.sip.call.TransferPolicy;
 import dev.gateway.sip.api.twirp.AccessTokenVerifier;
@@ -90,6 +94,7 @@ public final class Gateway {
     private final RoomAgentFactory rooms;
     private final AtomicReference<InviteAdmission.Routing> routing = new AtomicReference<>();
     private SipStore store;
+    private RedisLink redis;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -155,8 +160,14 @@ public final class Gateway {
                     signalling.executor(), System::currentTimeMillis,
                     new TransferPolicy(() -> store.snapshot().inbound(), config.trunks().defaults()),
                     new CallFeatures(config.voicemail(), config.recording(), recorder, config.recordingDir()));
-            store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
-                    config.dispatchRules(), Clock.systemUTC());
+            if (config.redis() != null) {
+                redis = RedisLink.connect(config.redis());
+                store = SipStore.openShared(redis, config.trunks().inbound(), config.trunks().outbound(),
+                        config.dispatchRules(), Clock.systemUTC());
+            } else {
+                store = SipStore.open(Path.of(config.dataDir()), config.trunks().inbound(), config.trunks().outbound(),
+                        config.dispatchRules(), Clock.systemUTC());
+            }
             routing.set(routing(store.snapshot()));
             store.onChange(snapshot -> {
                 routing.set(routing(snapshot));
@@ -243,8 +254,24 @@ public final class Gateway {
         http = new HttpApi(config.http(), new ApiAccess(verifier, token), calls::health);
         http.mount("/", calls);
         if (verifier != null) {
-            http.mount(TwirpHandler.CONTEXT, new TwirpHandler(verifier, store, new CallControlService(outbound, registry),
-                    LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient())));
+            CallControlService control = new CallControlService(outbound, registry);
+            CallRelay relay = null;
+            if (redis != null) {
+                relay = new CallRelay(redis, verifier, new CallRelay.Local() {
+                    @Override
+                    public boolean holds(TransferSIPParticipantRequest r) {
+                        return registry.byRoomParticipant(r.getRoomName(), r.getParticipantIdentity()) != null;
+                    }
+
+                    @Override
+                    public CompletableFuture<Void> transfer(TransferSIPParticipantRequest r) {
+                        return control.transfer(r).toCompletableFuture();
+                    }
+                }, System::currentTimeMillis);
+                relay.start();
+            }
+            http.mount(TwirpHandler.CONTEXT, new TwirpHandler(verifier, store, control, relay,
+                    LiveKitProxy.to(config.livekit().url(), new okhttp3.OkHttpClient()), TwirpHandler.DEFAULT_CALL_TIMEOUT));
         }
         http.start();
     }
@@ -287,6 +314,9 @@ public final class Gateway {
         media.stop();
         if (recorder != null) {
             recorder.close(); // after the calls: their recordings are finished and flushed
+        }
+        if (redis != null) {
+            redis.close();
         }
     }
 

@@ -117,12 +117,13 @@ public final class ConfigLoader {
         List<DispatchRule> rules = DispatchSection.read(root.objects("dispatchRules", "dispatch_rules"), inboundIds);
         LiveKitConfig livekit = livekit(root.object("livekit"), env);
         String dataDir = root.string(GatewayConfig.DEFAULT_DATA_DIR, "dataDir");
+        RedisConfig redis = redis(root.object("redis"), env);
         VoicemailConfig voicemail = voicemail(root.object("voicemailDetection", "voicemail_detection"));
         RecordingConfig recording = recording(root.object("recording"));
         root.finish();
         try {
-            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir, voicemail,
-                    recording);
+            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir, redis,
+                    voicemail, recording);
         } catch (InvalidConfigException e) {
             throw at(root, e);
         }
@@ -346,6 +347,27 @@ public final class ConfigLoader {
         }
         try {
             return new LiveKitConfig(url, key, secret, ringing, onTimeout, uplinkCodec);
+        } catch (InvalidConfigException e) {
+            throw at(n, e);
+        }
+    }
+
+    /** Null when the section is absent or has no address (one node). */
+    private static RedisConfig redis(ConfigNode n, Map<String, String> env) throws ConfigException {
+        String address = n.string(null, "address");
+        String username = n.string(null, "username");
+        String filePassword = n.string(null, "password");
+        int db = n.integer(0, "db");
+        String prefix = n.string(RedisConfig.DEFAULT_KEY_PREFIX, "keyPrefix");
+        boolean tls = n.bool(false, "tls");
+        int timeout = n.integer(RedisConfig.DEFAULT_TIMEOUT_SECONDS, "timeoutSeconds");
+        n.finish();
+        if (address == null && username == null && filePassword == null) {
+            return null; // GATEWAY_REDIS_PASSWORD alone does not turn Redis on
+        }
+        try {
+            return new RedisConfig(address, username, override(env, "GATEWAY_REDIS_PASSWORD", filePassword), db,
+                    prefix, tls, timeout);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param dispatchRules room selection for inbound calls
  * @param livekit       LiveKit connection, or null to use the embedded local agent
  * @param dataDir       where the gateway keeps what its API creates (trunks, dispatch rules), default "data"
+ * @param redis         the Redis that nodes share trunks, dispatch rules and call control through, or null for
+ *                      one node on its own
  */
 public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                             LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
-                            LiveKitConfig livekit, String dataDir, VoicemailConfig voicemail,
+                            LiveKitConfig livekit, String dataDir, RedisConfig redis, VoicemailConfig voicemail,
                             RecordingConfig recording) {
 
     public static final String DEFAULT_DATA_DIR = "data";
@@ -38,13 +40,6 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
         recording = Objects.requireNonNullElse(recording, RecordingConfig.DEFAULT);
     }
 
-    /** Voicemail detection and recording at their defaults. */
-    public GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
-                         LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
-                         LiveKitConfig livekit, String dataDir) {
-        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, null, null);
-    }
-
     /** Where recordings go: {@code recording.dir}, under {@code dataDir} when relative. */
     public java.nio.file.Path recordingDir() {
         return java.nio.file.Path.of(dataDir).resolve(recording.dir());
@@ -56,6 +51,13 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
      */
     public boolean openInbound() {
         return trunks.inbound().isEmpty();
+    }
+
+    /** The same configuration without Redis (one node), voicemail detection and recording at their defaults. */
+    public GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
+                         LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
+                         LiveKitConfig livekit, String dataDir) {
+        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, null, null, null);
     }
 
     /** True when calls go to LiveKit rather than the embedded agent. */

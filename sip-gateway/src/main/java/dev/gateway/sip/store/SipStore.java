@@ -2,6 +2,7 @@ package dev.gateway.sip.store;
 
 import com.google.protobuf.Timestamp;
 import dev.gateway.sip.config.DispatchRule;
+import dev.gateway.sip.redis.RedisLink;
 import dev.gateway.sip.trunk.InboundTrunk;
 import dev.gateway.sip.trunk.OutboundTrunk;
 import java.io.IOException;
@@ -25,7 +26,9 @@ import livekit.LivekitSip.SIPOutboundTrunkInfo;
 /**
  * The SIP trunks and dispatch rules the gateway serves: those of the configuration file (read-only) merged with
  * those created through the SIP API, which are persisted in {@code <dataDir>/sip-api.json} (see
- * {@link SipStoreFile}) and so survive a restart. Entries are kept both as LiveKit protobuf messages (what the API
+ * {@link SipStoreFile}) and so survive a restart, or, with {@code redis} configured, in the Redis that nodes share
+ * ({@link SipStoreRedis}): there every node serves the same set and takes other nodes' changes live (see
+ * {@link #openShared}). Entries are kept both as LiveKit protobuf messages (what the API
  * returns) and as the gateway's validated records (what call handling uses, see {@link Snapshot}).
  *
  * <p>Every change is validated first, then written to disk, then applied; if the write fails nothing changes.
@@ -53,7 +56,7 @@ public final class SipStore {
     static final String TRUNK_PREFIX = "ST_";
     static final String RULE_PREFIX = "SDR_";
 
-    private final SipStoreFile file;
+    private final SipStorage storage;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
@@ -62,8 +65,8 @@ public final class SipStore {
     private Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> rules = new LinkedHashMap<>();
     private Snapshot snapshot;
 
-    private SipStore(SipStoreFile file, Clock clock) {
-        this.file = file;
+    private SipStore(SipStorage storage, Clock clock) {
+        this.storage = storage;
         this.clock = clock;
     }
 
@@ -76,11 +79,34 @@ public final class SipStore {
     public static SipStore open(Path dataDirectory, List<InboundTrunk> configInbound,
                                 List<OutboundTrunk> configOutbound, List<DispatchRule> configRules, Clock clock)
             throws IOException {
-        SipStore s = new SipStore(new SipStoreFile(dataDirectory), clock);
+        return open(new SipStoreFile(dataDirectory), configInbound, configOutbound, configRules, clock);
+    }
+
+    /**
+     * Loads the API's entries from the shared Redis and merges them with the configuration's (which stay this
+     * node's own, read-only). Afterwards, every change another node publishes, and the reconnection after a loss
+     * of Redis, makes this store read Redis again and swap its snapshot (listeners are told); while Redis is
+     * unreachable the last snapshot is served and API changes fail with {@code STORAGE}.
+     *
+     * @throws IOException if Redis cannot be read or holds an entry that does not validate (naming it)
+     */
+    public static SipStore openShared(RedisLink redis, List<InboundTrunk> configInbound,
+                                      List<OutboundTrunk> configOutbound, List<DispatchRule> configRules, Clock clock)
+            throws IOException {
+        SipStoreRedis storage = new SipStoreRedis(redis);
+        SipStore s = open(storage, configInbound, configOutbound, configRules, clock);
+        storage.onRemoteChange(s::resync);
+        return s;
+    }
+
+    private static SipStore open(SipStorage storage, List<InboundTrunk> configInbound,
+                                 List<OutboundTrunk> configOutbound, List<DispatchRule> configRules, Clock clock)
+            throws IOException {
+        SipStore s = new SipStore(storage, clock);
         configInbound.forEach(t -> s.inbound.put(t.id(), new Entry<>(SipProtoRecords.toProto(t), t, true)));
         configOutbound.forEach(t -> s.outbound.put(t.id(), new Entry<>(SipProtoRecords.toProto(t), t, true)));
         configRules.forEach(r -> s.rules.put(r.id(), new Entry<>(SipProtoRecords.toProto(r), r, true)));
-        SipStoreFile.Contents stored = s.file.read();
+        SipStorage.Contents stored = s.storage.read();
         try {
             for (SIPInboundTrunkInfo p : stored.inbound()) {
                 if (s.keep(s.inbound, p.getSipTrunkId())) {
@@ -101,7 +127,7 @@ public final class SipStore {
                 }
             }
         } catch (SipStoreException e) {
-            throw new IOException(s.file.path() + ": " + e.getMessage(), e);
+            throw new IOException(s.storage.describe() + ": " + e.getMessage(), e);
         }
         s.snapshot = s.buildSnapshot();
         return s;
@@ -109,11 +135,11 @@ public final class SipStore {
 
     private boolean keep(Map<String, ? extends Entry<?, ?>> table, String id) throws IOException {
         if (id.isEmpty()) {
-            throw new IOException(file.path() + ": an entry has no id");
+            throw new IOException(storage.describe() + ": an entry has no id");
         }
         Entry<?, ?> existing = table.get(id);
         if (existing != null) {
-            LOG.log(System.Logger.Level.WARNING, file.path() + ": id " + id
+            LOG.log(System.Logger.Level.WARNING, storage.describe() + ": id " + id
                     + (existing.fromConfig() ? " is also defined in the config file, which wins" : " is duplicated"));
             return false;
         }
@@ -145,7 +171,7 @@ public final class SipStore {
                 .clearUpdatedAt().build();
         Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> next = new LinkedHashMap<>(inbound);
         next.put(p.getSipTrunkId(), new Entry<>(p, SipProtoRecords.inbound(p, "trunk"), false));
-        commit(next, outbound, rules);
+        commit(new SipStorage.Change(SipStorage.Table.INBOUND, p.getSipTrunkId(), p), next, outbound, rules);
         return p;
     }
 
@@ -175,7 +201,7 @@ public final class SipStore {
         SIPInboundTrunkInfo p = b.build();
         Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> next = new LinkedHashMap<>(inbound);
         next.put(id, new Entry<>(p, SipProtoRecords.inbound(p, path), false));
-        commit(next, outbound, rules);
+        commit(new SipStorage.Change(SipStorage.Table.INBOUND, id, p), next, outbound, rules);
         return p;
     }
 
@@ -187,7 +213,7 @@ public final class SipStore {
                 .clearUpdatedAt().build();
         Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> next = new LinkedHashMap<>(outbound);
         next.put(p.getSipTrunkId(), new Entry<>(p, SipProtoRecords.outbound(p, "trunk"), false));
-        commit(inbound, next, rules);
+        commit(new SipStorage.Change(SipStorage.Table.OUTBOUND, p.getSipTrunkId(), p), inbound, next, rules);
         return p;
     }
 
@@ -211,7 +237,7 @@ public final class SipStore {
         SIPOutboundTrunkInfo p = b.build();
         Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> next = new LinkedHashMap<>(outbound);
         next.put(id, new Entry<>(p, SipProtoRecords.outbound(p, path), false));
-        commit(inbound, next, rules);
+        commit(new SipStorage.Change(SipStorage.Table.OUTBOUND, id, p), inbound, next, rules);
         return p;
     }
 
@@ -221,12 +247,12 @@ public final class SipStore {
             editable(inbound, id, "trunk");
             Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> next = new LinkedHashMap<>(inbound);
             next.remove(id);
-            commit(next, outbound, rules);
+            commit(new SipStorage.Change(SipStorage.Table.INBOUND, id, null), next, outbound, rules);
         } else {
             editable(outbound, id, "trunk");
             Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> next = new LinkedHashMap<>(outbound);
             next.remove(id);
-            commit(inbound, next, rules);
+            commit(new SipStorage.Change(SipStorage.Table.OUTBOUND, id, null), inbound, next, rules);
         }
     }
 
@@ -239,7 +265,7 @@ public final class SipStore {
                 .clearUpdatedAt().build();
         Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> next = new LinkedHashMap<>(rules);
         next.put(p.getSipDispatchRuleId(), new Entry<>(p, SipProtoRecords.rule(p, path, inboundIds()), false));
-        commit(inbound, outbound, next);
+        commit(new SipStorage.Change(SipStorage.Table.RULES, p.getSipDispatchRuleId(), p), inbound, outbound, next);
         return p;
     }
 
@@ -259,7 +285,7 @@ public final class SipStore {
         SIPDispatchRuleInfo p = b.build();
         Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> next = new LinkedHashMap<>(rules);
         next.put(id, new Entry<>(p, SipProtoRecords.rule(p, path, inboundIds()), false));
-        commit(inbound, outbound, next);
+        commit(new SipStorage.Change(SipStorage.Table.RULES, id, p), inbound, outbound, next);
         return p;
     }
 
@@ -267,27 +293,94 @@ public final class SipStore {
         Entry<SIPDispatchRuleInfo, DispatchRule> e = editable(rules, id, "dispatch rule");
         Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> next = new LinkedHashMap<>(rules);
         next.remove(id);
-        commit(inbound, outbound, next);
+        commit(new SipStorage.Change(SipStorage.Table.RULES, id, null), inbound, outbound, next);
         return e.proto();
     }
 
     // ---- internals (called with the lock held)
 
-    private void commit(Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> in,
+    private void commit(SipStorage.Change change, Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> in,
                         Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> out,
                         Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> rs) {
         try {
-            file.write(new SipStoreFile.Contents(stored(in), stored(out), stored(rs)));
+            storage.write(change, new SipStorage.Contents(stored(in), stored(out), stored(rs)));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "cannot write " + file.path(), e);
-            throw new SipStoreException(SipStoreException.Reason.STORAGE, "cannot write " + file.path() + ": " + e, e);
+            LOG.log(System.Logger.Level.ERROR, "cannot write " + storage.describe() + ": " + e.getMessage());
+            throw new SipStoreException(SipStoreException.Reason.STORAGE, "cannot write " + storage.describe() + ": "
+                    + e.getMessage(), e);
         }
+        apply(in, out, rs);
+    }
+
+    private void apply(Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> in,
+                       Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> out,
+                       Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> rs) {
         inbound = in;
         outbound = out;
         rules = rs;
         snapshot = buildSnapshot();
         for (Consumer<Snapshot> l : listeners) {
             l.accept(snapshot);
+        }
+    }
+
+    /**
+     * Reads the storage again and, if its entries differ from ours, swaps them in (config entries kept). An entry
+     * that no longer validates, or whose id a config entry has, is left out with a warning; if the storage cannot
+     * be read the current snapshot stays. Called on the Redis events thread.
+     *
+     * @return false if the storage could not be read
+     */
+    synchronized boolean resync() {
+        SipStorage.Contents stored;
+        try {
+            stored = storage.read();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read " + storage.describe() + ", keeping the last snapshot: "
+                    + e.getMessage());
+            return false;
+        }
+        if (stored.equals(new SipStorage.Contents(stored(inbound), stored(outbound), stored(rules)))) {
+            return true;
+        }
+        Map<String, Entry<SIPInboundTrunkInfo, InboundTrunk>> in = fromConfig(inbound);
+        Map<String, Entry<SIPOutboundTrunkInfo, OutboundTrunk>> out = fromConfig(outbound);
+        Map<String, Entry<SIPDispatchRuleInfo, DispatchRule>> rs = fromConfig(rules);
+        for (SIPInboundTrunkInfo p : stored.inbound()) {
+            lenientPut(in, p.getSipTrunkId(), p, () -> SipProtoRecords.inbound(p, "inbound"));
+        }
+        for (SIPOutboundTrunkInfo p : stored.outbound()) {
+            lenientPut(out, p.getSipTrunkId(), p, () -> SipProtoRecords.outbound(p, "outbound"));
+        }
+        for (SIPDispatchRuleInfo p : stored.rules()) {
+            lenientPut(rs, p.getSipDispatchRuleId(), p,
+                    () -> SipProtoRecords.rule(p, "rules", Set.copyOf(p.getTrunkIdsList())));
+        }
+        apply(in, out, rs);
+        return true;
+    }
+
+    private static <P, R> Map<String, Entry<P, R>> fromConfig(Map<String, Entry<P, R>> table) {
+        Map<String, Entry<P, R>> out = new LinkedHashMap<>();
+        table.forEach((id, e) -> {
+            if (e.fromConfig()) {
+                out.put(id, e);
+            }
+        });
+        return out;
+    }
+
+    private <P, R> void lenientPut(Map<String, Entry<P, R>> table, String id, P proto,
+                                   java.util.function.Supplier<R> record) {
+        if (id.isEmpty() || table.containsKey(id)) {
+            LOG.log(System.Logger.Level.WARNING, storage.describe() + ": skipping an entry with "
+                    + (id.isEmpty() ? "no id" : "id " + id + ", which the config file or another entry has"));
+            return;
+        }
+        try {
+            table.put(id, new Entry<>(proto, record.get(), false));
+        } catch (SipStoreException e) {
+            LOG.log(System.Logger.Level.WARNING, storage.describe() + ": skipping " + id + ": " + e.getMessage());
         }
     }
 
@@ -356,6 +449,6 @@ public final class SipStore {
 
     @Override
     public String toString() {
-        return "SipStore[" + file.path() + "]";
+        return "SipStore[" + storage.describe() + "]";
     }
 }

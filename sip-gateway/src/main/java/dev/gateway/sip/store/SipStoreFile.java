@@ -36,7 +36,7 @@ import livekit.LivekitSip.SIPOutboundTrunkInfo;
  * platform allows), so a crash leaves either the old file or the new one, never a torn one. Not thread-safe:
  * {@link SipStore} calls it under its lock.
  */
-final class SipStoreFile {
+final class SipStoreFile implements SipStorage {
 
     static final String FILE_NAME = "sip-api.json";
     private static final int VERSION = 1;
@@ -44,12 +44,6 @@ final class SipStoreFile {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-
-    /** What the file holds. */
-    record Contents(List<SIPInboundTrunkInfo> inbound, List<SIPOutboundTrunkInfo> outbound,
-                    List<SIPDispatchRuleInfo> rules) {
-        static final Contents EMPTY = new Contents(List.of(), List.of(), List.of());
-    }
 
     private final Path directory;
     private final Path file;
@@ -63,8 +57,14 @@ final class SipStoreFile {
         return file;
     }
 
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
     /** Reads the file; a missing file is empty. Creates the directory if needed. */
-    Contents read() throws IOException {
+    @Override
+    public Contents read() throws IOException {
         Files.createDirectories(directory);
         if (!Files.exists(file)) {
             return Contents.EMPTY;
@@ -83,7 +83,8 @@ final class SipStoreFile {
     }
 
     /** Replaces the file's contents atomically; on failure the old file is untouched and no temp file is left. */
-    void write(Contents contents) throws IOException {
+    @Override
+    public void write(Change change, Contents contents) throws IOException {
         Files.createDirectories(directory);
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);

@@ -171,6 +171,20 @@ class ConfigLoaderTest {
                 bad("unknown top-level key", "rpt: {}\n", "rpt", "unknown field (did you mean 'rtp'?)"),
                 bad("unknown snake_case trunk key", "trunks:\n  inbound:\n    - allowed_adresses: []\n",
                         "trunks.inbound[0].allowed_adresses", "unknown field (did you mean 'allowed_addresses'?)"),
+                bad("redis without address", "redis:\n  password: secret\n",
+                        "redis.address", "required: host:port of the Redis server"),
+                bad("redis address with a scheme", "redis:\n  address: redis://r.example:6379\n",
+                        "redis.address", "without a scheme (set tls: true for TLS)"),
+                bad("redis port out of range", "redis:\n  address: r.example:70000\n",
+                        "redis.address", "with a port from 1 to 65535"),
+                bad("redis negative db", "redis:\n  address: r.example\n  db: -1\n",
+                        "redis.db", "must be between 0 and 1000, got -1"),
+                bad("redis prefix with a space", "redis:\n  address: r.example\n  keyPrefix: 'a b'\n",
+                        "redis.keyPrefix", "printable ASCII characters without spaces"),
+                bad("redis tls not a boolean", "redis:\n  address: r.example\n  tls: maybe\n",
+                        "redis.tls", ""),
+                bad("redis unknown key", "redis:\n  adress: r.example\n",
+                        "redis.adress", "unknown field (did you mean 'address'?)"),
                 bad("odd portMin", "rtp:\n  portMin: 10001\n",
                         "rtp.portMin", "must be an even number between 1024 and 65534, got 10001"),
                 bad("portMin above portMax", "rtp:\n  portMin: 30000\n",
@@ -277,6 +291,21 @@ class ConfigLoaderTest {
 
     private static String pem(String name) {
         return dev.gateway.sip.tls.PemCredentialsTest.file(name).toString();
+    }
+
+    @Test
+    void redisSectionWithDefaultsAndThePasswordFromTheEnvironment() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("redis:\n  address: 10.0.0.5\n", "yaml", Map.of());
+        assertEquals(new RedisConfig("10.0.0.5", null, null, 0, "sipgw:", false, 2), c.redis());
+        assertEquals(6379, c.redis().port());
+        GatewayConfig full = ConfigLoader.parse("redis: {address: '[::1]:6380', username: gw, password: file, db: 2,"
+                + " keyPrefix: 'a:', tls: true, timeoutSeconds: 5}\n", "yaml", Map.of("GATEWAY_REDIS_PASSWORD", "env"));
+        assertEquals(new RedisConfig("[::1]:6380", "gw", "env", 2, "a:", true, 5), full.redis());
+        assertEquals("::1", full.redis().host());
+        assertEquals(6380, full.redis().port());
+        assertFalse(full.redis().toString().contains("env"), "the password stays out of logs");
+        assertEquals(null, ConfigLoader.parse("", "yaml", Map.of("GATEWAY_REDIS_PASSWORD", "x")).redis(),
+                "the environment's password alone does not turn Redis on");
     }
 
     @Test

@@ -25,7 +25,11 @@ import livekit.LivekitSip.*;
 final class SipTwirpService {
 
     /** One RPC: its request type, the grant it needs, and what it does. */
-    record Method(Message requestPrototype, Grant grant, BiFunction<Message, ApiGrants, Message> body) {
+    record Method(Message requestPrototype, Grant grant, BiFunction<Message, Caller, Message> body) {
+    }
+
+    /** Who asks: the verified grants and the {@code Authorization} header they came from. */
+    record Caller(ApiGrants grants, String authorization) {
     }
 
     enum Grant { SIP_ADMIN, SIP_CALL }
@@ -33,12 +37,17 @@ final class SipTwirpService {
     private final SipStore store;
     private final SipCallControl calls;
     private final Duration callTimeout;
+    private final CallRelay relay;
     private final Map<String, Method> methods;
 
-    /** @param calls null when the gateway places no calls: the call methods answer {@code unavailable} */
-    SipTwirpService(SipStore store, SipCallControl calls, Duration callTimeout) {
+    /**
+     * @param calls null when the gateway places no calls: the call methods answer {@code unavailable}
+     * @param relay carries transfers of calls held by other nodes, null for one node
+     */
+    SipTwirpService(SipStore store, SipCallControl calls, CallRelay relay, Duration callTimeout) {
         this.store = store;
         this.calls = calls;
+        this.relay = relay;
         this.callTimeout = callTimeout;
         this.methods = Map.ofEntries(
                 admin("CreateSIPInboundTrunk", CreateSIPInboundTrunkRequest.getDefaultInstance(),
@@ -85,7 +94,7 @@ final class SipTwirpService {
                 Map.entry("CreateSIPParticipant", new Method(CreateSIPParticipantRequest.getDefaultInstance(),
                         Grant.SIP_CALL, (r, g) -> createParticipant((CreateSIPParticipantRequest) r))),
                 Map.entry("TransferSIPParticipant", new Method(TransferSIPParticipantRequest.getDefaultInstance(),
-                        Grant.SIP_CALL, (r, g) -> transfer((TransferSIPParticipantRequest) r, g))));
+                        Grant.SIP_CALL, (r, c) -> transfer((TransferSIPParticipantRequest) r, c))));
     }
 
     /** @throws TwirpException {@code bad_route} for a method {@code livekit.SIP} does not have */
@@ -98,14 +107,15 @@ final class SipTwirpService {
     }
 
     /** Checks the grant, then runs the method; store refusals become Twirp errors. */
-    Message invoke(Method m, Message request, ApiGrants grants) {
+    Message invoke(Method m, Message request, Caller caller) {
+        ApiGrants grants = caller.grants();
         boolean allowed = m.grant() == Grant.SIP_ADMIN ? grants.sipAdmin() : grants.sipCall();
         if (!allowed) {
             throw new TwirpException("permission_denied", "this method needs the "
                     + (m.grant() == Grant.SIP_ADMIN ? "sip.admin" : "sip.call") + " grant in the access token");
         }
         try {
-            return m.body().apply(request, grants);
+            return m.body().apply(request, caller);
         } catch (SipStoreException e) {
             throw switch (e.reason()) {
                 case INVALID_ARGUMENT -> TwirpException.invalidArgument(e.field(), e.getMessage());
@@ -176,7 +186,8 @@ final class SipTwirpService {
         return await(callControl().createParticipant(r).toCompletableFuture(), "CreateSIPParticipant");
     }
 
-    private Message transfer(TransferSIPParticipantRequest r, ApiGrants grants) {
+    private Message transfer(TransferSIPParticipantRequest r, Caller caller) {
+        ApiGrants grants = caller.grants();
         String room = required(r.getRoomName(), "room_name");
         required(r.getParticipantIdentity(), "participant_identity");
         required(r.getTransferTo(), "transfer_to");
@@ -184,7 +195,16 @@ final class SipTwirpService {
             throw new TwirpException("permission_denied", "TransferSIPParticipant needs the video grant roomAdmin "
                     + "with room '" + room + "' in the access token");
         }
-        await(callControl().transfer(r).toCompletableFuture(), "TransferSIPParticipant");
+        java.util.concurrent.CompletableFuture<Void> done;
+        try {
+            done = callControl().transfer(r).toCompletableFuture();
+        } catch (TwirpException e) {
+            if (relay == null || !e.code().equals("not_found")) {
+                throw e;
+            }
+            done = relay.transfer(caller.authorization(), r, callTimeout); // another node may hold the call
+        }
+        await(done, "TransferSIPParticipant");
         return TransferResponse.successful(200, "OK");
     }
 

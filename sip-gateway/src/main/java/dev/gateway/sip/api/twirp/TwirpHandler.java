@@ -57,8 +57,14 @@ public final class TwirpHandler implements ApiEndpoint {
 
     public TwirpHandler(AccessTokenVerifier verifier, SipStore store, SipCallControl calls, LiveKitProxy proxy,
                         Duration callTimeout) {
+        this(verifier, store, calls, null, proxy, callTimeout);
+    }
+
+    /** @param relay carries transfers of calls other nodes hold ({@code redis} configured), or null */
+    public TwirpHandler(AccessTokenVerifier verifier, SipStore store, SipCallControl calls, CallRelay relay,
+                        LiveKitProxy proxy, Duration callTimeout) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.sip = new SipTwirpService(Objects.requireNonNull(store, "store"), calls, callTimeout);
+        this.sip = new SipTwirpService(Objects.requireNonNull(store, "store"), calls, relay, callTimeout);
         this.proxy = Objects.requireNonNull(proxy, "proxy");
     }
 
@@ -97,9 +103,10 @@ public final class TwirpHandler implements ApiEndpoint {
                     + " (only POST is allowed)");
         }
         TwirpCodec.Encoding encoding = TwirpCodec.Encoding.of(ex.header("Content-Type"));
-        ApiGrants grants = verifier.verify(ex.header("Authorization"));
+        String authorization = ex.header("Authorization");
+        ApiGrants grants = verifier.verify(authorization);
         Message request = TwirpCodec.decode(encoding, body(ex), method.requestPrototype());
-        Message response = sip.invoke(method, request, grants);
+        Message response = sip.invoke(method, request, new SipTwirpService.Caller(grants, authorization));
         return new ApiResponse(200, encoding.contentType(), TwirpCodec.encode(encoding, response));
     }
 
