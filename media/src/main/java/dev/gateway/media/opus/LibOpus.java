@@ -34,6 +34,8 @@ public final class LibOpus {
 
     // opus_defines.h request codes and values (stable ABI since libopus 1.0)
     static final int OPUS_APPLICATION_VOIP = 2048;
+    /** CELT only: a transform coder that keeps the waveform (recordings), no SILK. */
+    static final int OPUS_APPLICATION_RESTRICTED_LOWDELAY = 2051;
     static final int OPUS_SET_BITRATE_REQUEST = 4002;
     static final int OPUS_GET_BITRATE_REQUEST = 4003;
     static final int OPUS_SET_COMPLEXITY_REQUEST = 4010;

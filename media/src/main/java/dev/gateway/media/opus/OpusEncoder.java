@@ -60,6 +60,16 @@ public final class OpusEncoder implements AutoCloseable {
      */
     public OpusEncoder(int inputSampleRate, int channels, int bitrate, int complexity, boolean inbandFec,
                        int expectedLossPercent) {
+        this(inputSampleRate, channels, bitrate, complexity, inbandFec, expectedLossPercent, false);
+    }
+
+    /**
+     * As above; with {@code waveform} the encoder runs CELT only ({@code OPUS_APPLICATION_RESTRICTED_LOWDELAY}), a
+     * transform coder whose output follows the input's waveform (recordings checked by correlation), instead of
+     * SILK's speech model.
+     */
+    public OpusEncoder(int inputSampleRate, int channels, int bitrate, int complexity, boolean inbandFec,
+                       int expectedLossPercent, boolean waveform) {
         OpusDecoder.checkRate(inputSampleRate);
         if (channels != 1 && channels != 2) {
             throw new IllegalArgumentException("channels must be 1 or 2, got " + channels);
@@ -82,7 +92,8 @@ public final class OpusEncoder implements AutoCloseable {
         this.pcmAddress = LibOpus.address(pcm);
         this.packetAddress = LibOpus.address(packet);
         int[] error = new int[1];
-        long created = OpusNative.opus_encoder_create(inputSampleRate, channels, LibOpus.OPUS_APPLICATION_VOIP, error);
+        long created = OpusNative.opus_encoder_create(inputSampleRate, channels,
+                waveform ? LibOpus.OPUS_APPLICATION_RESTRICTED_LOWDELAY : LibOpus.OPUS_APPLICATION_VOIP, error);
         if (error[0] != OpusException.OPUS_OK || created == 0) {
             throw new OpusException(error[0], "opus_encoder_create", "rate " + inputSampleRate);
         }
@@ -92,7 +103,9 @@ public final class OpusEncoder implements AutoCloseable {
             ctl(LibOpus.OPUS_SET_COMPLEXITY_REQUEST, complexity, "complexity");
             ctl(LibOpus.OPUS_SET_INBAND_FEC_REQUEST, inbandFec ? 1 : 0, "inband FEC");
             ctl(LibOpus.OPUS_SET_PACKET_LOSS_PERC_REQUEST, expectedLossPercent, "packet loss");
-            ctl(LibOpus.OPUS_SET_SIGNAL_REQUEST, LibOpus.OPUS_SIGNAL_VOICE, "signal");
+            if (!waveform) {
+                ctl(LibOpus.OPUS_SET_SIGNAL_REQUEST, LibOpus.OPUS_SIGNAL_VOICE, "signal");
+            }
             if (channels == 2) {
                 ctl(LibOpus.OPUS_SET_FORCE_CHANNELS_REQUEST, 2, "force channels");
             }

@@ -50,7 +50,7 @@ final class OggOpusFile implements RecordingFile {
     OggOpusFile(WritableByteChannel out, int complexity) {
         this.out = out;
         this.ogg = new OggStream(out, ThreadLocalRandom.current().nextInt());
-        this.encoder = new OpusEncoder(8000, 2, BITRATE, complexity, false, 0);
+        this.encoder = new OpusEncoder(8000, 2, BITRATE, complexity, false, 0, true); // CELT: keeps the waveform
         this.preSkip = encoder.lookahead() * (48000 / 8000);
     }
 
