@@ -1,5 +1,7 @@
 package dev.gateway.sip.call;
 
+import dev.gateway.media.endpoint.RtpEndpointStats;
+import dev.gateway.media.quality.CallQuality;
 import dev.gateway.agent.CallAgent;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -60,15 +62,22 @@ final class CallEnding {
         });
         quietly("settling the transfer", () -> call.transfer.done(false, 0, "call ended: " + reason));
         quietly("direction clean-up", () -> call.ended(reason));
-        quietly("closing media", call.media::close);
+        String pipeline = call.media.pipeline();
+        RtpEndpointStats[] last = new RtpEndpointStats[1];
+        quietly("closing media", () -> last[0] = call.media.close());
         CallAgent a = call.agent;
         call.agent = null;
         if (a != null) {
             quietly("telling the agent", () -> a.onEnd(reason));
         }
         if (call.ended.complete(reason)) {
-            call.log("ended reason=\"" + reason + "\" duration="
-                    + (call.clock.getAsLong() - call.startedAtMillis) / 1000.0 + "s dtmf=" + call.dtmf);
+            long duration = call.clock.getAsLong() - call.startedAtMillis;
+            call.log("ended reason=\"" + reason + "\" duration=" + duration / 1000.0 + "s dtmf=" + call.dtmf);
+            CallQuality quality = last[0] == null ? null : CallQuality.of(last[0], call.ptimeMs());
+            if (quality != null) {
+                call.log("quality: " + quality.line() + " pipeline: " + pipeline);
+            }
+            call.observe(o -> o.ended(call.outbound(), reason, last[0], quality, duration));
         }
     }
 

@@ -115,9 +115,10 @@ public final class ConfigLoader {
         List<DispatchRule> rules = DispatchSection.read(root.objects("dispatchRules", "dispatch_rules"), inboundIds);
         LiveKitConfig livekit = livekit(root.object("livekit"), env);
         String dataDir = root.string(GatewayConfig.DEFAULT_DATA_DIR, "dataDir");
+        LogConfig log = log(root.object("log"));
         root.finish();
         try {
-            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir);
+            return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir, log);
         } catch (InvalidConfigException e) {
             throw at(root, e);
         }
@@ -212,9 +213,10 @@ public final class ConfigLoader {
         int idle = n.integer(d.idleTimeoutSeconds(), "idleTimeoutSeconds");
         int max = n.integer(d.maxConnections(), "maxConnections");
         int perSource = n.integer(d.maxConnectionsPerSource(), "maxConnectionsPerSource");
+        String metricsToken = override(env, "GATEWAY_METRICS_TOKEN", n.string(null, "metricsToken"));
         n.finish();
         try {
-            return new HttpConfig(bind, port, token, hosts, read, idle, max, perSource);
+            return new HttpConfig(bind, port, token, hosts, read, idle, max, perSource, metricsToken);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
@@ -232,13 +234,24 @@ public final class ConfigLoader {
         int invites = n.integer(d.invitesPerSecond(), "invitesPerSecond");
         int unconfirmed = n.integer(d.maxUnconfirmed(), "maxUnconfirmed");
         int unconfirmedPerSource = n.integer(d.maxUnconfirmedPerSource(), "maxUnconfirmedPerSource");
+        int maxCpu = n.integer(d.maxCpuPercent(), "maxCpuPercent");
         n.finish();
         try {
             return new LimitsConfig(maxCalls, drain, ring, perSource, maxCallSeconds, block, invites, unconfirmed,
-                    unconfirmedPerSource);
+                    unconfirmedPerSource, maxCpu);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
+    }
+
+    private static LogConfig log(ConfigNode n) throws ConfigException {
+        String format = n.string(LogConfig.DEFAULT.format().configName(), "format");
+        n.finish();
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "text" -> new LogConfig(LogConfig.Format.TEXT);
+            case "json" -> new LogConfig(LogConfig.Format.JSON);
+            default -> throw new ConfigException(n.child("format"), "must be 'text' or 'json', got '" + format + "'");
+        };
     }
 
     private static LocalAgentConfig localAgent(ConfigNode n) throws ConfigException {

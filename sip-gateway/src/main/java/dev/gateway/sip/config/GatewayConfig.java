@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param dispatchRules room selection for inbound calls
  * @param livekit       LiveKit connection, or null to use the embedded local agent
  * @param dataDir       where the gateway keeps what its API creates (trunks, dispatch rules), default "data"
+ * @param log           log line format
  */
 public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                             LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
-                            LiveKitConfig livekit, String dataDir) {
+                            LiveKitConfig livekit, String dataDir, LogConfig log) {
 
     public static final String DEFAULT_DATA_DIR = "data";
 
@@ -30,9 +31,16 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
         Objects.requireNonNull(localAgent, "localAgent");
         Objects.requireNonNull(trunks, "trunks");
         dispatchRules = List.copyOf(dispatchRules);
+        Objects.requireNonNull(log, "log");
         if (dataDir == null || dataDir.isBlank()) {
             throw new InvalidConfigException("dataDir", "must name a directory");
         }
+    }
+
+    /** With text logs. */
+    public GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits, LocalAgentConfig localAgent,
+                         TrunksConfig trunks, List<DispatchRule> dispatchRules, LiveKitConfig livekit, String dataDir) {
+        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, LogConfig.DEFAULT);
     }
 
     /**
