@@ -31,8 +31,8 @@ def metric(samples, name, **labels):
     return samples.get((name, frozenset(labels.items())), 0.0)
 
 
-def scrape(gw, token=METRICS_TOKEN):
-    status, body, headers = http("GET", gw.base_url + "/metrics", token=token)
+def scrape(gw, token=None):
+    status, body, headers = http("GET", gw.base_url + "/metrics", token=token or gw.token)
     assert status == 200, "GET /metrics -> %s %r" % (status, body)
     assert {k.lower(): v for k, v in headers.items()}.get("content-type", "").startswith("text/plain"), headers
     return parse_metrics(body)
@@ -57,12 +57,8 @@ def json_lines(gw):
 
 
 def test_metrics_count_calls_sip_codes_and_rtp(gateway_factory, sipp, rtp_peer):
-    gw = gateway_factory({"http": {"metricsToken": METRICS_TOKEN}, "log": {"format": "json"}})
-
-    # credentials: none -> 401; the metrics token is good for /metrics only; the operator token for both
-    assert http("GET", gw.base_url + "/metrics")[0] == 401
-    assert http("GET", gw.base_url + "/calls", token=METRICS_TOKEN)[0] == 403
-    assert http("GET", gw.base_url + "/metrics", token=gw.token)[0] == 200
+    gw = gateway_factory()
+    assert http("GET", gw.base_url + "/metrics")[0] == 401  # the API's credentials, as /calls
     before = scrape(gw)
 
     # a call to a number no trunk serves: 404, no call
@@ -108,22 +104,43 @@ def test_metrics_count_calls_sip_codes_and_rtp(gateway_factory, sipp, rtp_peer):
     assert delta("gateway_rtp_packets_total", direction="in") == 75
     assert delta("gateway_rtp_bytes_total", direction="in") == 75 * 160
     assert delta("gateway_rtp_lost_total") == 0
-    lines = json_lines(gw)
-    quality = [l for l in lines if l.get("message", "").startswith("quality: ")]
+    quality = [l for l in gw.log_text().splitlines() if "] quality: " in l]
     assert len(quality) == 2, quality
-    assert all(l.get("callId", "").startswith("c-") for l in quality), quality
-    assert {re.search(r"packets in=(\d+)", l["message"]).group(1) for l in quality} == {"50", "25"}, quality
-    assert all("pipeline: phone PCMU/8000" in l["message"] and "MOS=" in l["message"] for l in quality), quality
-    out = sum(int(re.search(r"out=(\d+)", l["message"]).group(1)) for l in quality)
+    assert {re.search(r"packets in=(\d+)", l).group(1) for l in quality} == {"50", "25"}, quality
+    assert all("pipeline: phone PCMU/8000" in l and "MOS=" in l for l in quality), quality
+    out = sum(int(re.search(r"out=(\d+)", l).group(1)) for l in quality)
     assert out > 0 and delta("gateway_rtp_packets_total", direction="out") == out
     assert metric(after, "gateway_media_tick_lateness_seconds_count") > 0
     assert metric(after, "jvm_threads_current") > 0 and metric(after, "process_cpu_seconds_total") > 0
-    ended = [l for l in lines if l.get("callId") == call["id"] and l["message"].startswith("ended ")]
-    assert ended and ended[0]["logger"] == "call" and ended[0]["level"] == "INFO", ended
     print("\nmetrics after 2 calls: rtp in %d, out %d, INVITE 404 %d, 200 %d" % (
         delta("gateway_rtp_packets_total", direction="in"), out,
         delta("gateway_sip_responses_sent_total", method="INVITE", code="404"),
         delta("gateway_sip_responses_sent_total", method="INVITE", code="200")))
+
+
+def test_json_log_lines_and_the_metrics_token(gateway_factory, sipp, rtp_peer):
+    """log.format json: every line one JSON object, a call's events with its callId; http.metricsToken opens
+    /metrics and nothing else."""
+    gw = gateway_factory({"http": {"metricsToken": METRICS_TOKEN}, "log": {"format": "json"}})
+    assert http("GET", gw.base_url + "/metrics", token=METRICS_TOKEN)[0] == 200
+    assert http("GET", gw.base_url + "/calls", token=METRICS_TOKEN)[0] == 403
+    assert http("POST", gw.base_url + "/calls/x/hangup", token=METRICS_TOKEN)[0] == 403
+    peer = rtp_peer("PCMU", 20)
+    run, _ = start_media_call(sipp, gw, peer, "uac_call.xml", pause_ms=1500)
+    peer.send_tone(1000, 0.4)
+    call = only_call(gw)
+    run.wait(30)
+    assert_sipp_ok(run)
+    gw.wait_no_calls()
+    lines = json_lines(gw)
+    assert len(lines) > 5 and all({"time", "level", "logger", "message"} <= set(l) for l in lines), lines[:3]
+    mine = [l for l in lines if l.get("callId") == call["id"]]
+    kinds = [l["message"].split(" ", 1)[0] for l in mine]
+    for k in ("incoming", "answered", "pipeline:", "ended", "quality:"):
+        assert k in kinds, (k, mine)
+    assert not any(l["message"].startswith("[") for l in mine), mine
+    quality = [l for l in mine if l["message"].startswith("quality: ")][0]
+    assert "packets in=20 " in quality["message"], quality
 
 
 class _Blackhole:
@@ -177,7 +194,7 @@ def test_readiness_while_starting_then_ready(gateway_factory):
 def test_readiness_call_limit_then_draining(gateway_factory, sipp, rtp_peer):
     """maxCalls 1: with one call up /readyz is 429 naming the call limit (OPTIONS 503); after SIGTERM, while that
     call still drains, /readyz is 503 "draining" and OPTIONS 503; the metrics say not ready."""
-    gw = gateway_factory({"limits": {"maxCalls": 1, "drainSeconds": 20}, "http": {"metricsToken": METRICS_TOKEN}})
+    gw = gateway_factory({"limits": {"maxCalls": 1, "drainSeconds": 20}})
     assert http("GET", gw.base_url + "/readyz")[0] == 200
     assert metric(scrape(gw), "gateway_ready") == 1
     peer = rtp_peer("PCMU", 20)
