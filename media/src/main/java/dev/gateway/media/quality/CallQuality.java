@@ -37,8 +37,19 @@ public record CallQuality(long packetsIn, long packetsOut, long lost, long late,
                 delay, r, EModel.mos(r));
     }
 
-    /** One line for the call's log: {@code packets in=.. out=.. lost=.. (0.0%) late=.. concealed=.. jitter=..}. */
+    /** True when the phone sent RTP, so that the rating means something. */
+    public boolean rated() {
+        return packetsIn > 0;
+    }
+
+    /**
+     * One line for the call's log: {@code packets in=.. out=.. lost=.. late=.. loss=..% concealed=.. jitter=..ms
+     * delay=..ms R=.. MOS=..}; without the rating when the phone sent no RTP.
+     */
     public String line() {
+        if (!rated()) {
+            return "packets in=0 out=" + packetsOut + " (no RTP from the phone: no rating)";
+        }
         return String.format(Locale.ROOT, "packets in=%d out=%d lost=%d late=%d loss=%.1f%% concealed=%d "
                 + "jitter=%.1fms delay=%dms R=%.1f MOS=%.2f", packetsIn, packetsOut, lost, late, lossPercent,
                 concealed, jitterMs, delayMs, r, mos);

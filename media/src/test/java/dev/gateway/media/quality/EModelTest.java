@@ -57,4 +57,13 @@ class EModelTest {
         assertEquals("packets in=990 out=1000 lost=10 late=5 loss=1.5% concealed=15 jitter=3.3ms delay=80ms R=68.6 "
                 + "MOS=3.53", q.line());
     }
+
+    @Test
+    void noRtpFromThePhoneIsNotRated() {
+        RtpEndpointStats s = new RtpEndpointStats(0, 12, 0, 1920, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, "", "", 0, 0, 0, "",
+                0, 0);
+        CallQuality q = CallQuality.of(s, 20);
+        assertEquals(false, q.rated());
+        assertEquals("packets in=0 out=12 (no RTP from the phone: no rating)", q.line());
+    }
 }

@@ -183,7 +183,10 @@ public final class CallsApi implements ApiEndpoint {
                     .put("late", q.late()).put("concealed", q.concealed())
                     .put("lossPercent", Math.round(q.lossPercent() * 100) / 100.0)
                     .put("jitterMs", Math.round(q.jitterMs() * 10) / 10.0).put("delayMs", q.delayMs())
-                    .put("r", Math.round(q.r() * 10) / 10.0).put("mos", Math.round(q.mos() * 100) / 100.0);
+                    .put("rated", q.rated());
+            if (q.rated()) {
+                quality.put("r", Math.round(q.r() * 10) / 10.0).put("mos", Math.round(q.mos() * 100) / 100.0);
+            }
             n.set("quality", quality);
         }
         n.set("transfer", s.transfer() == null ? null : json.valueToTree(s.transfer()));

@@ -17,7 +17,10 @@ public interface CallObserver {
     default void started(boolean outbound) {
     }
 
-    /** The call was answered: inbound, our 200 OK left {@code millis} after the INVITE; outbound, the callee's 200. */
+    /**
+     * The call was answered {@code millis} after it started: inbound, our 200 OK left (from the INVITE); outbound, the
+     * callee's 200 came (from the dial request, the room join included).
+     */
     default void answered(boolean outbound, long millis) {
     }
 

@@ -110,7 +110,7 @@ public final class GatewayMetrics implements CallObserver {
         counter("gateway_calls_swept", "Calls the sweeper had to end (stuck past a state's limit)",
                 cb -> cb.call(calls.sweptCalls()));
         Histogram invite = histogram("gateway_invite_to_answer_seconds",
-                "Inbound: INVITE received to our 200 OK sent; outbound: INVITE sent to the callee's 200",
+                "Inbound: INVITE received to our 200 OK sent; outbound: the dial request (room join included) to the callee's 200",
                 SETUP_BUCKETS, "direction");
         Histogram ready = histogram("gateway_agent_ready_seconds", "Agent asked to get ready (LiveKit: room join, "
                 + "track published, an agent seen) until ready", SETUP_BUCKETS, "direction");
@@ -216,7 +216,7 @@ public final class GatewayMetrics implements CallObserver {
                 endedRtp[i].add(v[i]);
             }
         }
-        if (quality != null && quality.packetsIn() > 0) {
+        if (quality != null && quality.rated()) {
             jitter.observe(quality.jitterMs() / 1000.0);
             mos.observe(quality.mos());
         }
