@@ -16,6 +16,8 @@ import javax.sip.message.Request;
  */
 final class CallEnding {
     private final Call call;
+    /** The end went to the log's quality line and the metrics. */
+    private boolean reported;
 
     CallEnding(Call call) {
         this.call = call;
@@ -70,9 +72,12 @@ final class CallEnding {
         if (a != null) {
             quietly("telling the agent", () -> a.onEnd(reason));
         }
+        long duration = call.clock.getAsLong() - call.startedAtMillis;
         if (call.ended.complete(reason)) {
-            long duration = call.clock.getAsLong() - call.startedAtMillis;
             call.log("ended reason=\"" + reason + "\" duration=" + duration / 1000.0 + "s dtmf=" + call.dtmf);
+        }
+        if (!reported) { // once, also for a call removed by force (whose future completed elsewhere)
+            reported = true;
             CallQuality quality = last[0] == null ? null : CallQuality.of(last[0], call.ptimeMs());
             if (quality != null) {
                 call.log("quality: " + quality.line() + " pipeline: " + pipeline);

@@ -1,6 +1,5 @@
 package dev.gateway.sip.call;
 
-
 import dev.gateway.agent.CallAgent;
 import dev.gateway.media.call.CallAudio;
 import dev.gateway.media.call.CallMedia;
