@@ -83,7 +83,11 @@ def test_metrics_count_calls_sip_codes_and_rtp(gateway_factory, sipp, rtp_peer):
     assert_sipp_ok(run2)
     gw.wait_no_calls()
 
-    after = scrape(gw)
+    # a call leaves /calls first, then logs its end and reports it: wait for both quality lines and the counts
+    wait_until(lambda: gw.log_text().count("] quality: ") == 2, 10, message="two quality lines in the log")
+    ended = lambda s: sum(v - before.get(k, 0.0) for k, v in s.items() if k[0] == "gateway_calls_ended_total")
+    after = wait_until(lambda: (lambda s: s if ended(s) == 2 else None)(scrape(gw)), 10,
+                       message="gateway_calls_ended_total up by 2")
 
     def delta(name, **labels):
         return metric(after, name, **labels) - metric(before, name, **labels)
@@ -132,6 +136,7 @@ def test_json_log_lines_and_the_metrics_token(gateway_factory, sipp, rtp_peer):
     run.wait(30)
     assert_sipp_ok(run)
     gw.wait_no_calls()
+    wait_until(lambda: '"message":"quality: ' in gw.log_text(), 10, message="the quality line")
     lines = json_lines(gw)
     assert len(lines) > 5 and all({"time", "level", "logger", "message"} <= set(l) for l in lines), lines[:3]
     mine = [l for l in lines if l.get("callId") == call["id"]]
