@@ -222,3 +222,19 @@ def test_readiness_call_limit_then_draining(gateway_factory, sipp, rtp_peer):
     run.wait(30)
     assert_sipp_ok(run)
     assert gw.wait_exit(30) == 0
+
+
+def test_readiness_over_the_cpu_limit(gateway_factory):
+    """limits.maxCpuPercent: 1 — start-up alone (JIT, the warm-up's codec run) costs far more than 1 % of the cores,
+    so the first verdict after the warm-up is 429 "busy" naming the CPU limit, and OPTIONS answer 503 Overloaded."""
+    gw = gateway_factory({"limits": {"maxCpuPercent": 1}}, start=False)
+    gw.start(wait_ready=False)
+    verdict = wait_until(lambda: (lambda r: r if r[0] != 503 else None)(http("GET", gw.base_url + "/readyz")), 20,
+                         message="/readyz past starting")
+    status, body, _ = verdict
+    assert status == 429 and body["status"] == "busy" and "CPU limit" in body["reason"] \
+        and "limits.maxCpuPercent 1" in body["reason"], (status, body)
+    code, line = options_status(gw)
+    assert code in (200, 503), line
+    if code == 503:  # the CPU figure is re-sampled at most once a second: OPTIONS may see a quieter second
+        assert "Overloaded" in line, line
