@@ -238,3 +238,30 @@ def test_readiness_over_the_cpu_limit(gateway_factory):
     assert code in (200, 503), line
     if code == 503:  # the CPU figure is re-sampled at most once a second: OPTIONS may see a quieter second
         assert "Overloaded" in line, line
+
+
+def test_transfers_counted_by_outcome(gateway, sipp):
+    """A transfer the transferee completes (NOTIFY 200 sipfrag, then our BYE) and one it declines (603): the
+    metrics count one of each, the ends as `transferred` and `caller_bye`, and the REFERs' answers as received."""
+    before = scrape(gateway)
+    for scenario, pause in (("uac_transfer_ok.xml", 1000), ("uac_transfer_fail.xml", 3000)):
+        run = sipp.start(scenario, gateway, pause_ms=pause)
+        call = only_call(gateway)
+        assert gateway.post("/calls/%s/transfer" % call["id"], {"to": "sip:agent2@127.0.0.1"})[0] == 202
+        run.wait(30)
+        assert_sipp_ok(run)
+        gateway.wait_no_calls(5)
+    ended = lambda s: sum(v - before.get(k, 0.0) for k, v in s.items() if k[0] == "gateway_calls_ended_total")
+    after = wait_until(lambda: (lambda s: s if ended(s) == 2 else None)(scrape(gateway)), 10,
+                       message="gateway_calls_ended_total up by 2")
+
+    def delta(name, **labels):
+        return metric(after, name, **labels) - metric(before, name, **labels)
+    assert delta("gateway_transfers_total", outcome="succeeded") == 1
+    assert delta("gateway_transfers_total", outcome="failed") == 1
+    assert delta("gateway_calls_ended_total", direction="inbound", reason="transferred") == 1
+    assert delta("gateway_calls_ended_total", direction="inbound", reason="caller_bye") == 1
+    refer_answers = sum(v - before.get(k, 0.0) for k, v in after.items()
+                        if k[0] == "gateway_sip_responses_received_total" and ("method", "REFER") in k[1])
+    assert refer_answers == 2, refer_answers
+    assert delta("gateway_sip_requests_received_total", method="NOTIFY") >= 3
