@@ -246,7 +246,9 @@ class Gateway:
     def pid(self):
         return self.proc.pid
 
-    def start(self, ready_timeout=30.0):
+    def start(self, ready_timeout=30.0, wait_ready=True):
+        """Start the process and wait for GET /healthz = ok and then (wait_ready) GET /readyz = 200, i.e. the
+        warm-up done. A gateway without /readyz (it answers 401 or 404 there) counts as ready at /healthz."""
         self._log = open(self.log_file, "wb")
         self.proc = subprocess.Popen(
             [JAVA, *os.environ.get("GATEWAY_JAVA_OPTS", "").split(), "-jar", str(JAR), "--config", str(self.config_file)],
@@ -262,7 +264,12 @@ class Gateway:
                 status, body, _ = http("GET", self.base_url + "/healthz", timeout=1.0)
                 last = (status, body)
                 if status == 200 and isinstance(body, dict) and body.get("status") == "ok":
-                    return self
+                    if not wait_ready:
+                        return self
+                    status, body, _ = http("GET", self.base_url + "/readyz", timeout=1.0)
+                    last = (status, body)
+                    if status in (200, 401, 404):
+                        return self
             except (OSError, urllib.error.URLError) as e:
                 last = e
             time.sleep(0.2)

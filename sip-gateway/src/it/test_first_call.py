@@ -8,7 +8,7 @@ import re
 import time
 from datetime import datetime
 
-from it_harness import assert_sipp_ok
+from it_harness import assert_sipp_ok, wait_until
 from it_livekit import livekit_overrides
 
 TRUNK_NUMBER = "+15550100"
@@ -62,3 +62,15 @@ def test_first_call_is_answered_and_reported(lk, gateway_factory, sipp, rtp_peer
     for sent, (cid, events) in zip(invites, _events(gw.log_text()).items()):
         print("%s (ms after the INVITE): %s" % (cid, "; ".join(
             "+%d %s" % (round((t - sent) * 1000), e.split(" rtp=")[0][:40]) for t, e in events)))
+    # the same calls in /metrics (test_observe.py parses the format): four set-ups measured by the gateway, each
+    # within what sipp measured around it (INVITE sent -> 200 received)
+    from test_observe import metric, scrape
+    m = wait_until(lambda: (lambda s: s if metric(s, "gateway_call_duration_seconds_count", direction="inbound") == CALLS
+                            else None)(scrape(gw)), 10, message="%d ended calls in /metrics" % CALLS)
+    assert metric(m, "gateway_agent_ready_seconds_count", direction="inbound") == CALLS
+    assert metric(m, "gateway_invite_to_answer_seconds_count", direction="inbound") == CALLS
+    answer_sum = metric(m, "gateway_invite_to_answer_seconds_sum", direction="inbound")
+    assert 0 < answer_sum <= sum(times) / 1000.0 + 0.005 * CALLS, (answer_sum, times)
+    assert metric(m, "gateway_agent_ready_seconds_sum", direction="inbound") <= answer_sum
+    print("INVITE -> 200 in /metrics: %.3f s for %d calls (sipp: %.3f s); agent ready: %.3f s" % (
+        answer_sum, CALLS, sum(times) / 1000.0, metric(m, "gateway_agent_ready_seconds_sum", direction="inbound")))

@@ -11,6 +11,10 @@ import dev.gateway.media.endpoint.MediaEngineConfig;
 import dev.gateway.sip.api.ApiAccess;
 import dev.gateway.sip.api.CallsApi;
 import dev.gateway.sip.api.HttpApi;
+import dev.gateway.sip.api.MetricsApi;
+import dev.gateway.sip.metrics.CpuLoad;
+import dev.gateway.sip.metrics.GatewayMetrics;
+import dev.gateway.sip.metrics.Readiness;
 import dev.gateway.sip.api.OperatorToken;
 import dev.gateway.sip.call.Call;
 import dev.gateway.sip.call.CallRegistry;
@@ -95,6 +99,9 @@ public final class Gateway {
     private final AtomicReference<InviteAdmission.Routing> routing = new AtomicReference<>();
     private SipStore store;
     private RedisLink redis;
+    private final CpuLoad cpu = CpuLoad.ofThisProcess();
+    private final Readiness readiness;
+    private volatile InviteAdmission admission;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -112,6 +119,8 @@ public final class Gateway {
                 tls == null ? null
                 : new SignallingSettings.Tls(tls.port(), Path.of(tls.certificate()), Path.of(tls.privateKey()))));
         this.sweeper = new CallSweeper(registry, System::currentTimeMillis);
+        this.readiness = new Readiness(draining::get, registry::size, config.limits().maxCalls(), cpu::fraction,
+                config.limits().maxCpuPercent());
         if (config.livekit() == null) {
             this.rooms = null;
             this.agents = LocalAgent.factory(new LocalAgentConfig(
@@ -153,6 +162,9 @@ public final class Gateway {
                 rooms.start();
             }
             SipContext sip = signalling.start();
+            signalling.readiness(readiness::sipUnavailableReason); // OPTIONS: 503 until warmed up, then as /readyz
+            GatewayMetrics metrics = new GatewayMetrics(registry, sip.counts(), () -> admission, media, readiness, cpu);
+            registry.observe(metrics);
             CallServices services = new CallServices(sip, media, agents, registry, new CallSettings(
                     config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
                     config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),
@@ -174,17 +186,19 @@ public final class Gateway {
                 LOG.log(System.Logger.Level.INFO, "SIP API changed the routing: " + snapshot.inbound().size()
                         + " inbound trunk(s), " + snapshot.outbound().size() + " outbound, " + snapshot.rules().size() + " rule(s)");
             });
-            signalling.calls(new InviteAdmission(services, routing::get, sourceBlocker(config), invitesBucket(config),
-                    draining::get));
+            admission = new InviteAdmission(services, routing::get, sourceBlocker(config), invitesBucket(config),
+                    draining::get);
+            signalling.calls(admission);
             sweeper.start();
             OutboundCalls outbound = new OutboundCalls(services, () -> store.snapshot().outbound(),
                     config.trunks().defaults(), System::nanoTime);
-            // Before /healthz answers: a load balancer or test that waits for ready gets a warm first call.
+            if (config.http().enabled()) {
+                startHttp(outbound, metrics); // /healthz answers from here on; /readyz says 503 "starting"
+            }
+            // Before /readyz and OPTIONS say ready: a load balancer or test that waits for it gets a warm first call.
             new Warmup(rooms, sip, new InetSocketAddress(loopbackIfAny(config.sip().bind()), sip.port()), OPUS_BITRATE,
                     OPUS_COMPLEXITY, WARMUP_BUDGET_MILLIS).run();
-            if (config.http().enabled()) {
-                startHttp(outbound);
-            }
+            readiness.started();
         } catch (Exception e) {
             stopNow();
             throw e;
@@ -240,7 +254,7 @@ public final class Gateway {
      * The HTTP API with its credentials: LiveKit tokens when LiveKit is configured, the operator token when one is
      * configured, and with neither a token generated once into {@code <dataDir>/http-token} (mode 0600).
      */
-    private void startHttp(OutboundCalls outbound) throws Exception {
+    private void startHttp(OutboundCalls outbound, GatewayMetrics metrics) throws Exception {
         AccessTokenVerifier verifier = config.livekit() == null ? null
                 : new AccessTokenVerifier(config.livekit().apiKey(), config.livekit().apiSecret(), Clock.systemUTC());
         String token = config.http().token();
@@ -251,8 +265,10 @@ public final class Gateway {
                     + " (send it as Authorization: Bearer <token>; or set http.token / GATEWAY_HTTP_TOKEN)");
         }
         CallsApi calls = new CallsApi(registry, draining::get);
-        http = new HttpApi(config.http(), new ApiAccess(verifier, token), calls::health);
+        http = new HttpApi(config.http(), new ApiAccess(verifier, token, config.http().metricsToken()), calls::health,
+                () -> calls.readiness(readiness));
         http.mount("/", calls);
+        http.mount(ApiAccess.METRICS_PATH, new MetricsApi(metrics));
         if (verifier != null) {
             CallControlService control = new CallControlService(outbound, registry);
             CallRelay relay = null;

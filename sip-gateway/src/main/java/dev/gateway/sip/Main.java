@@ -32,6 +32,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (config.log().format() == dev.gateway.sip.config.LogConfig.Format.JSON) {
+            LogFormat.install(true);
+        }
         Gateway gateway = new Gateway(config);
         try {
             gateway.start();

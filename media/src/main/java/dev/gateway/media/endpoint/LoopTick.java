@@ -123,6 +123,11 @@ final class LoopTick implements Runnable {
                 + " participant(s): the process was short of CPU or stopped by the JVM (GC/safepoint)");
     }
 
+    TickLateness lateness() {
+        TickSlots s = slots;
+        return s == null ? TickLateness.empty() : s.lateness();
+    }
+
     TickStats stats() {
         TickSlots s = slots;
         return s == null ? new TickStats(0, 0, 0, 0) : s.stats();

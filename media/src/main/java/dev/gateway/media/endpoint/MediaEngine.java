@@ -237,6 +237,15 @@ public final class MediaEngine {
         return sum;
     }
 
+    /** How late the loops' ticks woke, all loops together, since start; any thread. */
+    public synchronized TickLateness tickLateness() {
+        TickLateness sum = TickLateness.empty();
+        for (LoopTick t : ticksByLoop.values()) {
+            sum = sum.plus(t.lateness());
+        }
+        return sum;
+    }
+
     /** RTP port pairs in use now. */
     public int portsInUse() {
         return ports.inUse();

@@ -1,6 +1,7 @@
 package dev.gateway.media.endpoint;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The slot arithmetic of a tick, as a pure function of the times it is given: slots are {@code first + k * 20 ms}
@@ -25,6 +26,9 @@ final class TickSlots {
     private volatile long lateTicks;
     private volatile long skippedSlots;
     private volatile long maxLateNanos;
+    /** Wake-ups per {@link TickLateness} bucket; written by the owner only (lazySet), read by any thread. */
+    private final AtomicLongArray lateness = new AtomicLongArray(TickLateness.BOUNDS_MILLIS.length + 1);
+    private volatile long lateSumNanos;
 
     /** @param firstSlot the first slot's time, ns */
     TickSlots(long firstSlot) {
@@ -45,6 +49,9 @@ final class TickSlots {
         if (late > LATE_NANOS) {
             lateTicks++;
         }
+        int bucket = TickLateness.bucket(late);
+        lateness.lazySet(bucket, lateness.get(bucket) + 1); // one writer: no CAS, no allocation
+        lateSumNanos += Math.max(0, late);
         long missed = late >= SLOT_NANOS ? late / SLOT_NANOS : 0;
         long caughtUp = Math.min(missed, MAX_CATCH_UP);
         skippedSlots += missed - caughtUp;
@@ -61,6 +68,15 @@ final class TickSlots {
     /** Slots skipped since start. */
     long skipped() {
         return skippedSlots;
+    }
+
+    /** The wake-ups' lateness so far; any thread (a torn read is off by one wake-up). */
+    TickLateness lateness() {
+        long[] counts = new long[lateness.length()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = lateness.get(i);
+        }
+        return new TickLateness(counts, lateSumNanos);
     }
 
     TickStats stats() {

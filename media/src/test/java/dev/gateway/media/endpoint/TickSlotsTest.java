@@ -1,5 +1,6 @@
 package dev.gateway.media.endpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,19 @@ class TickSlotsTest {
         assertEquals(5 * MS, slots.delayNanos(35 * MS));
         assertEquals(0, slots.delayNanos(41 * MS)); // already due: run at once
         assertEquals(new TickStats(1, 1, 0, 15.0), slots.stats());
+    }
+
+    @Test
+    void latenessIsCountedPerBucketWithItsSum() {
+        TickSlots slots = new TickSlots(20 * MS);
+        slots.onWake(19 * MS);  // early: the 0.5 ms bucket, adds 0
+        slots.onWake(41 * MS);  // 1 ms: the 1 ms bucket (bounds are inclusive)
+        slots.onWake(63 * MS);  // 3 ms: the 5 ms bucket
+        slots.onWake(330 * MS); // 250 ms: past the last bound
+        TickLateness l = slots.lateness();
+        assertArrayEquals(new long[] {1, 1, 0, 1, 0, 0, 0, 0, 0, 1}, l.counts());
+        assertEquals((1 + 3 + 250) * MS, l.sumNanos());
+        assertEquals(4, l.count());
+        assertArrayEquals(new long[] {2, 2, 0, 2, 0, 0, 0, 0, 0, 2}, l.plus(l).counts());
     }
 }

@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 /**
  * Who may use the HTTP API, decided from the request line and headers alone (before any body is read):
  * <ul>
- *   <li>{@code /healthz}: anyone (it tells only the number of calls and whether the gateway drains);</li>
+ *   <li>{@code /healthz} and {@code /readyz}: anyone (they tell only the number of calls, whether the gateway
+ *       drains, and why it is not ready);</li>
+ *   <li>{@code /metrics}: as {@code /calls} below, or the metrics token ({@code http.metricsToken}), which is good
+ *       for nothing else;</li>
  *   <li>{@code /twirp/...} with LiveKit configured: a LiveKit access token ({@code Authorization: Bearer JWT},
  *       HS256 with the API secret, issuer = API key); the {@link TwirpHandler} then checks the method's grant and
  *       LiveKit checks the tokens of the services it relays; failures are Twirp {@code unauthenticated};</li>
@@ -23,20 +26,29 @@ import java.security.MessageDigest;
 public final class ApiAccess {
 
     static final String HEALTH_PATH = "/healthz";
+    static final String READY_PATH = "/readyz";
+    public static final String METRICS_PATH = "/metrics";
 
     private final AccessTokenVerifier liveKit;
     private final byte[] operatorToken;
+    private final byte[] metricsToken;
 
     /**
      * @param liveKit       verifies LiveKit tokens; null without LiveKit
      * @param operatorToken the operator's bearer token; null for none
      */
     public ApiAccess(AccessTokenVerifier liveKit, String operatorToken) {
+        this(liveKit, operatorToken, null);
+    }
+
+    /** @param metricsToken a token good for {@code GET /metrics} only; null for none */
+    public ApiAccess(AccessTokenVerifier liveKit, String operatorToken, String metricsToken) {
         if (liveKit == null && operatorToken == null) {
             throw new IllegalArgumentException("the HTTP API needs a LiveKit key/secret or an operator token");
         }
         this.liveKit = liveKit;
         this.operatorToken = operatorToken == null ? null : operatorToken.getBytes(StandardCharsets.UTF_8);
+        this.metricsToken = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -45,7 +57,7 @@ public final class ApiAccess {
      * @return null if the request may proceed, else the response refusing it
      */
     public ApiResponse refusal(String path, String authorization) {
-        if (path.equals(HEALTH_PATH)) {
+        if (path.equals(HEALTH_PATH) || path.equals(READY_PATH)) {
             return null;
         }
         if (path.startsWith(TwirpHandler.CONTEXT) && liveKit != null) {
@@ -62,6 +74,10 @@ public final class ApiAccess {
         }
         if (operatorToken != null && MessageDigest.isEqual(operatorToken, token.getBytes(StandardCharsets.UTF_8))) {
             return null;
+        }
+        if (metricsToken != null && MessageDigest.isEqual(metricsToken, token.getBytes(StandardCharsets.UTF_8))) {
+            return path.equals(METRICS_PATH) ? null
+                    : ApiResponse.error(403, "the metrics token is good for " + METRICS_PATH + " only");
         }
         if (liveKit == null || token.chars().filter(c -> c == '.').count() != 2) {
             return unauthorized("the bearer token is not the " + accepted());

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * (400, or 431 for an over-long line or header block), a {@code Host} that is not allowed (421, the DNS-rebinding
  * guard; 400 when missing), credentials ({@link ApiAccess}: 401/403), a declared body over {@link HttpApi#MAX_BODY}
  * (413). Refusals close the connection after the answer and drop the rest of the request unread. {@code GET
- * /healthz} is answered here, on the loop, without waiting for a worker. Requests that pass go on, with their
+ * /healthz} and {@code GET /readyz} are answered here, on the loop, without waiting for a worker. Requests that pass go on, with their
  * body, to the aggregator and {@link ApiDispatchHandler}. Loop-confined, one per connection.
  */
 final class ApiGateHandler extends ChannelInboundHandlerAdapter {
@@ -26,16 +26,20 @@ final class ApiGateHandler extends ChannelInboundHandlerAdapter {
     private final HostCheck hosts;
     private final ApiAccess access;
     private final Supplier<ApiResponse> health;
+    private final Supplier<ApiResponse> readiness;
     private final RequestTimeouts timeouts;
     private final HttpRefusals refusals;
     /** The current request was answered here: drop its content. */
     private boolean answered;
+    /** The current request is a health or readiness probe. */
+    private boolean probe;
 
-    ApiGateHandler(HostCheck hosts, ApiAccess access, Supplier<ApiResponse> health, RequestTimeouts timeouts,
-                   HttpRefusals refusals) {
+    ApiGateHandler(HostCheck hosts, ApiAccess access, Supplier<ApiResponse> health, Supplier<ApiResponse> readiness,
+                   RequestTimeouts timeouts, HttpRefusals refusals) {
         this.hosts = hosts;
         this.access = access;
         this.health = health;
+        this.readiness = readiness;
         this.timeouts = timeouts;
         this.refusals = refusals;
     }
@@ -44,10 +48,12 @@ final class ApiGateHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             answered = false;
+            probe = false;
             ApiResponse answer = check(ctx, request);
             if (answer != null) {
                 answered = true;
-                boolean healthy = answer.status() == 200;
+                // a probe's answer (health, readiness, 429/503 included) keeps the connection; refusals close it
+                boolean healthy = answer.status() == 200 || probe;
                 boolean keepAlive = healthy && HttpUtil.isKeepAlive(request);
                 timeouts.requestReceived();
                 HttpApi.send(ctx, answer, keepAlive, request.method().equals(HttpMethod.HEAD)).addListener(f -> {
@@ -89,9 +95,12 @@ final class ApiGateHandler extends ChannelInboundHandlerAdapter {
                     + "localhost, or a name listed in http.allowedHosts");
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        if (path.equals(ApiAccess.HEALTH_PATH)) {
-            return request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD)
-                    ? health.get() : ApiResponse.error(405, "use GET");
+        if (path.equals(ApiAccess.HEALTH_PATH) || path.equals(ApiAccess.READY_PATH)) {
+            if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+                return ApiResponse.error(405, "use GET");
+            }
+            probe = true;
+            return path.equals(ApiAccess.HEALTH_PATH) ? health.get() : readiness.get();
         }
         ApiResponse refusal = access.refusal(path, request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (refusal != null) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.media.dtmf.DtmfDigit;
 import dev.gateway.media.endpoint.RtpEndpointStats;
+import dev.gateway.media.quality.CallQuality;
+import dev.gateway.sip.metrics.Readiness;
 import dev.gateway.sip.call.Call;
 import dev.gateway.sip.call.CallRegistry;
 import dev.gateway.sip.call.CallSnapshot;
@@ -39,6 +41,18 @@ public final class CallsApi implements ApiEndpoint {
     }
 
     /** {@code {"status": "ok"|"draining", "calls": n, "draining": bool, "sweptCalls": n}}; never blocks. */
+    /**
+     * {@code /readyz}: {@code {"status": "ready"|"starting"|"draining"|"full"|"busy", "reason": ..., "calls": n}}
+     * with 200, 503 (starting, draining) or 429 (call or CPU limit); never blocks.
+     */
+    public ApiResponse readiness(Readiness readiness) {
+        Readiness.Verdict v = readiness.verdict();
+        ObjectNode body = json.createObjectNode();
+        body.put("status", v.state()).put("reason", v.reason()).put("calls", registry.size());
+        ApiResponse r = ApiResponse.json(v.status(), body);
+        return v.status() == 503 ? r.withHeader("Retry-After", "5") : r;
+    }
+
     public ApiResponse health() {
         ObjectNode body = json.createObjectNode();
         boolean drain = draining.getAsBoolean();
@@ -179,6 +193,17 @@ public final class CallsApi implements ApiEndpoint {
                 .put("lost", m == null ? 0 : m.lost()).put("jitterMs", m == null ? 0 : Math.round(m.jitterMs() * 10) / 10.0);
         if (m != null) {
             n.set("media", json.valueToTree(m));
+            CallQuality q = CallQuality.of(m, s.ptime() > 0 ? s.ptime() : 20);
+            ObjectNode quality = json.createObjectNode();
+            quality.put("packetsIn", q.packetsIn()).put("packetsOut", q.packetsOut()).put("lost", q.lost())
+                    .put("late", q.late()).put("concealed", q.concealed())
+                    .put("lossPercent", Math.round(q.lossPercent() * 100) / 100.0)
+                    .put("jitterMs", Math.round(q.jitterMs() * 10) / 10.0).put("delayMs", q.delayMs())
+                    .put("rated", q.rated());
+            if (q.rated()) {
+                quality.put("r", Math.round(q.r() * 10) / 10.0).put("mos", Math.round(q.mos() * 100) / 100.0);
+            }
+            n.set("quality", quality);
         }
         n.set("transfer", s.transfer() == null ? null : json.valueToTree(s.transfer()));
         n.put("recording", s.recording());

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The gateway's HTTP server: {@code GET /healthz}, the operator's {@code /calls} API and LiveKit's Twirp API,
+ * The gateway's HTTP server: {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics}, the operator's {@code /calls} API and LiveKit's Twirp API,
  * built so that no client can starve another or the health check:
  * <pre>
  *   accept -> connection cap (total, per source IP) -> request/idle timeouts -> HTTP/1.1 codec (line 4 KiB,
@@ -65,6 +65,7 @@ public final class HttpApi {
     private final ApiAccess access;
     private final HostCheck hosts;
     private final Supplier<ApiResponse> health;
+    private final Supplier<ApiResponse> readiness;
     private final Map<String, ApiEndpoint> routes = new LinkedHashMap<>();
     private final ConnectionCap<Channel> cap;
     private final HttpRefusals refusals = new HttpRefusals(LOG);
@@ -78,6 +79,14 @@ public final class HttpApi {
      * @param health the {@code /healthz} answer; called on the event loop, so it must not block
      */
     public HttpApi(HttpConfig config, ApiAccess access, Supplier<ApiResponse> health) {
+        this(config, access, health, health);
+    }
+
+    /**
+     * @param readiness the {@code /readyz} answer; called on the event loop, so it must not block
+     */
+    public HttpApi(HttpConfig config, ApiAccess access, Supplier<ApiResponse> health, Supplier<ApiResponse> readiness) {
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.config = Objects.requireNonNull(config, "config");
         this.access = Objects.requireNonNull(access, "access");
         this.hosts = new HostCheck(config.allowedHosts());
@@ -122,7 +131,7 @@ public final class HttpApi {
                                 config.idleTimeoutSeconds() * 1000L, refusals);
                         ch.pipeline().addLast(timeouts,
                                 new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192),
-                                new ApiGateHandler(hosts, access, health, timeouts, refusals),
+                                new ApiGateHandler(hosts, access, health, readiness, timeouts, refusals),
                                 new HttpObjectAggregator(MAX_BODY),
                                 new ApiDispatchHandler(byLength, workers, timeouts));
                     }

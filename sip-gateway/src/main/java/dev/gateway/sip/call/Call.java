@@ -379,10 +379,39 @@ public abstract class Call implements SipCallEvents {
         recording.end();
     }
 
-    /** Creates the agent (once media is open) and asks it to get ready. */
+    /** Creates the agent (once media is open) and asks it to get ready; its readiness time goes to the metrics. */
     CompletionStage<Void> prepareAgent(CallLeg leg) {
         agent = agents.create(info);
-        return agent.prepare(leg);
+        long asked = clock.getAsLong();
+        return agent.prepare(leg).whenComplete((ready, failure) -> {
+            if (failure == null) {
+                observe(o -> o.agentReady(outbound(), clock.getAsLong() - asked));
+            }
+        });
+    }
+
+    /** The negotiated packet time, ms (20 before the negotiation). */
+    final int ptimeMs() {
+        return negotiation == null ? 20 : negotiation.ptimeMs();
+    }
+
+    /** True for a call we dialled ({@link OutboundDialog}). Any thread. */
+    public final boolean outbound() {
+        return this instanceof OutboundDialog;
+    }
+
+    /** The call was answered (our 200 sent, or the callee's 200 in): the time since the start goes to the metrics. */
+    final void answeredAfterStart() {
+        observe(o -> o.answered(outbound(), clock.getAsLong() - startedAtMillis));
+    }
+
+    /** Tells the metrics; contained: an observer's failure is logged and nothing else. */
+    final void observe(java.util.function.Consumer<CallObserver> event) {
+        try {
+            event.accept(registry.observer());
+        } catch (RuntimeException e) {
+            log("metrics failed: " + CallGuard.describe(e));
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.gateway.sip.call;
 
+import dev.gateway.media.endpoint.RtpEndpointStats;
+import dev.gateway.media.quality.CallQuality;
 import dev.gateway.agent.CallAgent;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -14,6 +16,8 @@ import javax.sip.message.Request;
  */
 final class CallEnding {
     private final Call call;
+    /** The end went to the log's quality line and the metrics. */
+    private boolean reported;
 
     CallEnding(Call call) {
         this.call = call;
@@ -61,15 +65,25 @@ final class CallEnding {
         quietly("settling the transfer", () -> call.transfer.done(false, 0, "call ended: " + reason));
         quietly("direction clean-up", () -> call.ended(reason));
         quietly("finishing the recording", call::stopFeatures);
-        quietly("closing media", call.media::close);
+        String pipeline = call.media.pipeline();
+        RtpEndpointStats[] last = new RtpEndpointStats[1];
+        quietly("closing media", () -> last[0] = call.media.close());
         CallAgent a = call.agent;
         call.agent = null;
         if (a != null) {
             quietly("telling the agent", () -> a.onEnd(reason));
         }
+        long duration = call.clock.getAsLong() - call.startedAtMillis;
         if (call.ended.complete(reason)) {
-            call.log("ended reason=\"" + reason + "\" duration="
-                    + (call.clock.getAsLong() - call.startedAtMillis) / 1000.0 + "s dtmf=" + call.dtmf);
+            call.log("ended reason=\"" + reason + "\" duration=" + duration / 1000.0 + "s dtmf=" + call.dtmf);
+        }
+        if (!reported) { // once, also for a call removed by force (whose future completed elsewhere)
+            reported = true;
+            CallQuality quality = last[0] == null ? null : CallQuality.of(last[0], call.ptimeMs());
+            if (quality != null) {
+                call.log("quality: " + quality.line() + " pipeline: " + pipeline);
+            }
+            call.observe(o -> o.ended(call.outbound(), reason, last[0], quality, duration));
         }
     }
 

@@ -145,9 +145,14 @@ final class CallMediaBinding {
         return media == null ? "" : media.pipeline();
     }
 
-    /** Stops the tick, closes the media chain and frees the RTP ports; idempotent. */
-    void close() {
+    /**
+     * Stops the tick, closes the media chain and frees the RTP ports; idempotent.
+     *
+     * @return the phone leg's final counters, or null when its media never opened (or was closed before)
+     */
+    RtpEndpointStats close() {
         closed = true;
+        RtpEndpointStats last = endpoint == null ? null : endpoint.stats();
         agent = null;
         if (media != null) {
             CallMedia m = media;
@@ -161,6 +166,7 @@ final class CallMediaBinding {
             endpoint = null;
             ep.close();
         }
+        return last;
     }
 
     private static MediaParams params(SdpNegotiation n) {

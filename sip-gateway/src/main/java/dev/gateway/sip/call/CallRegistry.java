@@ -20,6 +20,7 @@ public final class CallRegistry {
     private final LongAdder swept = new LongAdder();
     private final int maxCalls;
     private final UnconfirmedDialogs unconfirmed;
+    private volatile CallObserver observer = CallObserver.NONE;
 
     /** A registry whose unconfirmed-dialog cap is {@code maxCalls} in all and per source (no separate cap). */
     public CallRegistry(int maxCalls) {
@@ -115,6 +116,7 @@ public final class CallRegistry {
         }
         byId.put(call.id(), call);
         bySipCallId.put(call.sipCallId(), call);
+        observer.started(call.outbound());
     }
 
     /** Removes a call and frees its slots; idempotent. */
@@ -131,6 +133,15 @@ public final class CallRegistry {
             }
             reserved.decrementAndGet();
         }
+    }
+
+    /** Who hears of calls starting and ending (the metrics); set once before calls arrive. */
+    public void observe(CallObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    CallObserver observer() {
+        return observer;
     }
 
     public Call byId(String id) {

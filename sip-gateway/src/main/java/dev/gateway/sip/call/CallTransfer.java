@@ -105,6 +105,7 @@ final class CallTransfer {
     void done(boolean ok, int status, String reason) {
         if (progress.complete(ok, status, reason)) {
             call.log("transfer " + (ok ? "succeeded" : "failed") + " status=" + status);
+            call.observe(o -> o.transferSettled(ok));
         }
     }
 }

@@ -104,6 +104,7 @@ final class InboundDialog extends Call {
         }
         machine.to(CallState.ANSWERED);
         sip("200", () -> sip.send(invite, ok));
+        answeredAfterStart();
         dialog = invite.getDialog();
         log("answered rtp=" + sip.advertisedHost() + ":" + media.localPort());
         log("pipeline: " + media.start(negotiation, agent));

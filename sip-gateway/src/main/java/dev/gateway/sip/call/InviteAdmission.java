@@ -203,6 +203,13 @@ public final class InviteAdmission implements SipCalls {
         return gate.dropped();
     }
 
+    /** Requests dropped without an answer since start, per cause ({@code scanner}, {@code source_blocked}, ...). */
+    public void forEachDropped(java.util.function.ObjLongConsumer<String> visitor) {
+        for (FloodGate.Reason r : FloodGate.Reason.values()) {
+            visitor.accept(r.name().toLowerCase(Locale.ROOT), gate.dropped(r));
+        }
+    }
+
     private boolean authenticated(ServerTransaction tx, InboundTrunk trunk, String source, String where) {
         long now = System.currentTimeMillis();
         Header authorization = tx.getRequest().getHeader("Authorization");

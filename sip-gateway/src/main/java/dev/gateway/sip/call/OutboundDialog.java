@@ -118,6 +118,7 @@ final class OutboundDialog extends Call {
             return;
         }
         machine.to(CallState.ACTIVE);
+        answeredAfterStart();
         log("answered by " + dial.to() + " codec=" + negotiation.encodingName() + " ptime=" + negotiation.ptimeMs()
                 + (negotiation.srtp() ? " srtp=" + negotiation.remoteCrypto().profile() : ""));
         log("pipeline: " + media.start(negotiation, agent));

@@ -120,10 +120,11 @@ public final class ConfigLoader {
         RedisConfig redis = redis(root.object("redis"), env);
         VoicemailConfig voicemail = voicemail(root.object("voicemailDetection", "voicemail_detection"));
         RecordingConfig recording = recording(root.object("recording"));
+        LogConfig log = log(root.object("log"));
         root.finish();
         try {
             return new GatewayConfig(sip, rtp, http, limits, localAgent, trunks, rules, livekit, dataDir, redis,
-                    voicemail, recording);
+                    voicemail, recording, log);
         } catch (InvalidConfigException e) {
             throw at(root, e);
         }
@@ -218,9 +219,10 @@ public final class ConfigLoader {
         int idle = n.integer(d.idleTimeoutSeconds(), "idleTimeoutSeconds");
         int max = n.integer(d.maxConnections(), "maxConnections");
         int perSource = n.integer(d.maxConnectionsPerSource(), "maxConnectionsPerSource");
+        String metricsToken = override(env, "GATEWAY_METRICS_TOKEN", n.string(null, "metricsToken"));
         n.finish();
         try {
-            return new HttpConfig(bind, port, token, hosts, read, idle, max, perSource);
+            return new HttpConfig(bind, port, token, hosts, read, idle, max, perSource, metricsToken);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
@@ -238,10 +240,11 @@ public final class ConfigLoader {
         int invites = n.integer(d.invitesPerSecond(), "invitesPerSecond");
         int unconfirmed = n.integer(d.maxUnconfirmed(), "maxUnconfirmed");
         int unconfirmedPerSource = n.integer(d.maxUnconfirmedPerSource(), "maxUnconfirmedPerSource");
+        int maxCpu = n.integer(d.maxCpuPercent(), "maxCpuPercent");
         n.finish();
         try {
             return new LimitsConfig(maxCalls, drain, ring, perSource, maxCallSeconds, block, invites, unconfirmed,
-                    unconfirmedPerSource);
+                    unconfirmedPerSource, maxCpu);
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
@@ -305,6 +308,16 @@ public final class ConfigLoader {
         } catch (InvalidConfigException e) {
             throw at(n, e);
         }
+    }
+
+    private static LogConfig log(ConfigNode n) throws ConfigException {
+        String format = n.string(LogConfig.DEFAULT.format().configName(), "format");
+        n.finish();
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "text" -> new LogConfig(LogConfig.Format.TEXT);
+            case "json" -> new LogConfig(LogConfig.Format.JSON);
+            default -> throw new ConfigException(n.child("format"), "must be 'text' or 'json', got '" + format + "'");
+        };
     }
 
     private static LocalAgentConfig localAgent(ConfigNode n) throws ConfigException {

@@ -17,11 +17,12 @@ import java.util.Objects;
  * @param dataDir       where the gateway keeps what its API creates (trunks, dispatch rules), default "data"
  * @param redis         the Redis that nodes share trunks, dispatch rules and call control through, or null for
  *                      one node on its own
+ * @param log           log line format
  */
 public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                             LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
                             LiveKitConfig livekit, String dataDir, RedisConfig redis, VoicemailConfig voicemail,
-                            RecordingConfig recording) {
+                            RecordingConfig recording, LogConfig log) {
 
     public static final String DEFAULT_DATA_DIR = "data";
 
@@ -33,6 +34,7 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
         Objects.requireNonNull(localAgent, "localAgent");
         Objects.requireNonNull(trunks, "trunks");
         dispatchRules = List.copyOf(dispatchRules);
+        Objects.requireNonNull(log, "log");
         if (dataDir == null || dataDir.isBlank()) {
             throw new InvalidConfigException("dataDir", "must name a directory");
         }
@@ -53,11 +55,11 @@ public record GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, Limit
         return trunks.inbound().isEmpty();
     }
 
-    /** The same configuration without Redis (one node), voicemail detection and recording at their defaults. */
+    /** The same configuration without Redis (one node), voicemail detection and recording at their defaults, text logs. */
     public GatewayConfig(SipConfig sip, RtpConfig rtp, HttpConfig http, LimitsConfig limits,
                          LocalAgentConfig localAgent, TrunksConfig trunks, List<DispatchRule> dispatchRules,
                          LiveKitConfig livekit, String dataDir) {
-        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, null, null, null);
+        this(sip, rtp, http, limits, localAgent, trunks, dispatchRules, livekit, dataDir, null, null, null, LogConfig.DEFAULT);
     }
 
     /** True when calls go to LiveKit rather than the embedded agent. */

@@ -23,11 +23,14 @@ import java.util.Objects;
  * @param idleTimeoutSeconds      a kept-alive connection with no request in progress is closed after this long
  * @param maxConnections          open connections at most; more are closed on accept
  * @param maxConnectionsPerSource open connections from one IP address at most
+ * @param metricsToken            a bearer token good for {@code GET /metrics} only (a Prometheus scrape job's
+ *                                {@code authorization.credentials}; environment {@code GATEWAY_METRICS_TOKEN}
+ *                                overrides it); null: the operator or LiveKit tokens only
  */
 public record HttpConfig(String bind, int port, String token, List<String> allowedHosts, int readTimeoutSeconds,
-                         int idleTimeoutSeconds, int maxConnections, int maxConnectionsPerSource) {
+                         int idleTimeoutSeconds, int maxConnections, int maxConnectionsPerSource, String metricsToken) {
 
-    public static final HttpConfig DEFAULT = new HttpConfig("127.0.0.1", 8080, null, List.of(), 10, 60, 256, 32);
+    public static final HttpConfig DEFAULT = new HttpConfig("127.0.0.1", 8080, null, List.of(), 10, 60, 256, 32, null);
     /** Shortest operator token accepted (characters). */
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -41,6 +44,14 @@ public record HttpConfig(String bind, int port, String token, List<String> allow
                     + " characters (use a random string, e.g. `openssl rand -hex 32`), got " + token.length());
             check(token.chars().allMatch(c -> c > 0x20 && c < 0x7f), "token",
                     "must be printable ASCII without spaces (it travels in an Authorization header)");
+        }
+        if (metricsToken != null) {
+            metricsToken = metricsToken.strip();
+            check(metricsToken.length() >= MIN_TOKEN_LENGTH, "metricsToken", "must be at least " + MIN_TOKEN_LENGTH
+                    + " characters (use a random string, e.g. `openssl rand -hex 32`), got " + metricsToken.length());
+            check(metricsToken.chars().allMatch(c -> c > 0x20 && c < 0x7f), "metricsToken",
+                    "must be printable ASCII without spaces (it travels in an Authorization header)");
+            check(!metricsToken.equals(token), "metricsToken", "must differ from http.token (it grants less)");
         }
         allowedHosts = Objects.requireNonNullElse(allowedHosts, List.<String>of()).stream()
                 .map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
@@ -56,6 +67,13 @@ public record HttpConfig(String bind, int port, String token, List<String> allow
                 "must be between 1 and 65536, got " + maxConnections);
         check(maxConnectionsPerSource >= 1 && maxConnectionsPerSource <= maxConnections, "maxConnectionsPerSource",
                 "must be between 1 and maxConnections (" + maxConnections + "), got " + maxConnectionsPerSource);
+    }
+
+    /** Without a metrics token. */
+    public HttpConfig(String bind, int port, String token, List<String> allowedHosts, int readTimeoutSeconds,
+                      int idleTimeoutSeconds, int maxConnections, int maxConnectionsPerSource) {
+        this(bind, port, token, allowedHosts, readTimeoutSeconds, idleTimeoutSeconds, maxConnections,
+                maxConnectionsPerSource, null);
     }
 
     /** The defaults on another address and port (tests). */

@@ -18,12 +18,22 @@ import static dev.gateway.sip.config.InvalidConfigException.check;
  * @param maxUnconfirmed             inbound calls admitted but not ACKed yet (ringing, or 200 sent), default 50,
  *                                   at most {@code maxCalls}
  * @param maxUnconfirmedPerSource    the same for one source that no trunk lists, default 1
+ * @param maxCpuPercent              the process's CPU use, % of all cores, over which {@code /readyz} answers 429 and
+ *                                   OPTIONS 503 (calls are still admitted), default 0 = no CPU limit
  */
 public record LimitsConfig(int maxCalls, int drainSeconds, int ringSeconds, int requestsPerSecondPerSource,
                            int maxCallSeconds, int blockSeconds, int invitesPerSecond, int maxUnconfirmed,
-                           int maxUnconfirmedPerSource) {
+                           int maxUnconfirmedPerSource, int maxCpuPercent) {
 
-    public static final LimitsConfig DEFAULT = new LimitsConfig(100, 30, 0, 20, 0, 60, 200, 50, 1);
+    public static final LimitsConfig DEFAULT = new LimitsConfig(100, 30, 0, 20, 0, 60, 200, 50, 1, 0);
+
+    /** With no CPU limit. */
+    public LimitsConfig(int maxCalls, int drainSeconds, int ringSeconds, int requestsPerSecondPerSource,
+                        int maxCallSeconds, int blockSeconds, int invitesPerSecond, int maxUnconfirmed,
+                        int maxUnconfirmedPerSource) {
+        this(maxCalls, drainSeconds, ringSeconds, requestsPerSecondPerSource, maxCallSeconds, blockSeconds,
+                invitesPerSecond, maxUnconfirmed, maxUnconfirmedPerSource, 0);
+    }
 
     public LimitsConfig {
         check(maxCalls >= 1, "maxCalls", "must be at least 1, got " + maxCalls);
@@ -37,6 +47,8 @@ public record LimitsConfig(int maxCalls, int drainSeconds, int ringSeconds, int 
         check(maxUnconfirmed >= 1, "maxUnconfirmed", "must be at least 1, got " + maxUnconfirmed);
         check(maxUnconfirmedPerSource >= 1 && maxUnconfirmedPerSource <= maxUnconfirmed, "maxUnconfirmedPerSource",
                 "must be between 1 and maxUnconfirmed (" + maxUnconfirmed + "), got " + maxUnconfirmedPerSource);
+        check(maxCpuPercent >= 0 && maxCpuPercent <= 100, "maxCpuPercent",
+                "must be between 0 (no CPU limit) and 100, got " + maxCpuPercent);
     }
 
     /** The unconfirmed cap as applied: never above {@code maxCalls} (a smaller maxCalls caps it first). */

@@ -32,6 +32,7 @@ public final class SipContext {
     private final int tlsPort;
     private final String userAgent;
     private final System.Logger log = System.getLogger("sip");
+    private final SipMessageCounts counts = new SipMessageCounts();
 
     /** Without a TLS listener. */
     public SipContext(SipProvider provider, AddressFactory addresses, HeaderFactory headers, MessageFactory messages,
@@ -53,6 +54,8 @@ public final class SipContext {
     }
 
     public SipProvider provider() { return provider; }
+    /** Requests and responses counted for the metrics. */
+    public SipMessageCounts counts() { return counts; }
     public AddressFactory addresses() { return addresses; }
     public HeaderFactory headers() { return headers; }
     public MessageFactory messages() { return messages; }
@@ -96,6 +99,7 @@ public final class SipContext {
     public void send(ServerTransaction transaction, Response response) {
         try {
             transaction.sendResponse(response);
+            counts.responseSent(transaction.getRequest().getMethod(), response.getStatusCode());
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             log.log(System.Logger.Level.WARNING, "could not send " + response.getStatusCode() + " for "
                     + transaction.getRequest().getMethod() + ": " + e.getMessage());

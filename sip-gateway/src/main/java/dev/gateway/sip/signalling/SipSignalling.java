@@ -37,6 +37,8 @@ public final class SipSignalling implements SipListener {
     private final SipExecutor executor = new SipExecutor();
     private final ForeignRequests foreign = new ForeignRequests(System::nanoTime);
     private volatile SipCalls calls;
+    /** Why OPTIONS gets 503 now (null: 200); null supplier: ask {@link SipCalls#unavailableReason()}. */
+    private volatile java.util.function.Supplier<String> readiness;
     private SipStack stack;
     private SipContext context;
 
@@ -92,6 +94,14 @@ public final class SipSignalling implements SipListener {
     }
 
     /** Installs the call side; must be called after {@link #start()} and before traffic matters. */
+    /**
+     * OPTIONS answers follow {@code reason}: 503 with its text (and Retry-After) when it gives one, 200 when null.
+     * Called on JAIN-SIP threads: must not block.
+     */
+    public void readiness(java.util.function.Supplier<String> reason) {
+        this.readiness = reason;
+    }
+
     public void calls(SipCalls calls) {
         this.calls = calls;
     }
@@ -110,6 +120,7 @@ public final class SipSignalling implements SipListener {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
+        context.counts().requestReceived(method);
         SipCalls side = calls;
         if (method.equals(Request.ACK)) {
             SipCallEvents call = side == null ? null : side.bySipCallId(callId(request));
@@ -195,6 +206,7 @@ public final class SipSignalling implements SipListener {
                 Response bad = context.response(Response.BAD_REQUEST, request);
                 bad.setReasonPhrase("Bad Request (" + e.getMessage() + ")");
                 context.provider().sendResponse(bad);
+                context.counts().responseSent(request.getMethod(), Response.BAD_REQUEST);
             } catch (java.text.ParseException | javax.sip.SipException | RuntimeException ex) {
                 LOG.log(System.Logger.Level.DEBUG, "could not answer 400: " + ex.getMessage());
             }
@@ -218,7 +230,8 @@ public final class SipSignalling implements SipListener {
 
     private void onOptions(ServerTransaction tx) {
         SipCalls c = calls;
-        String unavailable = c == null ? "Starting" : c.unavailableReason();
+        java.util.function.Supplier<String> ready = readiness;
+        String unavailable = c == null ? "Starting" : ready != null ? ready.get() : c.unavailableReason();
         if (unavailable != null) {
             try {
                 Response busy = context.response(Response.SERVICE_UNAVAILABLE, tx.getRequest());
@@ -242,6 +255,9 @@ public final class SipSignalling implements SipListener {
 
     @Override
     public void processResponse(ResponseEvent event) {
+        javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) event.getResponse().getHeader(
+                javax.sip.header.CSeqHeader.NAME);
+        context.counts().responseReceived(cseq == null ? null : cseq.getMethod(), event.getResponse().getStatusCode());
         ClientTransaction ct = event.getClientTransaction();
         if (ct != null && ct.getApplicationData() instanceof SipCallEvents call) {
             call.onResponse(event.getResponse(), ct);

@@ -67,4 +67,18 @@ class ApiAccessTest {
     void needsSomeCredential() {
         assertThrows(IllegalArgumentException.class, () -> new ApiAccess(null, null));
     }
+
+    @Test
+    void readyzIsOpenAndTheMetricsTokenOpensMetricsOnly() {
+        String metrics = "fedcba9876543210fedcba9876543210";
+        ApiAccess access = new ApiAccess(null, OPERATOR, metrics);
+        assertNull(access.refusal("/readyz", null));
+        assertNull(access.refusal("/metrics", "Bearer " + metrics));
+        assertNull(access.refusal("/metrics", "Bearer " + OPERATOR));
+        assertEquals(401, access.refusal("/metrics", null).status());
+        for (String path : new String[] {"/calls", "/calls/c-1/hangup", "/metrics/", "/"}) {
+            assertEquals(403, access.refusal(path, "Bearer " + metrics).status(), path);
+        }
+        assertEquals(401, new ApiAccess(null, OPERATOR).refusal("/metrics", "Bearer " + metrics).status());
+    }
 }

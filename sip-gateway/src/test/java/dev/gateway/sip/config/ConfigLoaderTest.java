@@ -330,6 +330,32 @@ class ConfigLoaderTest {
         assertEquals(MediaEncryption.REQUIRE, c.trunks().outbound().get(0).mediaEncryption());
     }
 
+    @Test
+    void observeKeys() throws Exception {
+        GatewayConfig d = ConfigLoader.defaults(Map.of());
+        assertEquals(LogConfig.Format.TEXT, d.log().format());
+        assertEquals(0, d.limits().maxCpuPercent());
+        assertEquals(null, d.http().metricsToken());
+        GatewayConfig c = ConfigLoader.parse("log: {format: JSON}\nlimits: {maxCpuPercent: 85}\n"
+                + "http: {metricsToken: 'scrape-0123456789abcdef'}\n", "yaml", Map.of());
+        assertEquals(LogConfig.Format.JSON, c.log().format());
+        assertEquals(85, c.limits().maxCpuPercent());
+        assertEquals("scrape-0123456789abcdef", c.http().metricsToken());
+        assertEquals("from-env-0123456789abcdef", ConfigLoader.parse("http: {metricsToken: 'scrape-0123456789abcdef'}\n",
+                "yaml", Map.of("GATEWAY_METRICS_TOKEN", "from-env-0123456789abcdef")).http().metricsToken());
+        for (String[] bad : new String[][] {
+                {"log: {format: xml}\n", "log.format", "must be 'text' or 'json'"},
+                {"log: {level: debug}\n", "log.level", ""},
+                {"limits: {maxCpuPercent: 101}\n", "limits.maxCpuPercent", "between 0 (no CPU limit) and 100"},
+                {"http: {metricsToken: short}\n", "http.metricsToken", "at least 16"},
+                {"http: {token: 'same-0123456789abcdef', metricsToken: 'same-0123456789abcdef'}\n", "http.metricsToken",
+                        "must differ from http.token"}}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(bad[0], "yaml", Map.of()));
+            assertEquals(bad[1], e.field(), e.getMessage());
+            assertTrue(e.reason().contains(bad[2]), e.getMessage());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badConfigs")
     void badConfig(String name, String yaml, String field, String reasonFragment) {
