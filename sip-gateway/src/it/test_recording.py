@@ -199,3 +199,5 @@ def test_a_full_disk_leaves_the_call_up_and_the_recording_marked_incomplete(lk, 
     assert meta["complete"] is False and meta["incomplete"] is True and meta["problem"], meta
     assert "INCOMPLETE" in gw.log_text()
     gw.healthz()  # the gateway is fine
+    status, metrics, _ = gw.get("/metrics")
+    assert status == 200 and "gateway_recordings_incomplete_total 1.0" in metrics, metrics

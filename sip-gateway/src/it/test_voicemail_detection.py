@@ -91,6 +91,12 @@ def _call(lk, gateway_factory, sipp, rtp_peer, room_probe, audio, attributes=Non
     return server, gw, probe, uas, room, identity, talker, stamps
 
 
+def _metrics(gw):
+    status, body, _ = gw.get("/metrics")
+    assert status == 200, (status, body)
+    return body
+
+
 def _hang_up(server, room, identity, uas):
     remove_participant(server, room, identity)
     uas.wait(30)
@@ -132,6 +138,9 @@ def test_a_voicemail_greeting_then_its_beep_are_reported_to_the_room(lk, gateway
         "beep end reported at %d ms, it ended at %.0f ms of the callee's audio" % (beep["beep_end_ms"], beep_end_s * 1000)
     assert packets[-1][0] - true_end <= 1.5, "the room heard of the beep %.2f s after it ended" % (packets[-1][0] - true_end)
     assert "voicemail: machine/" in gw.log_text()
+    metrics = _metrics(gw)
+    assert 'gateway_voicemail_results_total{direction="outbound",result="machine"} 1.0' in metrics, metrics
+    assert 'gateway_voicemail_beeps_total{beep="true"} 1.0' in metrics, metrics
     talker.join(30)
     _hang_up(server, room, identity, uas)
 

@@ -165,6 +165,7 @@ public final class Gateway {
             signalling.readiness(readiness::sipUnavailableReason); // OPTIONS: 503 until warmed up, then as /readyz
             GatewayMetrics metrics = new GatewayMetrics(registry, sip.counts(), () -> admission, media, readiness, cpu);
             registry.observe(metrics);
+            metrics.watch(recorder);
             CallServices services = new CallServices(sip, media, agents, registry, new CallSettings(
                     config.limits().ringSeconds() * 1000L, NO_ACK_MILLIS,
                     config.limits().ringSeconds() * 1000L + agentReadyLimitMillis(config),

@@ -42,4 +42,12 @@ public interface CallObserver {
     /** A transfer (REFER) settled: {@code ok} when the transferee reported success. */
     default void transferSettled(boolean ok) {
     }
+
+    /** Voicemail detection decided ({@code human}, {@code machine}, {@code silence}, {@code unknown}) after {@code millis}. */
+    default void voicemailDecided(boolean outbound, String result, long millis) {
+    }
+
+    /** A machine's beep ended ({@code "true"}) or never came ({@code "timeout"}). */
+    default void voicemailBeep(boolean outbound, String beep) {
+    }
 }

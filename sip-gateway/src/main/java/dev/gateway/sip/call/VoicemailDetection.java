@@ -61,12 +61,14 @@ final class VoicemailDetection implements AmdListener {
     @Override
     public void onDecision(AmdDecision decision) {
         report(VoicemailResult.decided(decision.result().wire(), decision.reason(), decision.decisionMs()));
+        call.observe(o -> o.voicemailDecided(call.outbound(), decision.result().wire(), decision.decisionMs()));
     }
 
     @Override
     public void onBeep(long beepEndMs) {
         if (result != null) {
             report(result.withBeep(beepEndMs));
+            call.observe(o -> o.voicemailBeep(call.outbound(), "true"));
         }
     }
 
@@ -74,6 +76,7 @@ final class VoicemailDetection implements AmdListener {
     public void onBeepTimeout(long ms) {
         if (result != null) {
             report(result.withBeepTimeout());
+            call.observe(o -> o.voicemailBeep(call.outbound(), "timeout"));
         }
     }
 

@@ -63,6 +63,10 @@ public final class GatewayMetrics implements CallObserver {
     private final DistributionDataPoint jitter;
     private final DistributionDataPoint mos;
     private volatile long[] liveRtp = new long[7];
+    private static final String[] VOICEMAIL_RESULTS = {"human", "machine", "silence", "unknown"};
+    private final LongAdder[][] voicemail = new LongAdder[2][VOICEMAIL_RESULTS.length];
+    private final LongAdder[] beeps = {new LongAdder(), new LongAdder()};
+    private final DistributionDataPoint[] voicemailDecision = new DistributionDataPoint[VOICEMAIL_RESULTS.length];
     private final CallRegistry liveSource;
 
     /**
@@ -84,6 +88,11 @@ public final class GatewayMetrics implements CallObserver {
         }
         for (int i = 0; i < endedRtp.length; i++) {
             endedRtp[i] = new LongAdder();
+        }
+        for (LongAdder[] byResult : voicemail) {
+            for (int r = 0; r < byResult.length; r++) {
+                byResult[r] = new LongAdder();
+            }
         }
         this.liveSource = calls;
         JvmMetrics.builder().register(registry); // jvm_* and process_* (CPU seconds, memory, threads, GC, fds)
@@ -124,7 +133,23 @@ public final class GatewayMetrics implements CallObserver {
             cb.call(transfersOk.sum(), "succeeded");
             cb.call(transfersFailed.sum(), "failed");
         }, "outcome");
-        // Voicemail detection results (issue 10) register here, next to the transfers, from the same observer.
+        counter("gateway_voicemail_results", "Voicemail detection decisions, by direction and result", cb -> {
+            for (int d = 0; d < 2; d++) {
+                for (int r = 0; r < VOICEMAIL_RESULTS.length; r++) {
+                    cb.call(voicemail[d][r].sum(), DIRECTIONS[d], VOICEMAIL_RESULTS[r]);
+                }
+            }
+        }, "direction", "result");
+        counter("gateway_voicemail_beeps", "Machines' beeps: ended (true) or none within beepTimeoutMs (timeout)",
+                cb -> {
+                    cb.call(beeps[0].sum(), "true");
+                    cb.call(beeps[1].sum(), "timeout");
+                }, "beep");
+        Histogram decided = histogram("gateway_voicemail_decision_seconds", "Answer to voicemail detection's decision",
+                SETUP_BUCKETS, "result");
+        for (int r = 0; r < VOICEMAIL_RESULTS.length; r++) {
+            voicemailDecision[r] = decided.labelValues(VOICEMAIL_RESULTS[r]);
+        }
 
         // ---- SIP
         counter("gateway_sip_requests_received", "SIP requests received (retransmissions included), by method",
@@ -225,6 +250,30 @@ public final class GatewayMetrics implements CallObserver {
     @Override
     public void transferSettled(boolean ok) {
         (ok ? transfersOk : transfersFailed).increment();
+    }
+
+    @Override
+    public void voicemailDecided(boolean outbound, String result, long millis) {
+        int r = java.util.Arrays.asList(VOICEMAIL_RESULTS).indexOf(result);
+        if (r >= 0) {
+            voicemail[index(outbound)][r].increment();
+            voicemailDecision[r].observe(millis / 1000.0);
+        }
+    }
+
+    @Override
+    public void voicemailBeep(boolean outbound, String beep) {
+        beeps["true".equals(beep) ? 0 : 1].increment();
+    }
+
+    /** The recorder's counters: recordings in progress, incomplete and failed ones, frames dropped. */
+    public void watch(dev.gateway.media.record.RecordingService recorder) {
+        gauge("gateway_recordings_active", "Recordings being written now", cb -> cb.call(recorder.active()));
+        counter("gateway_recordings_incomplete", "Recordings finished with audio missing (slow or full disk, "
+                + "refused, failed)", cb -> cb.call(recorder.recordingsIncomplete()));
+        counter("gateway_recordings_failed", "Recordings ended by a write error", cb -> cb.call(recorder.recordingsFailed()));
+        counter("gateway_recording_frames_dropped", "20 ms stereo frames a recording could not keep (its writer behind)",
+                cb -> cb.call(recorder.framesDropped()));
     }
 
     // ---------------------------------------------------------------- helpers
