@@ -101,6 +101,7 @@ final class RecordingJob {
         String base = RecordingService.safeName(recording.callId());
         String ext = service.format().extension();
         Path dir = service.directory();
+        Files.createDirectories(dir); // created on first use, off the loop; a path that cannot be one fails here
         for (int n = 1; file == null; n++) {
             if (n > 1000) {
                 throw new IOException("no free file name for " + base + " in " + dir);

@@ -308,14 +308,25 @@ class RecordingServiceTest {
     }
 
     @Test
-    void aDirectoryThatCannotBeWrittenFailsEachRecordingNotTheService() throws Exception {
-        Path missing = dir.resolve("no-such-dir");
-        try (RecordingService service = new RecordingService(missing, RecordingFormat.WAV, 1, 50)) {
+    void aDirectoryThatCannotBeCreatedFailsEachRecordingNotTheService() throws Exception {
+        Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
+        Path impossible = aFile.resolve("recordings");
+        try (RecordingService service = new RecordingService(impossible, RecordingFormat.WAV, 1, 50)) {
             RecordingResult result = record(service.start("x", loop), 20, t -> false, t -> true);
             assertTrue(result.incomplete());
             assertNull(result.file());
             assertTrue(result.problem().startsWith("cannot create the file"), result.problem());
             assertEquals(1, service.recordingsFailed());
+        }
+    }
+
+    @Test
+    void aMissingDirectoryIsCreatedByTheFirstRecording() throws Exception {
+        Path later = dir.resolve("made").resolve("on-first-use");
+        try (RecordingService service = new RecordingService(later, RecordingFormat.WAV, 1, 50)) {
+            RecordingResult result = record(service.start("first", loop), 20, t -> false, t -> true);
+            assertFalse(result.incomplete(), result.problem());
+            assertEquals(later.resolve("first.wav"), result.file());
         }
     }
 

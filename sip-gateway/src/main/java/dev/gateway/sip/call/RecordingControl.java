@@ -45,6 +45,7 @@ final class RecordingControl {
     private CallRecording current;
     private long currentStartedAt;
     private Path reservation;
+    private String currentName;
     private int started;
     private boolean pending;
     private boolean ended;
@@ -140,6 +141,7 @@ final class RecordingControl {
         started++;
         String name = started == 1 ? call.id() : call.id() + "-" + started;
         current = service.start(name, call.loop());
+        currentName = RecordingService.safeName(name);
         currentStartedAt = call.nowMillis();
         Path reserved = RecordingSidecars.reservation(dir, name);
         reservation = reserved;
@@ -157,7 +159,7 @@ final class RecordingControl {
         }
         CallRecording r = current;
         current = null;
-        Sidecar sidecar = new Sidecar(reservation, call.id(), call.sipCallId(), outbound ? "outbound" : "inbound", call.info().from(),
+        Sidecar sidecar = new Sidecar(reservation, dir.resolve(currentName + ".json"), call.id(), call.sipCallId(), outbound ? "outbound" : "inbound", call.info().from(),
                 call.info().to(), call.info().trunkId(), call.info().room() == null ? "" : call.info().room().roomName(),
                 currentStartedAt, call.nowMillis(), phoneCodec.get(), voicemail.get());
         call.log("recording stopped " + why);
@@ -181,7 +183,7 @@ final class RecordingControl {
     }
 
     /** What the JSON sidecar says about the call, taken on the loop when the recording stops. */
-    private record Sidecar(Path reservation, String id, String sipCallId, String direction, String from, String to, String trunk,
+    private record Sidecar(Path reservation, Path fallback, String id, String sipCallId, String direction, String from, String to, String trunk,
                            String room, long startedAt, long endedAt, String codec, VoicemailResult voicemail) {
 
         /** Writes {@code <recording>.json} next to the recording into its reserved space, then renames it (sidecar thread). */
@@ -192,7 +194,7 @@ final class RecordingControl {
                     .put("startedAt", Instant.ofEpochMilli(startedAt).toString())
                     .put("endedAt", Instant.ofEpochMilli(endedAt).toString())
                     .put("durationMs", r.durationMs()).put("pausedMs", r.pausedMs())
-                    .put("file", r.file().getFileName().toString())
+                    .put("file", r.file() == null ? null : r.file().getFileName().toString())
                     .put("format", r.format() == RecordingFormat.WAV ? "wav/pcm_s16le" : "ogg/opus")
                     .put("sampleRate", 8000).put("channels", 2)
                     .put("left", "caller").put("right", "what the caller heard")
@@ -209,13 +211,17 @@ final class RecordingControl {
                         .put("beep", voicemail.beep().isEmpty() ? null : voicemail.beep())
                         .put("beep_end_ms", voicemail.beepEndMs() < 0 ? null : voicemail.beepEndMs()));
             }
-            String name = r.file().getFileName().toString();
-            int dot = name.lastIndexOf('.');
-            Path target = r.file().resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
+            Path target = fallback; // no file at all (the directory could not be written): the sidecar says why
+            if (r.file() != null) {
+                String name = r.file().getFileName().toString();
+                int dot = name.lastIndexOf('.');
+                target = r.file().resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
+            }
             try {
                 RecordingSidecars.publish(reservation, target,
                         JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n).getBytes(StandardCharsets.UTF_8));
-                call.log("recording written: " + r.file().getFileName() + " " + r.durationMs() + " ms"
+                call.log("recording written: " + (r.file() == null ? "no audio file" : r.file().getFileName()) + " "
+                        + r.durationMs() + " ms"
                         + (r.incomplete() ? " INCOMPLETE (" + r.problem() + ")" : ""));
             } catch (IOException e) {
                 call.log("recording sidecar not written: " + e);

@@ -1,5 +1,6 @@
 package dev.gateway.sip.call;
 
+import dev.gateway.media.record.RecordingService;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,8 +49,7 @@ final class RecordingSidecars {
 
     /** The hidden file reserving a sidecar's space in {@code dir} for the recording {@code name}. */
     static Path reservation(Path dir, String name) {
-        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.+", "_");
-        return dir.resolve(".reserved-" + safe + ".json");
+        return dir.resolve(".reserved-" + RecordingService.safeName(name) + ".json");
     }
 
     /** Reserves the space (sidecar thread). */
