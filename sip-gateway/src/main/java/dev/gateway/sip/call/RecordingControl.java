@@ -166,6 +166,14 @@ final class RecordingControl {
         r.stop().whenComplete((result, failure) -> {
             if (failure != null) {
                 call.log("recording failed: " + CallGuard.describe(failure));
+                Path reserved = sidecar.reservation();
+                RecordingSidecars.submit(() -> {
+                    try {
+                        java.nio.file.Files.deleteIfExists(reserved);
+                    } catch (IOException e) {
+                        call.log("recording sidecar reservation not removed: " + e);
+                    }
+                });
             } else {
                 if (!RecordingSidecars.submit(() -> sidecar.write(call, result))) {
                     call.log("recording sidecar not written: the sidecar writer is busy");
