@@ -167,11 +167,19 @@ def test_pause_over_http_and_resume_over_rpc_leave_a_gap_of_the_pause(lk, gatewa
     assert result == ("ok", "recording"), result
     status, body, _ = gw.post("/calls/%s/recording" % call["id"], {"action": "rewind"})
     assert status == 400 and "start, stop, pause or resume" in body["error"], (status, body)
+    time.sleep(1.0)  # some tone after the resume
+    # stopped, then started again: a second file, <id>-2, while the call goes on
+    assert gw.post("/calls/%s/recording" % call["id"], {"action": "stop"})[1]["recording"] == "stopped"
+    assert gw.post("/calls/%s/recording" % call["id"], {"action": "start"})[1]["recording"] == "recording"
     talker.join(15)
     run.wait(40)
     assert_sipp_ok(run)
-    sidecar = wait_until(lambda: _sidecars(recdir) or None, 15, 0.1, "the recording's sidecar")[0]
-    meta = json.loads(sidecar.read_text())
+    sidecars = wait_until(lambda: len(_sidecars(recdir)) == 2 and _sidecars(recdir), 15, 0.1,
+                          "the two recordings' sidecars")
+    assert [p.name for p in sidecars] == ["%s-2.json" % call["id"], "%s.json" % call["id"]], sidecars
+    second = json.loads(sidecars[0].read_text())
+    assert second["file"] == "%s-2.wav" % call["id"] and second["complete"] and second["durationMs"] > 1000, second
+    meta = json.loads(sidecars[1].read_text())
     audio, _, _ = _read(recdir / meta["file"], "wav")
     gap = _longest_quiet_run_s(audio[:, 0][int(0.5 * 8000):int(8.0 * 8000)])  # inside the caller's tone
     asked = resumed_at - paused_at

@@ -53,6 +53,20 @@ public record VoicemailResult(String result, String reason, long decisionMs, Str
     }
 
     /**
+     * The fields of the {@code sip_amd} JSON in order, {@code beep} and {@code beep_end_ms} null until known (for
+     * JSON writers: the HTTP API, the recording's sidecar).
+     */
+    public Map<String, Object> fields() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("result", result);
+        f.put("reason", reason);
+        f.put("decision_ms", decisionMs);
+        f.put("beep", beep.isEmpty() ? null : beep);
+        f.put("beep_end_ms", beepEndMs < 0 ? null : beepEndMs);
+        return f;
+    }
+
+    /**
      * The JSON of the {@code sip_amd} data packet:
      * {@code {"result":"machine","reason":"long_greeting","decision_ms":1840,"beep":"true","beep_end_ms":9120}};
      * {@code beep} is null until known, {@code beep_end_ms} null unless a beep ended. Every value is one of a few

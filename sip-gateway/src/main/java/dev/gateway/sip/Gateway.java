@@ -156,7 +156,7 @@ public final class Gateway {
         }
         try {
             recorder = new RecordingService(config.recordingDir(), config.recording().format(),
-                    config.recording().writerThreads(), config.recording().queueFrames());
+                    config.recording().writerThreads(), config.recording().queueFrames(), config.limits().maxCalls());
             media.start();
             if (rooms != null) {
                 rooms.start();
@@ -331,6 +331,7 @@ public final class Gateway {
         media.stop();
         if (recorder != null) {
             recorder.close(); // after the calls: their recordings are finished and flushed
+            CallFeatures.flushSidecars(2_000);
         }
         if (redis != null) {
             redis.close();

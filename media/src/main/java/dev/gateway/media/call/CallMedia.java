@@ -243,17 +243,25 @@ public final class CallMedia implements MediaTick, CallAudio {
     }
 
     /** The end of the downlink tap: this tick's frame to the phone. Prints as the phone's send chain. */
-    private static final class PhoneSlot extends AudioStage {
+    private static final class PhoneSlot implements AudioWriter {
         private final RtpLeg phone;
 
         PhoneSlot(RtpLeg phone) {
-            super("phone", 8000, null);
             this.phone = phone;
         }
 
         @Override
-        protected void process(short[] pcm, int off, int len) {
+        public int sampleRate() {
+            return 8000;
+        }
+
+        @Override
+        public void write(short[] pcm, int off, int len) { // no stage timing: the leg keeps its own counters
             phone.send(pcm, off, len);
+        }
+
+        @Override
+        public void close() {
         }
 
         @Override

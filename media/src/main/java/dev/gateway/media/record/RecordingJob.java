@@ -45,6 +45,8 @@ final class RecordingJob {
      * @param stereo the writer's scratch frame, 320 values
      * @return true when this recording is over (finished or failed)
      */
+    private boolean fileFinished;
+
     boolean pass(short[] stereo) {
         if (done) {
             return true;
@@ -72,7 +74,7 @@ final class RecordingJob {
                 silence(recording.trailingGap(), stereo);
                 finish();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: the result must complete, the writer live on
             fail(e);
         }
         return done;
@@ -138,15 +140,16 @@ final class RecordingJob {
         channel.force(true);
         channel.close();
         file.release();
+        fileFinished = true;
         Path target = rename();
         String problem = gapFrames > 0 ? gapFrames + " frames dropped (writer behind)" : null;
         end(target, problem, false);
     }
 
-    private void fail(Exception e) {
+    private void fail(Throwable e) {
         String problem = (file == null ? "cannot create the file: " : "write failed: ") + e;
         Path target = null;
-        if (file != null) {
+        if (file != null && !fileFinished) { // a rename that failed after finish() has nothing more to finish
             try {
                 file.finish(); // best effort: a WAV header's sizes, the last Ogg page
             } catch (IOException | RuntimeException ignored) {

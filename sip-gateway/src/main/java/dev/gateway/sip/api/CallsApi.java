@@ -210,10 +210,7 @@ public final class CallsApi implements ApiEndpoint {
         if (s.voicemail() == null) {
             n.putNull("voicemail");
         } else {
-            var v = s.voicemail();
-            n.set("voicemail", json.createObjectNode().put("result", v.result()).put("reason", v.reason())
-                    .put("decision_ms", v.decisionMs()).put("beep", v.beep().isEmpty() ? null : v.beep())
-                    .put("beep_end_ms", v.beepEndMs() < 0 ? null : v.beepEndMs()));
+            n.set("voicemail", json.valueToTree(s.voicemail().fields()));
         }
         return n;
     }

@@ -104,9 +104,8 @@ public abstract class Call implements SipCallEvents {
         this.transfer = new CallTransfer(this);
         this.ending = new CallEnding(this);
         this.sessionRefresh = new SessionRefresh(timer, sip, transport, media::packetsIn, hooks);
-        boolean outbound = info.room() != null && info.room().outbound();
         this.voicemail = new VoicemailDetection(this, services.features().voicemail());
-        this.recording = new RecordingControl(this, services.features(), outbound);
+        this.recording = new RecordingControl(this, services.features(), outbound());
     }
 
     public String id() { return id; }
@@ -359,9 +358,8 @@ public abstract class Call implements SipCallEvents {
      */
     final void startFeatures() {
         OutboundTrunk trunk = outboundTrunk();
-        boolean outbound = info.room() != null && info.room().outbound();
         try {
-            voicemail.start(voicemail.wanted(outbound, trunk), media.audio(), agent);
+            voicemail.start(voicemail.wanted(outbound(), trunk), media.audio(), agent);
         } catch (RuntimeException e) {
             log("voicemail detection not started: " + CallGuard.describe(e));
         }

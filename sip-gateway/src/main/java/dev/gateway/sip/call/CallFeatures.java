@@ -21,6 +21,11 @@ public record CallFeatures(VoicemailConfig voicemail, RecordingConfig recording,
             new VoicemailConfig(FeatureSwitches.OFF, VoicemailConfig.DEFAULT.thresholds()), RecordingConfig.DEFAULT, null,
             java.nio.file.Path.of(RecordingConfig.DEFAULT.dir()));
 
+    /** At shutdown, after the recorder finished its recordings: waits (at most {@code millis}) for their sidecars. */
+    public static void flushSidecars(long millis) {
+        RecordingSidecars.flush(millis);
+    }
+
     public CallFeatures {
         Objects.requireNonNull(voicemail, "voicemail");
         Objects.requireNonNull(recording, "recording");

@@ -48,6 +48,6 @@ public interface CallObserver {
     }
 
     /** A machine's beep ended ({@code "true"}) or never came ({@code "timeout"}). */
-    default void voicemailBeep(boolean outbound, String beep) {
+    default void voicemailBeep(String beep) {
     }
 }

@@ -60,10 +60,7 @@ final class RecordingControl {
 
     /** Whether this call is recorded from its answer on. */
     boolean wanted(String trunkName) {
-        var room = call.info().room();
-        String attribute = room == null ? null : room.attributes().get(ATTRIBUTE);
-        String ruleId = room == null || room.ruleId().isEmpty() ? null : room.ruleId();
-        return config.switches().enabled(outbound, call.info().trunkId(), trunkName, ruleId, attribute);
+        return config.switches().enabled(call.info(), outbound, trunkName, ATTRIBUTE);
     }
 
     /** The call is answered: records from now on when wanted (or asked for while it rang). */
@@ -85,6 +82,9 @@ final class RecordingControl {
         }
         switch (a) {
             case "start" -> {
+                if (service == null) {
+                    throw new IllegalStateException("recording is not available on this gateway");
+                }
                 if (audio == null) {
                     pending = true; // not answered yet: from the answer on
                 } else if (current == null) {
@@ -150,7 +150,7 @@ final class RecordingControl {
         }
         audio.addTap(current.uplinkTap());
         audio.addDownlinkTap(current.downlinkTap());
-        call.log("recording started " + why + " (" + config.format().extension() + " in " + config.dir() + ")");
+        call.log("recording started " + why + " (" + config.format().extension() + " in " + dir.toAbsolutePath() + ")");
     }
 
     private void finish(String why) {
@@ -159,25 +159,19 @@ final class RecordingControl {
         }
         CallRecording r = current;
         current = null;
+        if (audio != null) { // the taps leave the call's audio with the recording: nothing more is copied for it
+            audio.removeTap(r.uplinkTap());
+            audio.removeDownlinkTap(r.downlinkTap());
+        }
         Sidecar sidecar = new Sidecar(reservation, dir.resolve(currentName + ".json"), call.id(), call.sipCallId(), outbound ? "outbound" : "inbound", call.info().from(),
                 call.info().to(), call.info().trunkId(), call.info().room() == null ? "" : call.info().room().roomName(),
                 currentStartedAt, call.nowMillis(), phoneCodec.get(), voicemail.get());
         call.log("recording stopped " + why);
-        r.stop().whenComplete((result, failure) -> {
-            if (failure != null) {
-                call.log("recording failed: " + CallGuard.describe(failure));
-                Path reserved = sidecar.reservation();
-                RecordingSidecars.submit(() -> {
-                    try {
-                        java.nio.file.Files.deleteIfExists(reserved);
-                    } catch (IOException e) {
-                        call.log("recording sidecar reservation not removed: " + e);
-                    }
-                });
-            } else {
-                if (!RecordingSidecars.submit(() -> sidecar.write(call, result))) {
-                    call.log("recording sidecar not written: the sidecar writer is busy");
-                }
+        // the result always completes (the writer ends every job with one), on the writer's thread
+        r.stop().thenAccept(result -> {
+            if (!RecordingSidecars.submit(() -> sidecar.write(call, result))) {
+                call.log("recording sidecar not written: the sidecar writer is busy");
+                RecordingSidecars.release(sidecar.reservation());
             }
         });
     }
@@ -211,14 +205,7 @@ final class RecordingControl {
             if (r.incomplete()) {
                 n.put("incomplete", true).put("problem", r.problem());
             }
-            if (voicemail == null) {
-                n.putNull("voicemail");
-            } else {
-                n.set("voicemail", JSON.createObjectNode().put("result", voicemail.result())
-                        .put("reason", voicemail.reason()).put("decision_ms", voicemail.decisionMs())
-                        .put("beep", voicemail.beep().isEmpty() ? null : voicemail.beep())
-                        .put("beep_end_ms", voicemail.beepEndMs() < 0 ? null : voicemail.beepEndMs()));
-            }
+            n.set("voicemail", voicemail == null ? null : JSON.valueToTree(voicemail.fields()));
             Path target = fallback; // no file at all (the directory could not be written): the sidecar says why
             if (r.file() != null) {
                 String name = r.file().getFileName().toString();
@@ -233,6 +220,7 @@ final class RecordingControl {
                         + (r.incomplete() ? " INCOMPLETE (" + r.problem() + ")" : ""));
             } catch (IOException e) {
                 call.log("recording sidecar not written: " + e);
+                RecordingSidecars.release(reservation);
             }
         }
     }

@@ -47,6 +47,38 @@ final class RecordingSidecars {
         }
     }
 
+    /** Gives a reservation's space back (sidecar thread); a failure is only logged by the caller's recording. */
+    static void release(Path reservation) {
+        if (reservation == null) {
+            return;
+        }
+        submit(() -> {
+            try {
+                Files.deleteIfExists(reservation);
+            } catch (IOException ignored) {
+                // the disk is gone: the hidden file goes with it
+            }
+        });
+    }
+
+    /**
+     * Waits (at most {@code millis}) until the sidecars queued so far are written: at shutdown, after the recorder
+     * has finished its recordings, so their sidecars are not lost with the process.
+     */
+    static void flush(long millis) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        if (!submit(() -> done.complete(null))) {
+            return;
+        }
+        try {
+            done.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // gave it the time it had
+        }
+    }
+
     /** The hidden file reserving a sidecar's space in {@code dir} for the recording {@code name}. */
     static Path reservation(Path dir, String name) {
         return dir.resolve(".reserved-" + RecordingService.safeName(name) + ".json");

@@ -35,11 +35,7 @@ final class VoicemailDetection implements AmdListener {
 
     /** Whether detection runs on this call, by the switches from the call's own attribute down to its direction. */
     boolean wanted(boolean outbound, OutboundTrunk trunk) {
-        var room = call.info().room();
-        String attribute = room == null ? null : room.attributes().get(ATTRIBUTE);
-        String ruleId = room == null || room.ruleId().isEmpty() ? null : room.ruleId();
-        return config.switches().enabled(outbound, call.info().trunkId(), trunk == null ? null : trunk.name(), ruleId,
-                attribute);
+        return config.switches().enabled(call.info(), outbound, trunk == null ? null : trunk.name(), ATTRIBUTE);
     }
 
     /** The call is answered: detection runs on the caller's audio from now on, when {@code wanted}. */
@@ -68,7 +64,7 @@ final class VoicemailDetection implements AmdListener {
     public void onBeep(long beepEndMs) {
         if (result != null) {
             report(result.withBeep(beepEndMs));
-            call.observe(o -> o.voicemailBeep(call.outbound(), "true"));
+            call.observe(o -> o.voicemailBeep("true"));
         }
     }
 
@@ -76,7 +72,7 @@ final class VoicemailDetection implements AmdListener {
     public void onBeepTimeout(long ms) {
         if (result != null) {
             report(result.withBeepTimeout());
-            call.observe(o -> o.voicemailBeep(call.outbound(), "timeout"));
+            call.observe(o -> o.voicemailBeep("timeout"));
         }
     }
 

@@ -42,6 +42,17 @@ public record FeatureSwitches(boolean inbound, boolean outbound, Map<String, Boo
         return outboundCall ? outbound : inbound;
     }
 
+    /**
+     * Whether the feature runs on {@code call}: its participant attribute {@code attribute} (from CreateSIPParticipant
+     * or its dispatch rule), the rule that routed it, its trunk (by id, or {@code trunkName}), its direction.
+     */
+    public boolean enabled(dev.gateway.agent.CallInfo call, boolean outboundCall, String trunkName, String attribute) {
+        var room = call.room();
+        String own = room == null ? null : room.attributes().get(attribute);
+        String ruleId = room == null || room.ruleId().isEmpty() ? null : room.ruleId();
+        return enabled(outboundCall, call.trunkId(), trunkName, ruleId, own);
+    }
+
     /** {@code on/true/yes} -> true, {@code off/false/no} -> false, anything else (null, blank) -> null. */
     public static Boolean parse(String value) {
         if (value == null) {

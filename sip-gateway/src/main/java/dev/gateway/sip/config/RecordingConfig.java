@@ -28,8 +28,8 @@ public record RecordingConfig(String dir, RecordingFormat format, FeatureSwitche
         Objects.requireNonNull(switches, "switches");
         InvalidConfigException.check(writerThreads >= 1 && writerThreads <= 8, "writerThreads",
                 "must be between 1 and 8, got " + writerThreads);
-        InvalidConfigException.check(queueSeconds >= 1 && queueSeconds <= 60, "queueSeconds",
-                "must be between 1 and 60, got " + queueSeconds);
+        InvalidConfigException.check(queueSeconds >= 1 && queueSeconds <= 10, "queueSeconds",
+                "must be between 1 and 10 (each recording holds this much audio in memory), got " + queueSeconds);
     }
 
     /** Frames (20 ms) a recording may have queued. */

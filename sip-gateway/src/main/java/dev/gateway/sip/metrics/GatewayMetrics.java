@@ -63,6 +63,7 @@ public final class GatewayMetrics implements CallObserver {
     private final DistributionDataPoint jitter;
     private final DistributionDataPoint mos;
     private volatile long[] liveRtp = new long[7];
+    private final long[] exportedRtp = new long[7];
     private static final String[] VOICEMAIL_RESULTS = {"human", "machine", "silence", "unknown"};
     private final LongAdder[][] voicemail = new LongAdder[2][VOICEMAIL_RESULTS.length];
     private final LongAdder[] beeps = {new LongAdder(), new LongAdder()};
@@ -262,7 +263,7 @@ public final class GatewayMetrics implements CallObserver {
     }
 
     @Override
-    public void voicemailBeep(boolean outbound, String beep) {
+    public void voicemailBeep(String beep) {
         beeps["true".equals(beep) ? 0 : 1].increment();
     }
 
@@ -305,8 +306,17 @@ public final class GatewayMetrics implements CallObserver {
         liveRtp = sum;
     }
 
+    /**
+     * Ended calls' totals plus the live calls' counts, never below what an earlier scrape said: a live call whose
+     * snapshot missed the scrape's deadline, or one ending between its snapshot and the ended totals, would
+     * otherwise make the counter dip, which Prometheus reads as a reset.
+     */
     private long rtp(int i) {
-        return endedRtp[i].sum() + liveRtp[i];
+        synchronized (exportedRtp) {
+            long now = Math.max(exportedRtp[i], endedRtp[i].sum() + liveRtp[i]);
+            exportedRtp[i] = now;
+            return now;
+        }
     }
 
     private static long[] values(RtpEndpointStats s) {

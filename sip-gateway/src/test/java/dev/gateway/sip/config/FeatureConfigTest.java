@@ -67,12 +67,12 @@ class FeatureConfigTest {
                   trunks: {twilio-in: "off"}
                   dispatchRules: {SDR_sales: "on"}
                   writerThreads: 2
-                  queueSeconds: 10
+                  queueSeconds: 8
                 """, "yaml", Map.of());
         assertEquals(new AmdSettings(3000, 1600, 900, 120, 60, 4, 4000, 6000, 300, 20000), c.voicemail().thresholds());
         assertEquals(new FeatureSwitches(true, false, Map.of("twilio-out", true), Map.of()), c.voicemail().switches());
         assertEquals(new RecordingConfig("/srv/recordings", RecordingFormat.WAV,
-                new FeatureSwitches(true, false, Map.of("twilio-in", false), Map.of("SDR_sales", true)), 2, 10),
+                new FeatureSwitches(true, false, Map.of("twilio-in", false), Map.of("SDR_sales", true)), 2, 8),
                 c.recording());
         assertEquals(Path.of("/srv/recordings"), c.recordingDir());
     }
@@ -81,6 +81,7 @@ class FeatureConfigTest {
     void badValuesNameTheirField() {
         assertBad("recording: {format: mp3}\n", "recording.format", "must be 'ogg' (Opus) or 'wav'");
         assertBad("recording: {writerThreads: 0}\n", "recording.writerThreads", "between 1 and 8");
+        assertBad("recording: {queueSeconds: 60}\n", "recording.queueSeconds", "between 1 and 10");
         assertBad("recording: {trunks: {a: maybe}}\n", "recording.trunks.a", "must be on or off");
         assertBad("recording: {dir: ''}\n", "recording.dir", "must name a directory");
         assertBad("voicemailDetection: {outbound: yes please}\n", "voicemailDetection.outbound", "");
