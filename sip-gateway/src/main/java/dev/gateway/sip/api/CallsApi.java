@@ -40,7 +40,6 @@ public final class CallsApi implements ApiEndpoint {
         this.draining = draining;
     }
 
-    /** {@code {"status": "ok"|"draining", "calls": n, "draining": bool, "sweptCalls": n}}; never blocks. */
     /**
      * {@code /readyz}: {@code {"status": "ready"|"starting"|"draining"|"full"|"busy", "reason": ..., "calls": n}}
      * with 200, 503 (starting, draining) or 429 (call or CPU limit); never blocks.
@@ -53,6 +52,7 @@ public final class CallsApi implements ApiEndpoint {
         return v.status() == 503 ? r.withHeader("Retry-After", "5") : r;
     }
 
+    /** {@code {"status": "ok"|"draining", "calls": n, "draining": bool, "sweptCalls": n}}; never blocks. */
     public ApiResponse health() {
         ObjectNode body = json.createObjectNode();
         boolean drain = draining.getAsBoolean();
