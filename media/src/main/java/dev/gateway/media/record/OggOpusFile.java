@@ -19,12 +19,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       written (RFC 7845 §4.4).</li>
  * </ul>
  *
- * Encoder: {@value #BITRATE} bit/s (6 KB/s), complexity {@value #COMPLEXITY}, both channels always coded (the two
- * sides of a call are unrelated signals). Measured (RecordingServiceTest, libopus 1.1.2): a tone on one side leaks
- * into the other at about -33 dB; a voiced speech-like signal comes back with correlation 0.82 to its source
- * (0.71 at 40 kbit/s, 0.80 at 64 kbit/s with complexity 5: SILK at 8 kHz is not a waveform coder). Complexity 3
- * costs about 51 us of a writer's CPU per 20 ms frame against 87 us at 5, for the same correlation
- * (RecorderTapBenchmark, load average 5 on 2 cores): one writer thread keeps up with about 350 recorded calls.
+ * Encoder: CELT only ({@code OPUS_APPLICATION_RESTRICTED_LOWDELAY}), {@value #BITRATE} bit/s (6 KB/s), complexity
+ * {@value #COMPLEXITY}, both channels always coded (the two sides of a call are unrelated signals). CELT is a
+ * transform coder that keeps the waveform: a voiced speech-like signal comes back with correlation 0.995 to its
+ * source (RecordingServiceTest, libopus 1.1.2), where SILK, Opus's speech coder, gave 0.82 at the same bitrate
+ * (0.80 at 64 kbit/s: SILK at 8 kHz models speech, it does not follow the waveform). It costs about 51 us of a
+ * writer's CPU per 20 ms frame (RecorderTapBenchmark, load average 2.8 on 2 cores), as SILK did at complexity 3:
+ * one writer thread keeps up with about 350 recorded calls.
  *
  * <p>Confined to one writer thread. Allocates its buffers once.
  */
