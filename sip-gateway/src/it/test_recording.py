@@ -114,21 +114,37 @@ def test_a_call_is_recorded_in_stereo_caller_left_agent_right(lk, gateway_factor
     assert abs(seconds - meta["durationMs"] / 1000) <= 0.1, (seconds, meta["durationMs"])
     assert 7.0 <= seconds <= 9.5, "the call lasted about 8 s from the answer, the recording %.2f s" % seconds
     left, right = audio[:, 0], audio[:, 1]
-    c_left, lag_left = best_correlation(said[: int(2.5 * 8000)], left)
-    sweep_8k = chirp(300, 3000, 2.5, rate=8000, amplitude=9000)
-    c_right, lag_right = best_correlation(sweep_8k[int(0.25 * 8000): int(2.25 * 8000)], right)
-    c_cross, _ = best_correlation(said[: int(2.5 * 8000)], right)
+    sweep_8k = np.asarray(chirp(300, 3000, 2.5, rate=8000, amplitude=9000))
     # what the caller heard, as the phone received it: the agent's sweep after the agent's own Opus encoder
     heard = np.asarray(analyse_audio(peer_packets, "PCMU")[0], dtype=np.float64)
     start = int(np.argmax(np.abs(heard) > 2000))  # the sweep's first loud sample
-    c_heard, lag_heard = best_correlation(heard[start: start + int(2.0 * 8000)], right)
-    print("correlation: left/caller %.3f at %s, right/agent's sweep %.3f at %s, right/what the phone received %.3f "
-          "at %s, right/caller %.3f" % (c_left, lag_left, c_right, lag_right, c_heard, lag_heard, c_cross))
-    assert c_left >= 0.9, "the left channel must be the caller: correlation %.3f" % c_left
-    assert c_heard >= 0.9, "the right channel must be what the caller heard: correlation %.3f" % c_heard
+    # Correlation per window, each at its own lag: a late packet concealed by the jitter buffer shifts what follows
+    # by a frame, which one lag for the whole signal would count against the recording.
+    c_left = _windowed(said[: int(3.0 * 8000)], left)
+    c_heard = _windowed(heard[start: start + int(2.5 * 8000)], right)
+    c_right = _windowed(sweep_8k, right)
+    c_cross = _windowed(said[: int(3.0 * 8000)], right)
+    print("correlation per 0.4 s window: left/caller %s; right/what the phone received %s; right/agent's sweep %s; "
+          "right/caller %s" % (_fmt(c_left), _fmt(c_heard), _fmt(c_right), _fmt(c_cross)))
+    assert sum(c >= 0.9 for c in c_left) >= 5, "the left channel must be the caller: %s" % _fmt(c_left)
+    assert sum(c >= 0.9 for c in c_heard) >= 5, "the right channel must be what the caller heard: %s" % _fmt(c_heard)
     # the agent speaks through its SDK's Opus encoder (about 20 kbit/s here), which alone limits this one
-    assert c_right >= 0.8, "the right channel must be the agent: correlation %.3f" % c_right
-    assert c_cross < 0.5, "the caller must not be on the right channel: %.3f" % c_cross
+    assert sum(c >= 0.8 for c in c_right) >= 5, "the right channel must be the agent: %s" % _fmt(c_right)
+    assert max(c_cross) < 0.5, "the caller must not be on the right channel: %s" % _fmt(c_cross)
+
+
+def _windowed(sent, received, windows=6, seconds=0.4):
+    """The best correlation (over lags) in `received` of each of `sent`'s `windows` loudest non-overlapping windows."""
+    import numpy as np
+    sent = np.asarray(sent, dtype=np.float64)
+    n = int(seconds * 8000)
+    spans = [(i, float(np.sum(sent[i:i + n] ** 2))) for i in range(0, len(sent) - n + 1, n)]
+    loudest = sorted(sorted(spans, key=lambda x: -x[1])[:windows])
+    return [best_correlation(sent[i:i + n], received)[0] for i, _ in loudest]
+
+
+def _fmt(values):
+    return "[" + ", ".join("%.3f" % v for v in values) + "]"
 
 
 def _longest_quiet_run_s(samples, threshold=200.0):
