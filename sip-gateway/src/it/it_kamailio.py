@@ -46,7 +46,10 @@ class Kamailio:
                    "DISPATCHER_LIST": '"%s"' % self.dispatcher_list, "ALLOWED_SOURCES": '"%s"' % allowed_sources,
                    "CTL_SOCKET": '"%s"' % self.ctl, "PING_INTERVAL": str(ping_interval),
                    "NODE_TIMEOUT_MS": str(node_timeout_ms), "DISPATCH_ALG": str(algorithm)}
-        self.cmd = [KAMAILIO, "-f", str(self.config), "-DD", "-E", "-m", "64", "-M", "8",
+        # -n 1: one UDP worker, so the proxy forwards a node's 180 and 200 in the order they came. With the shipped
+        # config's 4 workers a 200 sent 4 ms after its 180 (the embedded agent answers at once) can overtake it, and
+        # sipp, unlike a phone, ends a call on a 180 after the 200 (its default BYE then has no Route: 404).
+        self.cmd = [KAMAILIO, "-f", str(self.config), "-n", "1", "-DD", "-E", "-m", "64", "-M", "8",
                     "-Y", str(self.workdir), "-P", str(self.workdir / "kamailio.pid"), "-w", str(self.workdir)]
         for k, v in defines.items():
             self.cmd += ["-A", "%s=%s" % (k, v)]
