@@ -98,11 +98,12 @@ class SipStoreRedisTest {
         assertEquals(t, b.getInbound(t.getSipTrunkId()), "node B answers the API with the same entry");
         assertEquals(List.of(r), b.listRules(List.of(), List.of()));
 
-        // B changes and deletes what A created: the entries are the cluster's, not A's
-        b.updateInbound(t.getSipTrunkId(), "update", old -> old.toBuilder().setName("renamed").build());
-        b.deleteRule(r.getSipDispatchRuleId());
+        // B changes and deletes what A created: the entries are the cluster's, not A's. A listens before B writes:
+        // registered after, it could miss the snapshot when A had already swapped it in.
         var seenA = new LinkedBlockingQueue<SipStore.Snapshot>();
         a.onChange(seenA::add);
+        b.updateInbound(t.getSipTrunkId(), "update", old -> old.toBuilder().setName("renamed").build());
+        b.deleteRule(r.getSipDispatchRuleId());
         awaitSnapshot(seenA, x -> x.rules().isEmpty());
         assertEquals("renamed", a.getInbound(t.getSipTrunkId()).getName());
     }
