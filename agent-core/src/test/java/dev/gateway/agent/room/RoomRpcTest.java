@@ -3,9 +3,7 @@ package dev.gateway.agent.room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gateway.agent.TransferResult;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import livekit.LivekitModels;
@@ -16,19 +14,9 @@ import org.junit.jupiter.api.Test;
 class RoomRpcTest {
     private final RecordingLeg leg = new RecordingLeg();
     private final ManualLoop loop = new ManualLoop();
-    private final List<LivekitModels.DataPacket> sent = new ArrayList<>();
-    private boolean channelOpen = true;
-    private final RoomRpc rpc = new RoomRpc("c-1", leg, loop, packet -> {
-        if (!channelOpen) {
-            return false;
-        }
-        try {
-            sent.add(LivekitModels.DataPacket.parseFrom(packet));
-        } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
-        return true;
-    });
+    private final FakeDataChannel channel = new FakeDataChannel(true);
+    private final List<LivekitModels.DataPacket> sent = channel.sent;
+    private final RoomRpc rpc = new RoomRpc("c-1", leg, loop, channel);
 
     private static byte[] request(String method, String payload) {
         return LivekitModels.DataPacket.newBuilder().setParticipantIdentity("agent")
@@ -139,7 +127,7 @@ class RoomRpcTest {
 
     @Test
     void requestStillActsWhenTheReplyCannotBeSent() {
-        channelOpen = false;
+        channel.open = false;
         rpc.onRoomData(request("sip.hangup", ""));
         assertEquals(1, leg.hangups.size());
     }

@@ -2,7 +2,6 @@ package dev.gateway.agent.room;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gateway.agent.VoicemailResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,20 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class RoomVoicemailTest {
     private final List<Map<String, String>> attributes = new ArrayList<>();
-    private final List<LivekitModels.DataPacket> sent = new ArrayList<>();
+    private final FakeDataChannel channel = new FakeDataChannel(false);
+    private final List<LivekitModels.DataPacket> sent = channel.sent;
     private final List<String> log = new ArrayList<>();
-    private boolean channelOpen;
-    private final RoomVoicemail vm = new RoomVoicemail("sip_+1555", attributes::add, packet -> {
-        if (!channelOpen) {
-            return false;
-        }
-        try {
-            sent.add(LivekitModels.DataPacket.parseFrom(packet));
-        } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
-        return true;
-    }, log::add);
+    private final RoomVoicemail vm = new RoomVoicemail("sip_+1555", attributes::add, channel, log::add);
 
     @Test
     void attributesAtOncePacketsHeldUntilTheChannelOpensThenInOrder() {
@@ -34,7 +23,7 @@ class RoomVoicemailTest {
         vm.update(decided.withBeep(7000));
         assertEquals(List.of(decided.attributes(), decided.withBeep(7000).attributes()), attributes);
         assertEquals(List.of(), sent);
-        channelOpen = true;
+        channel.open = true;
         vm.channelOpen();
         assertEquals(2, sent.size());
         LivekitModels.UserPacket first = sent.get(0).getUser();
@@ -53,7 +42,7 @@ class RoomVoicemailTest {
         vm.update(r);
         vm.update(r);
         assertEquals(List.of("voicemail result not sent as a data packet: data channel not open"), log);
-        channelOpen = true;
+        channel.open = true;
         vm.channelOpen();
         assertEquals(2, sent.size());
         vm.update(r);
